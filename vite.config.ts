@@ -1,5 +1,6 @@
+/// <reference types="vitest/config" />
 import { vitePlugin as remix } from "@remix-run/dev";
-import { defineConfig, type UserConfig } from "vite";
+import { defineConfig } from "vite";
 import tsconfigPaths from "vite-tsconfig-paths";
 
 declare module "@remix-run/node" {
@@ -65,9 +66,9 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 300_000,
           pool: "forks",
-          fileParallelism: false,
+          poolOptions: { forks: { singleFork: true } },
         },
       },
     ],
   },
-} satisfies UserConfig & { test: unknown });
+});

@@ -1,0 +1,30 @@
+import { PrismaLibSQL } from "@prisma/adapter-libsql";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient as PostgresClient } from "./generated/postgresql/client";
+import { PrismaClient as SqliteClient } from "./generated/sqlite/client";
+import { type DatabaseProfile, databaseProfile, defaultDatabaseUrl } from "./db/profile";
+
+/**
+ * The app's one Prisma client. Both generated clients come from the same models (prisma/models.prisma), so they
+ * expose the same API; the SQLite client's type stands for both.
+ */
+export type Db = InstanceType<typeof SqliteClient>;
+
+export function createDb(url: string = process.env.DATABASE_URL ?? defaultDatabaseUrl): Db {
+  if (databaseProfile(url) === "postgresql") {
+    return new PostgresClient({ adapter: new PrismaPg({ connectionString: url }) }) as unknown as Db;
+  }
+  return new SqliteClient({ adapter: new PrismaLibSQL({ url }) });
+}
+
+export const dbProfile: DatabaseProfile = databaseProfile();
+
+declare global {
+  // Kept across Vite dev reloads so a reload does not open a new pool each time.
+  var __appDb: Db | undefined;
+}
+
+const db: Db = globalThis.__appDb ?? createDb();
+if (process.env.NODE_ENV !== "production") globalThis.__appDb = db;
+
+export default db;

@@ -1,0 +1,85 @@
+/**
+ * Shopify order webhooks → the order snapshot. Nothing slow happens here (no CJ or Shopify call): the payload is
+ * checked, the snapshot upserted keyed by (shop, order GID) — an older payload never overwrites a newer one — and
+ * the forwarding job is enqueued.
+ */
+import { z } from "zod";
+import db from "../db.server";
+import type { ShopifyWebhookContext } from "../webhooks/shopify-intake.server";
+
+const orderPayload = z.looseObject({
+  admin_graphql_api_id: z.string().regex(/^gid:\/\/shopify\/Order\/\d+$/),
+  name: z.string().max(255),
+  updated_at: z.string().refine((s) => !Number.isNaN(Date.parse(s)), "updated_at is not a date"),
+  financial_status: z.string().nullish(),
+  email: z.string().nullish(),
+  currency: z.string().nullish(),
+  total_price: z.string().nullish(),
+  cancelled_at: z.string().nullish(),
+  shipping_address: z
+    .looseObject({ name: z.string().nullish(), country_code: z.string().nullish() })
+    .nullish(),
+});
+
+export type OrderWebhookPayload = z.infer<typeof orderPayload>;
+
+export function parseOrderPayload(payload: unknown): OrderWebhookPayload {
+  const parsed = orderPayload.safeParse(payload);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Response(`Order payload rejected: ${issue?.path.join(".") || "body"}: ${issue?.message}`, { status: 422 });
+  }
+  return parsed.data;
+}
+
+export async function receiveOrderWebhook(ctx: ShopifyWebhookContext): Promise<void> {
+  const order = parseOrderPayload(ctx.payload);
+  if (!ctx.shopId) {
+    throw new Response(`Shop ${ctx.shop} is not installed`, { status: 404 });
+  }
+  await upsertOrderSnapshot(ctx.shopId, ctx.topic, order);
+}
+
+export async function upsertOrderSnapshot(shopId: string, topic: string, order: OrderWebhookPayload) {
+  const updatedAt = new Date(order.updated_at);
+  const snapshot = {
+    shopifyOrderName: order.name,
+    financialStatus: order.financial_status ?? null,
+    customerName: order.shipping_address?.name ?? null,
+    customerEmail: order.email ?? null,
+    countryCode: order.shipping_address?.country_code ?? null,
+    currency: order.currency ?? null,
+    totalPrice: order.total_price ?? null,
+    snapshot: JSON.stringify(order),
+    shopifyUpdatedAt: updatedAt,
+  };
+  return db.$transaction(async (tx) => {
+    const existing = await tx.order.findUnique({
+      where: { shopId_shopifyOrderGid: { shopId, shopifyOrderGid: order.admin_graphql_api_id } },
+      select: { id: true, shopifyUpdatedAt: true },
+    });
+    if (!existing) {
+      const created = await tx.order.create({
+        data: { shopId, shopifyOrderGid: order.admin_graphql_api_id, ...snapshot },
+      });
+      await tx.orderEvent.create({
+        data: {
+          orderId: created.id,
+          actor: "webhook",
+          type: "received",
+          toState: created.state,
+          message: `Received ${topic} for ${order.name}`,
+        },
+      });
+      return { order: created, changed: true };
+    }
+    if (existing.shopifyUpdatedAt && existing.shopifyUpdatedAt > updatedAt) {
+      return { order: existing, changed: false };
+    }
+    const updated = await tx.order.update({ where: { id: existing.id }, data: snapshot });
+    await tx.orderEvent.create({
+      data: { orderId: existing.id, actor: "webhook", type: "snapshot", message: `Snapshot updated from ${topic}` },
+    });
+    return { order: updated, changed: true };
+  });
+}

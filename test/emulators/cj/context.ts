@@ -1,0 +1,85 @@
+import type { EmulatorClock } from "./clock.js";
+import type { FaultInjector } from "./faults.js";
+import type { SeededRandom } from "./random.js";
+import type { Account, EmulatorState } from "./state.js";
+import type { WebhookPusher } from "./webhooks.js";
+
+export interface EmulatorOptions {
+  /** Port to listen on (0 = any free port). */
+  port?: number;
+  host?: string;
+  /** PRNG seed for probabilistic faults. */
+  seed?: number;
+  accessTokenTtlMs?: number;
+  refreshTokenTtlMs?: number;
+  /** Per-IP limit (CJ: 10 req/s). */
+  ipQps?: number;
+  /** Default per-account QPS for new accounts (CJ free level: 1). */
+  defaultQps?: number;
+  /**
+   * A second getAccessToken within 5 minutes: "reject" answers 1600200 (default), "record" only records the
+   * violation and answers normally. Both record it in `state.authViolations`.
+   */
+  authThrottle?: "reject" | "record";
+  /**
+   * A create with an orderNumber the account already used: "reject" answers 1603000 (default; CJ's facts say never
+   * blind-retry a create, look the order up by orderNumber), "returnExisting" answers the existing order.
+   */
+  duplicateOrderNumber?: "reject" | "returnExisting";
+  /** Webhook retry delay (CJ: 5 minutes) and count (CJ: 3). */
+  pushRetryDelayMs?: number;
+  pushMaxRetries?: number;
+  /** How long a webhook receiver may take before the attempt counts as failed (CJ: 3 s). */
+  pushTimeoutMs?: number;
+  /** CJ wants HTTPS callback URLs; loopback tests use http, so this is off by default. */
+  requireHttpsCallbacks?: boolean;
+}
+
+export type ResolvedOptions = Required<Omit<EmulatorOptions, "port" | "host">>;
+
+export const DEFAULT_OPTIONS: ResolvedOptions = {
+  seed: 42,
+  accessTokenTtlMs: 15 * 24 * 3600 * 1000,
+  refreshTokenTtlMs: 180 * 24 * 3600 * 1000,
+  ipQps: 10,
+  defaultQps: 1,
+  authThrottle: "reject",
+  duplicateOrderNumber: "reject",
+  pushRetryDelayMs: 5 * 60 * 1000,
+  pushMaxRetries: 3,
+  pushTimeoutMs: 3000,
+  requireHttpsCallbacks: false,
+};
+
+/** What every handler gets: the shared state and the emulator's collaborators. */
+export interface EmulatorContext {
+  state: EmulatorState;
+  clock: EmulatorClock;
+  random: SeededRandom;
+  faults: FaultInjector;
+  pusher: WebhookPusher;
+  options: ResolvedOptions;
+}
+
+/** One API request as a handler sees it. */
+export interface ApiRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  body: unknown;
+  headers: Record<string, string | string[] | undefined>;
+  /** Set for every endpoint that needs a CJ-Access-Token. */
+  account: Account | null;
+}
+
+export interface Reply {
+  data: unknown;
+  message?: string;
+}
+
+export type Handler = (ctx: EmulatorContext, req: ApiRequest) => Reply | Promise<Reply>;
+
+export function accountOf(req: ApiRequest): Account {
+  if (!req.account) throw new Error(`handler for ${req.path} needs an authenticated account`);
+  return req.account;
+}

@@ -1,0 +1,86 @@
+import { getAccessToken, logout, refreshAccessToken } from "./auth.js";
+import type { Handler } from "./context.js";
+import {
+  freightCalculate,
+  freightCalculateTip,
+  getSupplierLogisticsTemplate,
+  partnerFreightCalculate,
+  trackInfo,
+} from "./logistics.js";
+import {
+  addCart,
+  addCartConfirm,
+  changeWarehouse,
+  confirmOrder,
+  createOrderV2,
+  createOrderV3,
+  deleteOrder,
+  getOrderDetail,
+  listOrders,
+  saveGenerateParentOrder,
+} from "./orders.js";
+import { getBalance, payBalance, payBalanceV2 } from "./payment.js";
+import {
+  createConnection,
+  deleteConnection,
+  getSettings,
+  getShops,
+  listConnections,
+  queryVariantByVid,
+  queryVariants,
+  setWebhook,
+} from "./products.js";
+import { simulatePay, updateSandboxStatus, uploadWaybillInfo } from "./shipping.js";
+
+export interface Route {
+  method: "GET" | "POST" | "PATCH" | "DELETE";
+  /** Below /api2.0/v1. */
+  path: string;
+  /** false only for the token endpoints that authenticate by API key / refresh token. */
+  auth: boolean;
+  handler: Handler;
+}
+
+/** Every CJ endpoint the emulator answers; anything else answers 1600101 "Interface not found". */
+export const ROUTES: readonly Route[] = [
+  { method: "POST", path: "/authentication/getAccessToken", auth: false, handler: getAccessToken },
+  { method: "POST", path: "/authentication/refreshAccessToken", auth: false, handler: refreshAccessToken },
+  { method: "POST", path: "/authentication/logout", auth: true, handler: logout },
+
+  { method: "POST", path: "/shopping/order/createOrderV2", auth: true, handler: createOrderV2 },
+  { method: "POST", path: "/shopping/order/createOrderV3", auth: true, handler: createOrderV3 },
+  { method: "POST", path: "/shopping/order/addCart", auth: true, handler: addCart },
+  { method: "POST", path: "/shopping/order/addCartConfirm", auth: true, handler: addCartConfirm },
+  { method: "POST", path: "/shopping/order/saveGenerateParentOrder", auth: true, handler: saveGenerateParentOrder },
+  { method: "GET", path: "/shopping/order/list", auth: true, handler: listOrders },
+  { method: "GET", path: "/shopping/order/getOrderDetail", auth: true, handler: getOrderDetail },
+  { method: "DELETE", path: "/shopping/order/deleteOrder", auth: true, handler: deleteOrder },
+  { method: "PATCH", path: "/shopping/order/confirmOrder", auth: true, handler: confirmOrder },
+  { method: "POST", path: "/shopping/order/changeWarehouse", auth: true, handler: changeWarehouse },
+  { method: "POST", path: "/shopping/order/uploadWaybillInfo", auth: true, handler: uploadWaybillInfo },
+  { method: "POST", path: "/shopping/sandbox/simulatePay", auth: true, handler: simulatePay },
+  { method: "POST", path: "/shopping/sandbox/updateStatus", auth: true, handler: updateSandboxStatus },
+
+  { method: "GET", path: "/shopping/pay/getBalance", auth: true, handler: getBalance },
+  { method: "POST", path: "/shopping/pay/payBalance", auth: true, handler: payBalance },
+  { method: "POST", path: "/shopping/pay/payBalanceV2", auth: true, handler: payBalanceV2 },
+
+  { method: "POST", path: "/logistic/freightCalculate", auth: true, handler: freightCalculate },
+  { method: "POST", path: "/logistic/freightCalculateTip", auth: true, handler: freightCalculateTip },
+  { method: "POST", path: "/logistic/partnerFreightCalculate", auth: true, handler: partnerFreightCalculate },
+  { method: "POST", path: "/logistic/getSupplierLogisticsTemplate", auth: true, handler: getSupplierLogisticsTemplate },
+  { method: "GET", path: "/logistic/trackInfo", auth: true, handler: trackInfo },
+
+  { method: "GET", path: "/product/conn/connection", auth: true, handler: listConnections },
+  { method: "POST", path: "/product/conn/connection", auth: true, handler: createConnection },
+  { method: "DELETE", path: "/product/conn/connection", auth: true, handler: deleteConnection },
+  { method: "GET", path: "/product/variant/query", auth: true, handler: queryVariants },
+  { method: "GET", path: "/product/variant/queryByVid", auth: true, handler: queryVariantByVid },
+  { method: "GET", path: "/shop/getShops", auth: true, handler: getShops },
+  { method: "GET", path: "/setting/get", auth: true, handler: getSettings },
+  { method: "POST", path: "/webhook/set", auth: true, handler: setWebhook },
+];
+
+export function findRoute(method: string, path: string): Route | undefined {
+  return ROUTES.find((r) => r.method === method && r.path === path);
+}

@@ -1,0 +1,309 @@
+import type { FaultRule } from "./faults.js";
+
+/** Everything the emulator knows. Plain data, so `GET /__emulator/state` can serialise it. */
+
+export interface Shop {
+  shopId: string;
+  storeName: string;
+  platform: string;
+}
+
+export interface Account {
+  id: string;
+  apiKey: string;
+  openId: number;
+  openName: string;
+  email: string;
+  /** Requests per second for this account (CJ levels: 1, 2, 4, 6). */
+  qpsLimit: number;
+  /** USD as a decimal string; never a float. */
+  balance: string;
+  shops: Shop[];
+  lastGetAccessTokenAt: number | null;
+}
+
+export interface TokenPair {
+  accountId: string;
+  accessToken: string;
+  refreshToken: string;
+  createdAt: number;
+  accessExpiresAt: number;
+  refreshExpiresAt: number;
+  revoked: boolean;
+}
+
+export interface Variant {
+  vid: string;
+  pid: string;
+  sku: string;
+  nameEn: string;
+  /** USD decimal string. */
+  sellPrice: string;
+  /** grams */
+  weight: number;
+}
+
+/** A store product variant ↔ CJ variant connection ("My CJ" → connections). */
+export interface Connection {
+  id: string;
+  accountId: string;
+  cjProductId: string;
+  cjVariantId: string;
+  platformProductId: string;
+  platformVariantId: string;
+  /** The store SKU an `orderFlow=2` line carries. */
+  sku: string | null;
+  shopId: string | null;
+  createdAt: number;
+}
+
+export const ORDER_STATUSES = [
+  "CREATED",
+  "IN_CART",
+  "UNPAID",
+  "UNSHIPPED",
+  "SHIPPED",
+  "DELIVERED",
+  "CANCELLED",
+  "OTHER",
+] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+export interface OrderLine {
+  lineItemId: string;
+  /** null while an `orderFlow=2` line's store SKU is not connected. */
+  vid: string | null;
+  sku: string | null;
+  storeLineItemId: string | null;
+  storeProductId: string | null;
+  quantity: number;
+  sellPrice: string;
+  unitPrice: string | null;
+  podProperties: string | null;
+}
+
+export interface TrackEvent {
+  status: number;
+  activity: string;
+  location: string;
+  eventTime: string;
+  statusDesc: string;
+}
+
+export interface Tracking {
+  trackNumber: string;
+  logisticName: string;
+  trackingUrl: string;
+  trackingStatus: number;
+  events: TrackEvent[];
+  shippedAt: number;
+  deliveredAt: number | null;
+  lastMileCarrier: string;
+  lastTrackNumber: string;
+}
+
+export interface Order {
+  /** CJ order id; for an incomplete order, the temporary id CJ replaces once the SKU is connected. */
+  orderId: string;
+  accountId: string;
+  orderNumber: string;
+  apiVersion: "V2" | "V3";
+  isComplete: boolean;
+  status: OrderStatus;
+  isSandbox: boolean;
+  orderFlow: number;
+  payType: number;
+  shippingCountryCode: string;
+  shippingCountry: string;
+  shippingProvince: string;
+  shippingCity: string;
+  shippingCounty: string | null;
+  shippingZip: string | null;
+  shippingPhone: string | null;
+  shippingCustomerName: string;
+  shippingAddress: string;
+  shippingAddress2: string | null;
+  houseNumber: string | null;
+  email: string | null;
+  taxId: string | null;
+  remark: string | null;
+  consigneeID: string | null;
+  logisticName: string;
+  fromCountryCode: string;
+  platform: string;
+  storeName: string | null;
+  storeOrderTime: number | null;
+  shopLogisticsType: number | null;
+  storageId: string | null;
+  iossType: number | null;
+  iossNumber: string | null;
+  shopAmount: string | null;
+  lines: OrderLine[];
+  orderWeight: number;
+  productAmount: string;
+  postageAmount: string;
+  orderAmount: string;
+  shipmentOrderId: string | null;
+  /** CJ's own order code, assigned when the order is confirmed (UNPAID). */
+  cjOrderCode: string | null;
+  createdAt: number;
+  updatedAt: number;
+  paidAt: number | null;
+  completedAt: number | null;
+  tracking: Tracking | null;
+  waybill: { cjShippingCompanyName: string; trackNumber: string; fileName: string } | null;
+  deleted: boolean;
+  splitFrom: string | null;
+  splitInto: string[];
+  /** Earlier ids of this order (the temporary id of an incomplete order). */
+  previousOrderIds: string[];
+}
+
+/** A parent ("shipment") order grouping confirmed orders for one payment. */
+export interface Shipment {
+  shipmentOrderId: string;
+  accountId: string;
+  orderIds: string[];
+  payId: string | null;
+  paid: boolean;
+  createdAt: number;
+}
+
+export interface WebhookTopicConfig {
+  type: string;
+  callbackUrls: string[];
+}
+
+export type WebhookTopic = "order" | "logistics" | "product" | "stock";
+
+export interface RecordedRequest {
+  seq: number;
+  /** Emulator clock, ISO. */
+  at: string;
+  /** Real wall-clock ms; what the QPS windows count. */
+  t: number;
+  method: string;
+  path: string;
+  query: Record<string, string[]>;
+  body: unknown;
+  ip: string;
+  accountId: string | null;
+  /** CJ `code` answered, or the HTTP status for 5xx faults; null when no answer was sent. */
+  code: number | null;
+  httpStatus: number | null;
+  outcome: "answered" | "dropped" | "hung" | "pending";
+  fault: string | null;
+}
+
+export interface PushAttempt {
+  at: string;
+  status: number | null;
+  error: string | null;
+}
+
+export interface PushDelivery {
+  messageId: string;
+  accountId: string;
+  topic: WebhookTopic;
+  type: string;
+  messageType: string;
+  url: string | null;
+  body: string;
+  sign: string;
+  attempts: PushAttempt[];
+  state: "pending" | "delivered" | "failed" | "suppressed" | "no-callback";
+}
+
+export interface AuthViolation {
+  accountId: string;
+  at: string;
+  sinceLastMs: number;
+}
+
+export interface IncompleteOrderRecord {
+  accountId: string;
+  orderNumber: string;
+  temporaryOrderId: string;
+  unresolvedSkus: string[];
+  at: string;
+  connectedAs: string | null;
+}
+
+export class EmulatorState {
+  accounts = new Map<string, Account>();
+  tokens: TokenPair[] = [];
+  variants = new Map<string, Variant>();
+  connections: Connection[] = [];
+  orders: Order[] = [];
+  shipments = new Map<string, Shipment>();
+  webhooks = new Map<string, Partial<Record<WebhookTopic, WebhookTopicConfig>>>();
+  requests: RecordedRequest[] = [];
+  deliveries: PushDelivery[] = [];
+  authViolations: AuthViolation[] = [];
+  incompleteOrders: IncompleteOrderRecord[] = [];
+  faults: FaultRule[] = [];
+  pushesEnabled = true;
+  private counters = new Map<string, number>();
+
+  next(counter: string): number {
+    const value = (this.counters.get(counter) ?? 0) + 1;
+    this.counters.set(counter, value);
+    return value;
+  }
+
+  clear(): void {
+    this.accounts.clear();
+    this.tokens = [];
+    this.variants.clear();
+    this.connections = [];
+    this.orders = [];
+    this.shipments.clear();
+    this.webhooks.clear();
+    this.requests = [];
+    this.deliveries = [];
+    this.authViolations = [];
+    this.incompleteOrders = [];
+    this.faults = [];
+    this.pushesEnabled = true;
+    this.counters.clear();
+  }
+
+  accountByApiKey(apiKey: string): Account | undefined {
+    for (const account of this.accounts.values()) if (account.apiKey === apiKey) return account;
+    return undefined;
+  }
+
+  /** Live orders of an account (deleted ones are gone for CJ's API). */
+  ordersOf(accountId: string): Order[] {
+    return this.orders.filter((o) => o.accountId === accountId && !o.deleted);
+  }
+
+  /** `getOrderDetail` semantics: the CJ id (current or former) or the merchant's orderNumber. */
+  findOrder(accountId: string, idOrNumber: string): Order | undefined {
+    const live = this.ordersOf(accountId);
+    return (
+      live.find((o) => o.orderId === idOrNumber) ??
+      live.find((o) => o.previousOrderIds.includes(idOrNumber)) ??
+      live.find((o) => o.orderNumber === idOrNumber && o.splitInto.length === 0) ??
+      live.find((o) => o.orderNumber === idOrNumber)
+    );
+  }
+
+  snapshot(): Record<string, unknown> {
+    return {
+      accounts: [...this.accounts.values()],
+      tokens: this.tokens,
+      variants: [...this.variants.values()],
+      connections: this.connections,
+      orders: this.orders,
+      shipments: [...this.shipments.values()],
+      webhooks: Object.fromEntries(this.webhooks),
+      deliveries: this.deliveries,
+      authViolations: this.authViolations,
+      incompleteOrders: this.incompleteOrders,
+      faults: this.faults,
+      pushesEnabled: this.pushesEnabled,
+      requestCount: this.requests.length,
+    };
+  }
+}
