@@ -80,12 +80,15 @@ export function createAdminGraphqlClient(options: AdminGraphqlClientOptions): Ad
       });
     } catch (cause) {
       // A mutation that timed out may have been applied: the caller re-reads before retrying, so no blind retry.
-      const error = new ShopifyGraphqlError(`Shopify Admin API ${operationName ?? "request"} unreachable: ${String(cause)}`, {
-        kind: "network",
-        operationName,
-        retryable: true,
-        cause,
-      });
+      const error = new ShopifyGraphqlError(
+        `Shopify Admin API ${operationName ?? "request"} unreachable: ${String(cause)}`,
+        {
+          kind: "network",
+          operationName,
+          retryable: true,
+          cause,
+        },
+      );
       throw isMutation ? new AbortError(error) : new RetryableResponse(error, null);
     }
     const requestId = response.headers.get("x-request-id");
@@ -94,25 +97,31 @@ export function createAdminGraphqlClient(options: AdminGraphqlClientOptions): Ad
     const retryAfterSeconds = Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null;
 
     if (response.status === 429 || response.status >= 500) {
-      const error = new ShopifyGraphqlError(`Shopify Admin API ${operationName ?? "request"} answered HTTP ${response.status}`, {
-        kind: "http",
-        status: response.status,
-        operationName,
-        requestId,
-        retryable: true,
-      });
+      const error = new ShopifyGraphqlError(
+        `Shopify Admin API ${operationName ?? "request"} answered HTTP ${response.status}`,
+        {
+          kind: "http",
+          status: response.status,
+          operationName,
+          requestId,
+          retryable: true,
+        },
+      );
       // 429 means not executed; a 5xx mutation may have been, so only queries are retried here.
       if (response.status === 429 || !isMutation) throw new RetryableResponse(error, retryAfterSeconds);
       throw new AbortError(error);
     }
     if (response.status !== 200) {
       throw new AbortError(
-        new ShopifyGraphqlError(`Shopify Admin API ${operationName ?? "request"} answered HTTP ${response.status}: ${text.slice(0, 300)}`, {
-          kind: response.status === 401 || response.status === 403 ? "unauthorized" : "http",
-          status: response.status,
-          operationName,
-          requestId,
-        }),
+        new ShopifyGraphqlError(
+          `Shopify Admin API ${operationName ?? "request"} answered HTTP ${response.status}: ${text.slice(0, 300)}`,
+          {
+            kind: response.status === 401 || response.status === 403 ? "unauthorized" : "http",
+            status: response.status,
+            operationName,
+            requestId,
+          },
+        ),
       );
     }
     let body: { data?: unknown; errors?: unknown; extensions?: unknown };

@@ -1,0 +1,13 @@
+import * as fulfillments from "./fulfillments";
+import * as orders from "./orders";
+
+/** Every Admin GraphQL document the app sends, by operation name. */
+export const adminDocuments = {
+  GetOrderForForwarding: orders.GetOrderForForwarding,
+  GetFulfillmentOrders: orders.GetFulfillmentOrders,
+  RecentPaidOrders: orders.RecentPaidOrders,
+  GetOrderFulfillments: fulfillments.GetOrderFulfillments,
+  FulfillmentCreate: fulfillments.FulfillmentCreate,
+  FulfillmentTrackingInfoUpdate: fulfillments.FulfillmentTrackingInfoUpdate,
+  FulfillmentEventCreate: fulfillments.FulfillmentEventCreate,
+} as const;
