@@ -22,7 +22,9 @@ export const STORAGES: Record<string, string> = {
 };
 
 export function defaultStorageId(fromCountryCode: string): string {
-  return fromCountryCode.toUpperCase() === "US" ? "201e67f6ba4644c0a36d63bf4989dd70" : "bc228e33b02a4c03b46b186994eb6eb3";
+  return fromCountryCode.toUpperCase() === "US"
+    ? "201e67f6ba4644c0a36d63bf4989dd70"
+    : "bc228e33b02a4c03b46b186994eb6eb3";
 }
 
 export function storageName(storageId: string | null): string | null {

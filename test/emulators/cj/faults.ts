@@ -54,15 +54,11 @@ function globToRegExp(glob: string): RegExp {
 export class FaultInjector {
   private seq = 0;
 
+  /** `rules` is the state's list, so the state snapshot shows the active faults. */
   constructor(
-    private rules: FaultRule[],
+    private readonly rules: FaultRule[],
     private readonly random: SeededRandom,
   ) {}
-
-  /** The list is shared with the state object (so the state snapshot shows it). */
-  bind(rules: FaultRule[]): void {
-    this.rules = rules;
-  }
 
   add(spec: FaultSpec): FaultRule {
     const rule: FaultRule = { ...spec, id: `fault-${++this.seq}`, remaining: spec.times ?? null, hits: 0 };

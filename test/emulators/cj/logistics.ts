@@ -337,7 +337,10 @@ function trackInfoStatus(status: number): string {
 
 /** GET trackInfo?trackNumber=a&trackNumber=b: one entry per known number (unknown ones are left out). */
 export const trackInfo: Handler = (ctx, req) => {
-  const numbers = req.query.getAll("trackNumber").flatMap((n) => n.split(",")).map((n) => n.trim());
+  const numbers = req.query
+    .getAll("trackNumber")
+    .flatMap((n) => n.split(","))
+    .map((n) => n.trim());
   if (numbers.length === 0 || numbers.some((n) => n === "" || n.length > 200)) throw paramError();
   const account = req.account;
   const orders = ctx.state.orders.filter((o) => o.accountId === account?.id && o.tracking !== null);

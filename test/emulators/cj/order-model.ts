@@ -295,4 +295,3 @@ export function accountFor(ctx: EmulatorContext, order: Order): Account {
   if (!account) throw new CjFailure(1601000, "user not found");
   return account;
 }
-

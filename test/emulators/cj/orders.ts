@@ -244,7 +244,12 @@ export const addCart: Handler = (ctx, req) => {
   if (added.length === 0) throw failure(1603001);
   return {
     message: "Congratulation! Well done!",
-    data: { successCount: added.length, addSuccessOrders: added, unInterceptAddressCount: 0, interceptOrders: intercepted },
+    data: {
+      successCount: added.length,
+      addSuccessOrders: added,
+      unInterceptAddressCount: 0,
+      interceptOrders: intercepted,
+    },
   };
 };
 
@@ -290,7 +295,10 @@ export const listOrders: Handler = (ctx, req) => {
   if (!Number.isInteger(pageNum) || pageNum < 1 || !Number.isInteger(pageSize) || pageSize < 1) throw paramError();
   const status = req.query.get("status");
   if (status && !ORDER_STATUSES.includes(status as OrderStatus)) throw paramError();
-  const ids = req.query.getAll("orderIds").flatMap((v) => v.split(",")).filter((v) => v !== "");
+  const ids = req.query
+    .getAll("orderIds")
+    .flatMap((v) => v.split(","))
+    .filter((v) => v !== "");
   if (ids.length > 100) throw paramError();
   const shipmentOrderId = req.query.get("shipmentOrderId");
   const size = Math.min(pageSize, MAX_PAGE_SIZE);
@@ -341,7 +349,7 @@ export const confirmOrder: Handler = (ctx, req) => {
   const account = accountOf(req);
   const body = validate(req.body, [field("orderId", "string", true, 200)]);
   const order = ctx.state.findOrder(account.id, String(body.orderId));
-  if (!order || !order.isComplete || !canMove(order, "UNPAID")) throw failure(1603001);
+  if (!order?.isComplete || !canMove(order, "UNPAID")) throw failure(1603001);
   confirmIntoShipment(ctx, account, [order]);
   pushOrderEvent(ctx, order, "UPDATE");
   return { data: order.orderId };

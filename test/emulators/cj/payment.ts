@@ -126,7 +126,10 @@ export const payBalance: Handler = (ctx, req) => {
 
 export const payBalanceV2: Handler = (ctx, req) => {
   const account = accountOf(req);
-  const body = validate(req.body, [field("shipmentOrderId", "string", true, 200), field("payId", "string", false, 200)]);
+  const body = validate(req.body, [
+    field("shipmentOrderId", "string", true, 200),
+    field("payId", "string", false, 200),
+  ]);
   const shipment = ctx.state.shipments.get(String(body.shipmentOrderId));
   if (!shipment || shipment.accountId !== account.id) throw failure(1600300);
   if (typeof body.payId === "string" && body.payId !== "" && shipment.payId !== null && body.payId !== shipment.payId) {

@@ -72,7 +72,8 @@ export function connectVariant(ctx: EmulatorContext, input: ConnectInput): Conne
       !(
         c.accountId === connection.accountId &&
         ((connection.sku !== null && c.sku === connection.sku) ||
-          (c.platformVariantId === connection.platformVariantId && c.platformProductId === connection.platformProductId))
+          (c.platformVariantId === connection.platformVariantId &&
+            c.platformProductId === connection.platformProductId))
       ),
   );
   ctx.state.connections.push(connection);

@@ -70,13 +70,16 @@ async function parseBody(raw: Buffer, contentType: string): Promise<{ body: unkn
 
 function queryRecord(params: URLSearchParams): Record<string, string[]> {
   const out: Record<string, string[]> = {};
-  for (const [key, value] of params) (out[key] ??= []).push(value);
+  for (const [key, value] of params) out[key] = [...(out[key] ?? []), value];
   return out;
 }
 
 function sendJson(res: ServerResponse, status: number, payload: unknown): void {
   const body = JSON.stringify(payload);
-  res.writeHead(status, { "content-type": "application/json;charset=UTF-8", "content-length": Buffer.byteLength(body) });
+  res.writeHead(status, {
+    "content-type": "application/json;charset=UTF-8",
+    "content-length": Buffer.byteLength(body),
+  });
   res.end(body);
 }
 

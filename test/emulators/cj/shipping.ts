@@ -181,7 +181,10 @@ function sandboxOrder(ctx: EmulatorContext, accountId: string, id: string): Orde
 /** sandbox/simulatePay {orderId | shipmentOrderId}: simulated payment of sandbox orders (seed 1.11). */
 export const simulatePay: Handler = (ctx, req) => {
   const account = accountOf(req);
-  const body = validate(req.body, [field("orderId", "string", false, 200), field("shipmentOrderId", "string", false, 200)]);
+  const body = validate(req.body, [
+    field("orderId", "string", false, 200),
+    field("shipmentOrderId", "string", false, 200),
+  ]);
   let shipment: Shipment | undefined;
   if (typeof body.shipmentOrderId === "string" && body.shipmentOrderId !== "") {
     shipment = ctx.state.shipments.get(body.shipmentOrderId);

@@ -263,7 +263,7 @@ export class EmulatorState {
     this.deliveries = [];
     this.authViolations = [];
     this.incompleteOrders = [];
-    this.faults = [];
+    this.faults.splice(0);
     this.pushesEnabled = true;
     this.counters.clear();
   }

@@ -1,0 +1,149 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { CjFailure } from "./envelope.js";
+import type { FaultSpec } from "./faults.js";
+import type { AccountInput, CjEmulator, ConnectionInput } from "./index.js";
+import { readBody } from "./server.js";
+import type { SplitPart } from "./shipping.js";
+import type { Variant } from "./state.js";
+import { isRecord } from "./validation.js";
+
+/**
+ * The control API under /__emulator/ (JSON in, JSON out) so `npm run demo` and out-of-process tests can drive the
+ * emulator like the in-process API does. Errors answer 400 `{error}`.
+ *
+ *   GET    /__emulator/state                         snapshot of everything
+ *   GET    /__emulator/requests?accountId=&path=&method=
+ *   GET    /__emulator/requests/max-window?accountId=&windowMs=1000   → {max}
+ *   GET    /__emulator/pushes?accountId=&type=&messageType=
+ *   POST   /__emulator/reset
+ *   POST   /__emulator/accounts          {id?, apiKey, openId?, qpsLimit?, balance?, shops?}
+ *   POST   /__emulator/accounts/qps      {accountId, qpsLimit}
+ *   POST   /__emulator/balance           {accountId, amount}
+ *   POST   /__emulator/variants          {vid, pid, sku, nameEn, sellPrice, weight}
+ *   POST   /__emulator/connections       {accountId, sku, vid, platformProductId?, platformVariantId?}
+ *   POST   /__emulator/orders/ship       {orderId, trackNumber?, logisticName?, trackingUrl?, force?}
+ *   POST   /__emulator/orders/track      {orderId, trackingStatus, activity?, location?}
+ *   POST   /__emulator/orders/split      {orderId, parts?: [[{lineItemId, quantity?}]]}
+ *   POST   /__emulator/faults            FaultSpec → the rule
+ *   DELETE /__emulator/faults[?id=]      clear one or all
+ *   POST   /__emulator/pushes            {enabled}
+ *   POST   /__emulator/pushes/flush
+ *   POST   /__emulator/clock             {advanceMs} | {setMs}
+ */
+export async function handleControlRequest(
+  emulator: CjEmulator,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+): Promise<void> {
+  const method = (req.method ?? "GET").toUpperCase();
+  const path = url.pathname.slice("/__emulator".length);
+  const raw = (await readBody(req)).toString("utf8");
+  let status = 200;
+  let payload: unknown;
+  try {
+    const body: Record<string, unknown> = raw === "" ? {} : (JSON.parse(raw) as Record<string, unknown>);
+    if (!isRecord(body)) throw new Error("body must be a JSON object");
+    payload = await dispatch(emulator, method, path, url.searchParams, body);
+  } catch (error) {
+    status = error instanceof NotFound ? 404 : 400;
+    const message = error instanceof Error ? error.message : String(error);
+    payload = { error: message, ...(error instanceof CjFailure ? { code: error.code } : {}) };
+  }
+  const text = JSON.stringify(payload ?? { ok: true });
+  res.writeHead(status, { "content-type": "application/json" });
+  res.end(text);
+}
+
+class NotFound extends Error {}
+
+function text(value: unknown, name: string): string {
+  if (typeof value !== "string" || value === "") throw new Error(`${name} is required`);
+  return value;
+}
+
+async function dispatch(
+  emulator: CjEmulator,
+  method: string,
+  path: string,
+  query: URLSearchParams,
+  body: Record<string, unknown>,
+): Promise<unknown> {
+  const key = `${method} ${path}`;
+  switch (key) {
+    case "GET /state":
+      return emulator.state.snapshot();
+    case "GET /requests":
+      return emulator.requests({
+        accountId: query.get("accountId") ?? undefined,
+        path: query.get("path") ?? undefined,
+        method: query.get("method") ?? undefined,
+      });
+    case "GET /requests/max-window":
+      return {
+        max: emulator.maxRequestsInAnyWindow(
+          text(query.get("accountId"), "accountId"),
+          Number(query.get("windowMs") ?? 1000),
+        ),
+      };
+    case "GET /pushes":
+      return emulator.pushes({
+        accountId: query.get("accountId") ?? undefined,
+        type: query.get("type") ?? undefined,
+        messageType: query.get("messageType") ?? undefined,
+      });
+    case "POST /reset":
+      emulator.reset();
+      return { ok: true };
+    case "POST /accounts":
+      return emulator.addAccount({ ...body, apiKey: text(body.apiKey, "apiKey") } as AccountInput);
+    case "POST /accounts/qps":
+      emulator.setQps(text(body.accountId, "accountId"), Number(body.qpsLimit));
+      return emulator.account(String(body.accountId));
+    case "POST /balance":
+      emulator.setBalance(text(body.accountId, "accountId"), String(body.amount));
+      return emulator.account(String(body.accountId));
+    case "POST /variants":
+      emulator.addVariant(body as unknown as Variant);
+      return body;
+    case "POST /connections":
+      return emulator.connect({
+        ...body,
+        accountId: text(body.accountId, "accountId"),
+        vid: text(body.vid, "vid"),
+      } as ConnectionInput);
+    case "POST /orders/ship":
+      return emulator.shipOrder(text(body.orderId, "orderId"), body);
+    case "POST /orders/track":
+      return emulator.advanceTracking(text(body.orderId, "orderId"), {
+        trackingStatus: Number(body.trackingStatus),
+        ...(typeof body.activity === "string" ? { activity: body.activity } : {}),
+        ...(typeof body.location === "string" ? { location: body.location } : {}),
+      });
+    case "POST /orders/split":
+      return emulator.splitOrder(
+        text(body.orderId, "orderId"),
+        Array.isArray(body.parts) ? (body.parts as SplitPart[][]) : undefined,
+      );
+    case "POST /faults":
+      return emulator.addFault(body as unknown as FaultSpec);
+    case "DELETE /faults": {
+      const id = query.get("id");
+      if (id) emulator.removeFault(id);
+      else emulator.clearFaults();
+      return { ok: true };
+    }
+    case "POST /pushes":
+      emulator.setPushesEnabled(body.enabled !== false);
+      return { enabled: emulator.state.pushesEnabled };
+    case "POST /pushes/flush":
+      await emulator.flushPushes();
+      return { ok: true };
+    case "POST /clock":
+      if (typeof body.advanceMs === "number") emulator.clock.advance(body.advanceMs);
+      if (typeof body.setMs === "number") emulator.clock.set(body.setMs);
+      return { now: new Date(emulator.clock.now()).toISOString() };
+    default:
+      throw new NotFound(`no control endpoint ${key}`);
+  }
+}

@@ -1,0 +1,288 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { EmulatorClock } from "./clock.js";
+import { DEFAULT_OPTIONS, type EmulatorContext, type EmulatorOptions, type ResolvedOptions } from "./context.js";
+import { handleControlRequest } from "./control.js";
+import { failure } from "./envelope.js";
+import { FaultInjector, type FaultRule, type FaultSpec } from "./faults.js";
+import { maxInAnyWindow, SlidingWindowLimiter } from "./limits.js";
+import { connectVariant, DEFAULT_VARIANTS } from "./products.js";
+import { SeededRandom } from "./random.js";
+import { API_PREFIX, HangRegistry, handleApiRequest } from "./server.js";
+import { advanceTracking, type ShipInput, type SplitPart, shipOrder, splitOrder, type TrackInput } from "./shipping.js";
+import {
+  type Account,
+  type Connection,
+  EmulatorState,
+  type Order,
+  type PushDelivery,
+  type RecordedRequest,
+  type Shop,
+  type Variant,
+} from "./state.js";
+import { WebhookPusher } from "./webhooks.js";
+
+export type { Account, Connection, FaultRule, FaultSpec, Order, PushDelivery, RecordedRequest, Variant };
+export { signWebhookBody } from "./webhooks.js";
+export { API_PREFIX } from "./server.js";
+
+export interface AccountInput {
+  id?: string;
+  apiKey: string;
+  openId?: number;
+  qpsLimit?: number;
+  /** USD, decimal string or number. */
+  balance?: string | number;
+  email?: string;
+  shops?: Shop[];
+}
+
+export interface ConnectionInput {
+  accountId: string;
+  /** Store SKU carried by orderFlow=2 lines. */
+  sku?: string;
+  vid: string;
+  platformProductId?: string;
+  platformVariantId?: string;
+  shopId?: string;
+}
+
+export interface StartOptions extends EmulatorOptions {
+  accounts?: AccountInput[];
+  /** Extra CJ variants on top of the default catalogue. */
+  variants?: Variant[];
+}
+
+export interface RequestFilter {
+  accountId?: string;
+  path?: string;
+  method?: string;
+}
+
+/** A running CJ OpenAPI 2.0 emulator. */
+export class CjEmulator {
+  readonly state = new EmulatorState();
+  readonly clock = new EmulatorClock();
+  readonly options: ResolvedOptions;
+  /** e.g. http://127.0.0.1:4020 */
+  url = "";
+  /** `${url}/api2.0/v1`, what the app's CJ_API_BASE_URL should be. */
+  baseUrl = "";
+  private readonly random: SeededRandom;
+  private readonly faults: FaultInjector;
+  private readonly pusher: WebhookPusher;
+  private readonly limiter = new SlidingWindowLimiter();
+  private readonly hangs = new HangRegistry();
+  private readonly server: Server;
+  private readonly initialAccounts: AccountInput[];
+  private readonly initialVariants: Variant[];
+
+  constructor(options: StartOptions = {}) {
+    const { accounts = [], variants = [], port: _port, host: _host, ...rest } = options;
+    this.options = { ...DEFAULT_OPTIONS, ...rest };
+    this.random = new SeededRandom(this.options.seed);
+    this.faults = new FaultInjector(this.state.faults, this.random);
+    this.pusher = new WebhookPusher(
+      this.state,
+      this.clock,
+      {
+        retryDelayMs: this.options.pushRetryDelayMs,
+        maxRetries: this.options.pushMaxRetries,
+        timeoutMs: this.options.pushTimeoutMs,
+      },
+      () => this.random.hex(32),
+    );
+    this.initialAccounts = accounts;
+    this.initialVariants = variants;
+    this.seed();
+    this.server = createServer((req, res) => {
+      this.route(req, res).catch((error: unknown) => {
+        console.error("[cj-emulator] internal error", error);
+        if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });
+        res.end("emulator internal error");
+      });
+    });
+  }
+
+  /** The collaborators handlers get. */
+  get context(): EmulatorContext {
+    return {
+      state: this.state,
+      clock: this.clock,
+      random: this.random,
+      faults: this.faults,
+      pusher: this.pusher,
+      options: this.options,
+    };
+  }
+
+  private async route(req: import("node:http").IncomingMessage, res: import("node:http").ServerResponse) {
+    const url = new URL(req.url ?? "/", "http://emulator.local");
+    if (url.pathname.startsWith("/__emulator/")) return handleControlRequest(this, req, res, url);
+    if (url.pathname === API_PREFIX || url.pathname.startsWith(`${API_PREFIX}/`)) {
+      return handleApiRequest(this.context, this.limiter, this.hangs, req, res, url);
+    }
+    res.writeHead(404, { "content-type": "application/json" });
+    res.end(JSON.stringify({ error: `not found: ${url.pathname} (CJ API lives under ${API_PREFIX})` }));
+  }
+
+  async listen(port: number, host: string): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once("error", reject);
+      this.server.listen(port, host, () => resolve());
+    });
+    const address = this.server.address() as AddressInfo;
+    this.url = `http://${host}:${address.port}`;
+    this.baseUrl = `${this.url}${API_PREFIX}`;
+  }
+
+  async close(): Promise<void> {
+    this.pusher.close();
+    this.hangs.releaseAll();
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private seed(): void {
+    for (const variant of [...DEFAULT_VARIANTS, ...this.initialVariants]) this.addVariant(variant);
+    for (const account of this.initialAccounts) this.addAccount(account);
+  }
+
+  /** Forget everything (orders, tokens, requests, faults, webhooks) and re-seed the start-up accounts. */
+  reset(): void {
+    this.state.clear();
+    this.limiter.reset();
+    this.clock.reset();
+    this.seed();
+  }
+
+  addAccount(input: AccountInput): Account {
+    const seq = this.state.next("account");
+    const id = input.id ?? `account-${seq}`;
+    const account: Account = {
+      id,
+      apiKey: input.apiKey,
+      openId: input.openId ?? 1_000_000_000 + seq,
+      openName: id,
+      email: input.email ?? `${id}@example.com`,
+      qpsLimit: input.qpsLimit ?? this.options.defaultQps,
+      balance: String(input.balance ?? "0.00"),
+      shops: input.shops ?? [{ shopId: `shop-${seq}`, storeName: `${id}-store`, platform: "shopify" }],
+      lastGetAccessTokenAt: null,
+    };
+    this.state.accounts.set(id, account);
+    return account;
+  }
+
+  account(id: string): Account {
+    const account = this.state.accounts.get(id);
+    if (!account) throw new Error(`unknown account ${id}`);
+    return account;
+  }
+
+  setQps(accountId: string, qpsLimit: number): void {
+    this.account(accountId).qpsLimit = qpsLimit;
+  }
+
+  setBalance(accountId: string, amount: string | number): void {
+    this.account(accountId).balance = String(amount);
+  }
+
+  addVariant(variant: Variant): void {
+    this.state.variants.set(variant.vid, { ...variant });
+  }
+
+  /** Connect a store SKU to a CJ variant; waiting orderFlow=2 orders complete and push ORDER_CONNNECTED. */
+  connect(input: ConnectionInput): Connection {
+    this.account(input.accountId);
+    return connectVariant(this.context, input);
+  }
+
+  order(idOrNumber: string, accountId?: string): Order | undefined {
+    const accounts = accountId ? [accountId] : [...this.state.accounts.keys()];
+    for (const id of accounts) {
+      const order = this.state.findOrder(id, idOrNumber);
+      if (order) return order;
+    }
+    return undefined;
+  }
+
+  shipOrder(idOrNumber: string, input?: ShipInput): Order {
+    return shipOrder(this.context, idOrNumber, input);
+  }
+
+  advanceTracking(idOrNumber: string, input: TrackInput): Order {
+    return advanceTracking(this.context, idOrNumber, input);
+  }
+
+  splitOrder(idOrNumber: string, parts?: SplitPart[][]): Order[] {
+    return splitOrder(this.context, idOrNumber, parts);
+  }
+
+  addFault(spec: FaultSpec): FaultRule {
+    return this.faults.add(spec);
+  }
+
+  removeFault(id: string): void {
+    this.faults.remove(id);
+  }
+
+  clearFaults(): void {
+    this.faults.clear();
+  }
+
+  /** Off: pushes are recorded as "suppressed" and never sent (tests prove polling catches up). */
+  setPushesEnabled(enabled: boolean): void {
+    this.state.pushesEnabled = enabled;
+  }
+
+  /** Wait until no webhook delivery is in flight or waiting for a retry. */
+  flushPushes(): Promise<void> {
+    return this.pusher.flush();
+  }
+
+  pushes(filter: { accountId?: string; type?: string; messageType?: string } = {}): PushDelivery[] {
+    return this.state.deliveries.filter(
+      (d) =>
+        (!filter.accountId || d.accountId === filter.accountId) &&
+        (!filter.type || d.type === filter.type) &&
+        (!filter.messageType || d.messageType === filter.messageType),
+    );
+  }
+
+  requests(filter: RequestFilter = {}): RecordedRequest[] {
+    return this.state.requests.filter(
+      (r) =>
+        (!filter.accountId || r.accountId === filter.accountId) &&
+        (!filter.path || r.path === filter.path) &&
+        (!filter.method || r.method === filter.method.toUpperCase()),
+    );
+  }
+
+  /** The most requests this account sent within any `windowMs` window (all requests, answered or not). */
+  maxRequestsInAnyWindow(accountId: string, windowMs = 1000): number {
+    return maxInAnyWindow(
+      this.requests({ accountId }).map((r) => r.t),
+      windowMs,
+    );
+  }
+
+  /** Requests answered 1600200 (by the real limiter, not by an injected storm). */
+  limitViolations(accountId?: string): RecordedRequest[] {
+    return this.requests(accountId ? { accountId } : {}).filter((r) => r.code === 1600200 && r.fault === null);
+  }
+
+  /** Ensure an order exists for tests that poke state directly. */
+  requireOrder(idOrNumber: string): Order {
+    const order = this.order(idOrNumber);
+    if (!order) throw failure(1600300);
+    return order;
+  }
+}
+
+/** Start an emulator on loopback (port 0 = any free port unless given). */
+export async function startCjEmulator(options: StartOptions = {}): Promise<CjEmulator> {
+  const emulator = new CjEmulator(options);
+  await emulator.listen(options.port ?? 0, options.host ?? "127.0.0.1");
+  return emulator;
+}
