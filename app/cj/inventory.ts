@@ -49,7 +49,13 @@ export function createCjInventoryApi(transport: CjTransport) {
       privateConfirmationSchema,
     ),
     /** 002 §7.5. */
-    listLogistics: jsonEndpoint(transport, "POST", `${BASE}/logistics/list`, privateLogisticsRequest, privateLogisticsSchema),
+    listLogistics: jsonEndpoint(
+      transport,
+      "POST",
+      `${BASE}/logistics/list`,
+      privateLogisticsRequest,
+      privateLogisticsSchema,
+    ),
     /** 002 §7.6. */
     getCostInfo: jsonEndpoint(transport, "POST", `${BASE}/getCostInfo`, privateCostInfoRequest, privateCostInfoSchema),
     /** 002 §7.7: call without storageId, then with it, then with logisticName. */
@@ -60,25 +66,18 @@ export function createCjInventoryApi(transport: CjTransport) {
       privateConfirmationWithCostRequest,
       privateConfirmationWithCostSchema,
     ),
-    /** 002 §7.8: an order-creating call, so never retried automatically. */
-    createOrder: async (input: Parameters<ReturnType<typeof createOrderEndpoint>>[0]) =>
-      createOrderEndpoint(transport)(input),
+    /** 002 §7.8: creates an order, so never retried automatically. */
+    createOrder: jsonEndpoint(
+      transport,
+      "POST",
+      `${BASE}/createOrder`,
+      privateCreateOrderRequest,
+      privateCreateOrderSchema,
+      { retries: 0 },
+    ),
     /** 002 §7.10. */
     listOrders: jsonEndpoint(transport, "POST", `${BASE}/order/list`, privateOrderListRequest, privateOrderListSchema),
   };
 }
 
-function createOrderEndpoint(transport: CjTransport) {
-  const path = `${BASE}/createOrder`;
-  return async (input: import("./requests").CjPrivateCreateOrderRequest) => {
-    const { validateCjRequest } = await import("./requests");
-    return transport.call({
-      method: "POST",
-      path,
-      json: validateCjRequest(path, privateCreateOrderRequest, input),
-      data: privateCreateOrderSchema,
-      retries: 0,
-    });
-  };
-}
 export type CjInventoryApi = ReturnType<typeof createCjInventoryApi>;

@@ -25,7 +25,7 @@ function waybillEndpoint(transport: CjTransport, path: string) {
     const blob =
       waybillFile.content instanceof Blob
         ? waybillFile.content
-        : new Blob([waybillFile.content], { type: waybillFile.contentType ?? "application/pdf" });
+        : new Blob([new Uint8Array(waybillFile.content)], { type: waybillFile.contentType ?? "application/pdf" });
     form.append("waybillFile", blob, waybillFile.fileName);
     return transport.call({ method: "POST", path, form, data: booleanDataSchema });
   };
