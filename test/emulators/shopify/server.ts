@@ -326,10 +326,12 @@ export async function startShopifyEmulator(options: ShopifyEmulatorOptions = {})
         const shop = str("shop") ?? null;
         const maximumAvailable = typeof input.maximumAvailable === "number" ? input.maximumAvailable : undefined;
         const restoreRate = typeof input.restoreRate === "number" ? input.restoreRate : undefined;
-        if (maximumAvailable !== undefined || restoreRate !== undefined) {
+        const currentlyAvailable = typeof input.currentlyAvailable === "number" ? input.currentlyAvailable : undefined;
+        if (maximumAvailable !== undefined || restoreRate !== undefined || currentlyAvailable !== undefined) {
           state.configureBucket(shop, {
             ...(maximumAvailable === undefined ? {} : { maximumAvailable }),
             ...(restoreRate === undefined ? {} : { restoreRate }),
+            ...(currentlyAvailable === undefined ? {} : { currentlyAvailable }),
           });
         }
         if (shop && input.on !== undefined) {

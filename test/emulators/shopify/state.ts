@@ -159,15 +159,18 @@ export class EmulatorState {
 
   // --- rate limiting -------------------------------------------------------------------------------------------
 
-  configureBucket(shopDomain: string | null, config: Partial<BucketConfig>): void {
+  /** `currentlyAvailable` drains or fills one shop's bucket, to make a test hit THROTTLED on purpose. */
+  configureBucket(shopDomain: string | null, config: Partial<BucketConfig> & { currentlyAvailable?: number }): void {
     if (shopDomain === null) {
-      this.bucketConfig = { ...this.bucketConfig, ...config };
+      const { currentlyAvailable: _ignored, ...limits } = config;
+      this.bucketConfig = { ...this.bucketConfig, ...limits };
       this.buckets.clear();
       return;
     }
+    const { currentlyAvailable, ...limits } = config;
     const bucket = this.bucket(shopDomain);
-    Object.assign(bucket, config);
-    bucket.available = Math.min(bucket.available, bucket.maximumAvailable);
+    Object.assign(bucket, limits);
+    bucket.available = Math.min(currentlyAvailable ?? bucket.available, bucket.maximumAvailable);
   }
 
   forceThrottle(shopDomain: string, count: number): void {

@@ -187,6 +187,8 @@ export function toOrderWebhookPayload(order: Order, shopDomain = "demo.myshopify
     taxes_included: false,
     test: order.test,
     token: `token${order.legacyId}`,
+    total_cash_rounding_payment_adjustment_set: set("0.00"),
+    total_cash_rounding_refund_adjustment_set: set("0.00"),
     total_discounts: order.discountPrice,
     total_discounts_set: set(order.discountPrice),
     total_line_items_price: totals.lineItemsTotal,
