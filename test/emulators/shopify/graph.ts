@@ -479,7 +479,7 @@ export function rootValue(ctx: GraphContext): View {
   return {
     shop: {
       __typename: "Shop",
-      id: `gid://shopify/Shop/${numericIdOf(shop.location.locationId)}`,
+      id: shop.id,
       name: shop.name,
       email: shop.email,
       contactEmail: shop.email,

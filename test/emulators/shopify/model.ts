@@ -188,6 +188,7 @@ export interface Order {
 }
 
 export interface Shop {
+  id: string;
   domain: string;
   name: string;
   email: string;

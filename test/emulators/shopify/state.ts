@@ -106,6 +106,7 @@ export class EmulatorState {
       return existing;
     }
     const shop: Shop = {
+      id: gid("Shop"),
       domain: input.domain,
       name: input.name ?? input.domain.replace(".myshopify.com", ""),
       email: input.email ?? `owner@${input.domain}`,
@@ -274,9 +275,7 @@ export class EmulatorState {
     const found = this.findFulfillmentOrder(shopDomain, id);
     if (!found) return null;
     found.fo.status = status;
-    if (status === "CANCELLED" || status === "CLOSED") {
-      for (const line of found.fo.lineItems) if (status === "CANCELLED") line.remainingQuantity = 0;
-    }
+    if (status === "CANCELLED") for (const line of found.fo.lineItems) line.remainingQuantity = 0;
     this.touch(found.order);
     return found.fo;
   }
