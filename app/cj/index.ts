@@ -44,9 +44,13 @@ export interface CjClientOptions {
 }
 
 let defaultLogger: Logger | undefined;
+function processLogger(): Logger {
+  defaultLogger ??= pino({ level: process.env.LOG_LEVEL ?? "info" });
+  return defaultLogger;
+}
 
 export function createCjClient(options: CjClientOptions) {
-  const logger = (options.logger ?? (defaultLogger ??= pino({ level: process.env.LOG_LEVEL ?? "info" }))).child({
+  const logger = (options.logger ?? processLogger()).child({
     component: "cj",
     accountId: options.accountId,
   });
