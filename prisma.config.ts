@@ -1,6 +1,6 @@
 import path from "node:path";
-import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaLibSQL } from "@prisma/adapter-libsql";
+import { PrismaPg } from "@prisma/adapter-pg";
 import { defineConfig } from "prisma/config";
 import { databaseProfile, defaultDatabaseUrl } from "./app/db/profile";
 

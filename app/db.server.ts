@@ -1,8 +1,8 @@
 import { PrismaLibSQL } from "@prisma/adapter-libsql";
 import { PrismaPg } from "@prisma/adapter-pg";
+import { type DatabaseProfile, databaseProfile, defaultDatabaseUrl } from "./db/profile";
 import { PrismaClient as PostgresClient } from "./generated/postgresql/client";
 import { PrismaClient as SqliteClient } from "./generated/sqlite/client";
-import { type DatabaseProfile, databaseProfile, defaultDatabaseUrl } from "./db/profile";
 
 /**
  * The app's one Prisma client. Both generated clients come from the same models (prisma/models.prisma), so they

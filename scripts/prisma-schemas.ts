@@ -62,7 +62,8 @@ export function schemaDrift(root: string): string[] {
 
 /** SQLite: apply the migrations to a scratch file, introspect it, and diff it with the schema. */
 export function sqliteMigrationDrift(root: string): string | null {
-  if (listMigrations(path.join(root, "prisma/sqlite/migrations")).length === 0) return "prisma/sqlite/migrations is empty";
+  if (listMigrations(path.join(root, "prisma/sqlite/migrations")).length === 0)
+    return "prisma/sqlite/migrations is empty";
   const dir = mkdtempSync(path.join(tmpdir(), "drift-"));
   const env = { DATABASE_URL: `file:${path.join(dir, "drift.sqlite")}` };
   try {
@@ -74,7 +75,15 @@ export function sqliteMigrationDrift(root: string): string | null {
     try {
       prisma(
         root,
-        ["migrate", "diff", "--from-schema-datamodel", pulledFile, "--to-schema-datamodel", "prisma/sqlite/schema.prisma", "--exit-code"],
+        [
+          "migrate",
+          "diff",
+          "--from-schema-datamodel",
+          pulledFile,
+          "--to-schema-datamodel",
+          "prisma/sqlite/schema.prisma",
+          "--exit-code",
+        ],
         env,
       );
       return null;
@@ -119,7 +128,9 @@ async function describePostgres(url: string): Promise<string[]> {
          FROM pg_constraint WHERE connamespace = 'public'::regnamespace AND conrelid::regclass::text NOT IN ('_prisma_migrations', '"_prisma_migrations"')`,
     );
     return [
-      ...columns.rows.map((r) => `column ${r.table_name}.${r.column_name} ${r.data_type} null=${r.is_nullable} default=${r.d}`),
+      ...columns.rows.map(
+        (r) => `column ${r.table_name}.${r.column_name} ${r.data_type} null=${r.is_nullable} default=${r.d}`,
+      ),
       ...indexes.rows.map((r) => `index ${r.indexdef}`),
       ...constraints.rows.map((r) => `constraint ${r.t} ${r.conname} ${r.def}`),
     ].sort();

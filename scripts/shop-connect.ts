@@ -1,7 +1,7 @@
 /** npm run shop:connect -- --shop <x.myshopify.com> --access-token <token> --cj-api-key <key> */
 import { parseArgs } from "node:util";
-import { createDb } from "../app/db.server";
 import { migrateDatabase } from "../app/db/migrate";
+import { createDb } from "../app/db.server";
 import { connectShop } from "../app/settings/connect.server";
 
 const { values } = parseArgs({

@@ -2,8 +2,9 @@
  * `npm start`: the web process. Applies migrations, builds the app if no build exists, and serves it on PORT.
  * With a `file:` DATABASE_URL (embedded profile) the job handlers run in this process too.
  */
-import { existsSync } from "node:fs";
+
 import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { migrateDatabase } from "../app/db/migrate";
 import { startHttpServer } from "../app/runtime/http-server";

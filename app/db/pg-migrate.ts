@@ -17,7 +17,10 @@ export interface AppliedMigration {
   applied: boolean;
 }
 
-export async function applyPostgresMigrations(connectionString: string, migrationsDir: string): Promise<AppliedMigration[]> {
+export async function applyPostgresMigrations(
+  connectionString: string,
+  migrationsDir: string,
+): Promise<AppliedMigration[]> {
   const client = new pg.Client({ connectionString });
   await client.connect();
   try {
@@ -44,7 +47,9 @@ export async function applyPostgresMigrations(connectionString: string, migratio
       const previous = applied.get(name);
       if (previous !== undefined) {
         if (previous !== checksum) {
-          throw new Error(`Migration ${name} was edited after it was applied (checksum differs); add a new migration instead.`);
+          throw new Error(
+            `Migration ${name} was edited after it was applied (checksum differs); add a new migration instead.`,
+          );
         }
         results.push({ name, applied: false });
         continue;

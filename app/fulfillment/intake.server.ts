@@ -16,9 +16,7 @@ const orderPayload = z.looseObject({
   currency: z.string().nullish(),
   total_price: z.string().nullish(),
   cancelled_at: z.string().nullish(),
-  shipping_address: z
-    .looseObject({ name: z.string().nullish(), country_code: z.string().nullish() })
-    .nullish(),
+  shipping_address: z.looseObject({ name: z.string().nullish(), country_code: z.string().nullish() }).nullish(),
 });
 
 export type OrderWebhookPayload = z.infer<typeof orderPayload>;
@@ -27,7 +25,9 @@ export function parseOrderPayload(payload: unknown): OrderWebhookPayload {
   const parsed = orderPayload.safeParse(payload);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new Response(`Order payload rejected: ${issue?.path.join(".") || "body"}: ${issue?.message}`, { status: 422 });
+    throw new Response(`Order payload rejected: ${issue?.path.join(".") || "body"}: ${issue?.message}`, {
+      status: 422,
+    });
   }
   return parsed.data;
 }

@@ -5,7 +5,13 @@
 import { randomUUID } from "node:crypto";
 import { SignJWT } from "jose";
 
-export async function makeSessionToken(input: { shop: string; apiKey: string; apiSecret: string; userId?: string; ttlSeconds?: number }) {
+export async function makeSessionToken(input: {
+  shop: string;
+  apiKey: string;
+  apiSecret: string;
+  userId?: string;
+  ttlSeconds?: number;
+}) {
   const now = Math.floor(Date.now() / 1000);
   return new SignJWT({ dest: `https://${input.shop}`, sid: randomUUID() })
     .setProtectedHeader({ alg: "HS256", typ: "JWT" })
@@ -20,7 +26,11 @@ export async function makeSessionToken(input: { shop: string; apiKey: string; ap
 }
 
 /** The URL that opens an embedded page of the app for `shop`, authenticated by a fresh session token. */
-export async function embeddedUrl(appUrl: string, pathname: string, input: { shop: string; apiKey: string; apiSecret: string }) {
+export async function embeddedUrl(
+  appUrl: string,
+  pathname: string,
+  input: { shop: string; apiKey: string; apiSecret: string },
+) {
   const token = await makeSessionToken(input);
   const url = new URL(pathname, appUrl);
   url.searchParams.set("embedded", "1");

@@ -43,6 +43,7 @@ export class EncryptedPrismaSessionStorage implements SessionStorage {
 
 function open(session: Session): Session {
   if (session.accessToken && isEncrypted(session.accessToken)) session.accessToken = decryptSecret(session.accessToken);
-  if (session.refreshToken && isEncrypted(session.refreshToken)) session.refreshToken = decryptSecret(session.refreshToken);
+  if (session.refreshToken && isEncrypted(session.refreshToken))
+    session.refreshToken = decryptSecret(session.refreshToken);
   return session;
 }

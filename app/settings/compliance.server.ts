@@ -100,7 +100,10 @@ export async function recordDataRequest(db: Db, shopDomain: string, payload: Dat
   const email = payload.customer?.email ?? undefined;
   const orders = shop
     ? await db.order.findMany({
-        where: { shopId: shop.id, OR: [{ shopifyOrderGid: { in: gids } }, ...(email ? [{ customerEmail: email }] : [])] },
+        where: {
+          shopId: shop.id,
+          OR: [{ shopifyOrderGid: { in: gids } }, ...(email ? [{ customerEmail: email }] : [])],
+        },
         select: { shopifyOrderName: true, shopifyOrderGid: true },
       })
     : [];

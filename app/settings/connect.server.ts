@@ -18,7 +18,8 @@ export interface ConnectShopInput {
 const SHOP_DOMAIN = /^[a-z0-9][a-z0-9-]*\.myshopify\.com$/;
 
 export async function connectShop(db: Db, input: ConnectShopInput) {
-  if (!SHOP_DOMAIN.test(input.shop)) throw new Error(`--shop must look like "your-store.myshopify.com", got "${input.shop}"`);
+  if (!SHOP_DOMAIN.test(input.shop))
+    throw new Error(`--shop must look like "your-store.myshopify.com", got "${input.shop}"`);
   if (!input.accessToken) throw new Error("--access-token is required (an offline Admin API token, shpat_…)");
   const session = new Session({
     id: `offline_${input.shop}`,

@@ -1,0 +1,85 @@
+/**
+ * Runs the built app as a child process (`scripts/start.ts`, exactly what `npm start` runs) against a given
+ * database, so tests talk to it over HTTP like Shopify, CJ and the browser do.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { createServer } from "node:net";
+import path from "node:path";
+import { localEnv } from "../../app/runtime/local-env";
+
+const root = path.resolve(import.meta.dirname, "../..");
+
+export interface AppProcess {
+  url: string;
+  env: Record<string, string>;
+  output(): string;
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export const testAppSecret = "test-app-secret";
+export const testApiKey = "test-api-key";
+
+export async function startApp(options: { databaseUrl: string; env?: Record<string, string> }): Promise<AppProcess> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const env = localEnv({
+    DATABASE_URL: options.databaseUrl,
+    PORT: String(port),
+    SHOPIFY_APP_URL: url,
+    SHOPIFY_API_KEY: testApiKey,
+    SHOPIFY_API_SECRET: testAppSecret,
+    APP_ENCRYPTION_KEY: process.env.APP_ENCRYPTION_KEY ?? randomBytes(32).toString("base64"),
+    LOG_LEVEL: process.env.TEST_APP_LOG_LEVEL ?? "warn",
+    ...options.env,
+  });
+  const child: ChildProcess = spawn(path.join(root, "node_modules/.bin/tsx"), ["scripts/start.ts"], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  child.stdout?.on("data", (d) => {
+    out += d;
+  });
+  child.stderr?.on("data", (d) => {
+    out += d;
+  });
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`app exited (${child.exitCode}) before listening:\n${out}`);
+    const ok = await fetch(`${url}/healthz`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) break;
+    if (Date.now() > deadline) {
+      child.kill("SIGKILL");
+      throw new Error(`app did not start within 60 s:\n${out}`);
+    }
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  return {
+    url,
+    env,
+    output: () => out,
+    stop: (signal = "SIGTERM") =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once("exit", () => resolve());
+        child.kill(signal);
+      }),
+  };
+}
