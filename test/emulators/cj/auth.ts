@@ -84,11 +84,20 @@ export function headerToken(headers: Record<string, string | string[] | undefine
   return token === undefined || token.trim() === "" ? null : token.trim();
 }
 
-/** The account a token belongs to, without judging it (for recording requests). */
-export function peekAccount(ctx: EmulatorContext, token: string | null): Account | null {
-  if (token === null) return null;
-  const pair = ctx.state.tokens.find((t) => t.accessToken === token);
-  return pair ? (ctx.state.accounts.get(pair.accountId) ?? null) : null;
+/**
+ * The account a request belongs to, without judging it (for recording and fault matching): by access token, or by
+ * the apiKey / refreshToken of the token endpoints.
+ */
+export function peekAccount(ctx: EmulatorContext, token: string | null, body: unknown): Account | null {
+  const pair =
+    token !== null
+      ? ctx.state.tokens.find((t) => t.accessToken === token)
+      : isRecord(body) && typeof body.refreshToken === "string"
+        ? ctx.state.tokens.find((t) => t.refreshToken === body.refreshToken)
+        : undefined;
+  if (pair) return ctx.state.accounts.get(pair.accountId) ?? null;
+  if (isRecord(body) && typeof body.apiKey === "string") return ctx.state.accountByApiKey(body.apiKey) ?? null;
+  return null;
 }
 
 /** 1600002 without a token; 1600001 for an unknown, expired or logged-out one. */

@@ -110,7 +110,7 @@ export async function handleApiRequest(
     query: queryRecord(url.searchParams),
     body,
     ip: req.socket.remoteAddress ?? "unknown",
-    accountId: peekAccount(ctx, token)?.id ?? null,
+    accountId: peekAccount(ctx, token, body)?.id ?? null,
     code: null,
     httpStatus: null,
     outcome: "pending",
