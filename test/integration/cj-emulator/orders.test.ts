@@ -335,4 +335,29 @@ describe("CJ emulator: orders and payment", () => {
     });
     expect(shippedB.status).toBe("SHIPPED");
   });
+
+  it("uploadWaybillInfo takes multipart form data and only paid orders", async () => {
+    const upload = (orderId: string) => {
+      const form = new FormData();
+      form.set("orderId", orderId);
+      form.set("cjOrderId", "DP2511111145580643400");
+      form.set("cjShippingCompanyName", "USPS");
+      form.set("trackNumber", "9400100000000000000000");
+      form.set("waybillFile", new Blob(["%PDF-1.4"], { type: "application/pdf" }), "label.pdf");
+      return fetch(`${emulator.baseUrl}/shopping/order/uploadWaybillInfo`, {
+        method: "POST",
+        headers: { "CJ-Access-Token": token },
+        body: form,
+      }).then((r) => r.json() as Promise<Data>);
+    };
+    const unpaid = (await create(orderBody({ orderNumber: "wb-1", payType: 3 }))).json.data as Data;
+    expect((await upload(String(unpaid.orderId))).code).toBe(1600100);
+    const paid = (await create(orderBody({ orderNumber: "wb-2", payType: 2 }))).json.data as Data;
+    expect(await upload(String(paid.orderId))).toMatchObject({ code: 200, data: true });
+    expect(emulator.order("wb-2")?.waybill).toEqual({
+      cjShippingCompanyName: "USPS",
+      trackNumber: "9400100000000000000000",
+      fileName: "label.pdf",
+    });
+  });
 });
