@@ -135,7 +135,7 @@ describe("query strings and bodies", () => {
     });
     const request = server.received[0];
     expect(request?.headers["content-type"]).toMatch(/^multipart\/form-data; boundary=/);
-    const form = await new Response(request?.body, {
+    const form = await new Response(new Uint8Array(request?.body ?? []), {
       headers: { "content-type": String(request?.headers["content-type"]) },
     }).formData();
     expect(form.get("cjOrderId")).toBe("DP2511111145580643400");
