@@ -51,6 +51,8 @@ export interface StartOptions extends EmulatorOptions {
   accounts?: AccountInput[];
   /** Extra CJ variants on top of the default catalogue. */
   variants?: Variant[];
+  /** Store SKU connections seeded at start and after every reset. */
+  connections?: ConnectionInput[];
 }
 
 export interface RequestFilter {
@@ -76,9 +78,10 @@ export class CjEmulator {
   private readonly server: Server;
   private readonly initialAccounts: AccountInput[];
   private readonly initialVariants: Variant[];
+  private readonly initialConnections: ConnectionInput[];
 
   constructor(options: StartOptions = {}) {
-    const { accounts = [], variants = [], port: _port, host: _host, ...rest } = options;
+    const { accounts = [], variants = [], connections = [], port: _port, host: _host, ...rest } = options;
     this.options = { ...DEFAULT_OPTIONS, ...rest };
     this.random = new SeededRandom(this.options.seed);
     this.faults = new FaultInjector(this.state.faults, this.random);
@@ -94,6 +97,7 @@ export class CjEmulator {
     );
     this.initialAccounts = accounts;
     this.initialVariants = variants;
+    this.initialConnections = connections;
     this.seed();
     this.server = createServer((req, res) => {
       this.route(req, res).catch((error: unknown) => {
@@ -146,9 +150,10 @@ export class CjEmulator {
   private seed(): void {
     for (const variant of [...DEFAULT_VARIANTS, ...this.initialVariants]) this.addVariant(variant);
     for (const account of this.initialAccounts) this.addAccount(account);
+    for (const connection of this.initialConnections) this.connect(connection);
   }
 
-  /** Forget everything (orders, tokens, requests, faults, webhooks) and re-seed the start-up accounts. */
+  /** Forget everything (orders, tokens, requests, faults, webhooks) and re-seed the start-up data. */
   reset(): void {
     this.state.clear();
     this.limiter.reset();

@@ -19,11 +19,13 @@ const emulator = await startCjEmulator({
       shops: [{ shopId: "demo-shop", storeName: "cj-demo-shop", platform: "shopify" }],
     },
   ],
+  connections: [
+    { accountId: "demo", sku: "DEMO-TEE-WHITE-M", vid: "92511400-C758-4474-93CA-66D442F5F787" },
+    { accountId: "demo", sku: "DEMO-TEE-BLACK-L", vid: "439FC05B-1311-4349-87FA-1E1EF942C418" },
+    { accountId: "demo", sku: "DEMO-PHONE-CASE", vid: "1392053744945991681" },
+  ],
   pushRetryDelayMs: Number(process.env.CJ_EMULATOR_PUSH_RETRY_MS ?? 5000),
 });
-emulator.connect({ accountId: "demo", sku: "DEMO-TEE-WHITE-M", vid: "92511400-C758-4474-93CA-66D442F5F787" });
-emulator.connect({ accountId: "demo", sku: "DEMO-TEE-BLACK-L", vid: "439FC05B-1311-4349-87FA-1E1EF942C418" });
-emulator.connect({ accountId: "demo", sku: "DEMO-PHONE-CASE", vid: "1392053744945991681" });
 
 console.log(`cj-emulator: CJ_API_BASE_URL=${emulator.baseUrl}`);
 console.log(`cj-emulator: control API ${emulator.url}/__emulator/state`);
