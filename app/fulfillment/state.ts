@@ -1,0 +1,112 @@
+/**
+ * The order state machine as data: which state may follow which (docs/architecture.md "State of a forwarded
+ * order"). `transitionOrder` applies a change only from an allowed state, atomically with its OrderEvent, so a
+ * duplicate or late message is a no-op instead of a second CJ order or a second fulfillment.
+ */
+import type { Db } from "../db.server";
+
+export const ORDER_STATES = [
+  "RECEIVED",
+  "HELD",
+  "NEEDS_ATTENTION",
+  "SUBMITTED",
+  "AWAITING_PAYMENT",
+  "PAID",
+  "SHIPPED",
+  "PARTIALLY_FULFILLED",
+  "FULFILLED",
+  "DELIVERED",
+  "CANCELLED",
+  "FAILED",
+] as const;
+
+export type OrderState = (typeof ORDER_STATES)[number];
+
+/** from → states it may move to. */
+export const TRANSITIONS: Record<OrderState, readonly OrderState[]> = {
+  RECEIVED: ["HELD", "NEEDS_ATTENTION", "SUBMITTED", "AWAITING_PAYMENT", "PAID", "CANCELLED", "FAILED"],
+  HELD: ["RECEIVED", "NEEDS_ATTENTION", "SUBMITTED", "AWAITING_PAYMENT", "PAID", "CANCELLED", "FAILED"],
+  NEEDS_ATTENTION: ["RECEIVED", "HELD", "SUBMITTED", "AWAITING_PAYMENT", "PAID", "CANCELLED", "FAILED"],
+  SUBMITTED: ["AWAITING_PAYMENT", "PAID", "SHIPPED", "NEEDS_ATTENTION", "CANCELLED", "FAILED"],
+  AWAITING_PAYMENT: ["PAID", "SHIPPED", "NEEDS_ATTENTION", "CANCELLED", "FAILED"],
+  PAID: ["SHIPPED", "PARTIALLY_FULFILLED", "FULFILLED", "NEEDS_ATTENTION", "CANCELLED"],
+  SHIPPED: ["PARTIALLY_FULFILLED", "FULFILLED", "DELIVERED", "NEEDS_ATTENTION", "CANCELLED"],
+  PARTIALLY_FULFILLED: ["FULFILLED", "DELIVERED", "NEEDS_ATTENTION", "CANCELLED"],
+  FULFILLED: ["DELIVERED", "NEEDS_ATTENTION"],
+  DELIVERED: [],
+  CANCELLED: [],
+  FAILED: ["RECEIVED", "NEEDS_ATTENTION", "CANCELLED"],
+};
+
+export const FINAL_STATES: readonly OrderState[] = ["DELIVERED", "CANCELLED"];
+/** States in which the order has not reached CJ yet: its address and lines may still change. */
+export const PRE_SUBMISSION_STATES: readonly OrderState[] = ["RECEIVED", "HELD", "NEEDS_ATTENTION", "FAILED"];
+
+export function canTransition(from: string, to: OrderState): boolean {
+  return (TRANSITIONS[from as OrderState] ?? []).includes(to);
+}
+
+export function statesThatCanReach(to: OrderState): OrderState[] {
+  return ORDER_STATES.filter((from) => TRANSITIONS[from].includes(to));
+}
+
+export interface TransitionInput {
+  to: OrderState;
+  actor: "webhook" | "job" | "merchant" | "cj" | "system";
+  type: string;
+  message: string;
+  cjRequestId?: string | null;
+  data?: unknown;
+  /** Columns to set together with the state. */
+  set?: Record<string, unknown>;
+  /** Narrow the allowed source states further (default: every state the table allows). */
+  from?: readonly OrderState[];
+}
+
+type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
+
+/** Applies the transition if the order is in an allowed state; returns whether it did. */
+export async function transitionOrder(db: Db | Tx, orderId: string, input: TransitionInput): Promise<boolean> {
+  const allowed = (input.from ?? statesThatCanReach(input.to)).filter((s) => canTransition(s, input.to));
+  const run = async (tx: Tx) => {
+    const current = await tx.order.findUnique({ where: { id: orderId }, select: { state: true } });
+    if (!current || !allowed.includes(current.state as OrderState)) return false;
+    const { count } = await tx.order.updateMany({
+      where: { id: orderId, state: current.state },
+      data: { ...(input.set ?? {}), state: input.to },
+    });
+    if (count === 0) return false;
+    await tx.orderEvent.create({
+      data: {
+        orderId,
+        actor: input.actor,
+        type: input.type,
+        fromState: current.state,
+        toState: input.to,
+        message: input.message,
+        cjRequestId: input.cjRequestId ?? null,
+        data: input.data === undefined ? null : JSON.stringify(input.data),
+      },
+    });
+    return true;
+  };
+  return "$transaction" in db ? (db as Db).$transaction(run) : run(db as Tx);
+}
+
+/** A timeline entry that does not change the state. */
+export async function recordOrderEvent(
+  db: Db | Tx,
+  orderId: string,
+  input: Omit<TransitionInput, "to" | "from" | "set">,
+): Promise<void> {
+  await db.orderEvent.create({
+    data: {
+      orderId,
+      actor: input.actor,
+      type: input.type,
+      message: input.message,
+      cjRequestId: input.cjRequestId ?? null,
+      data: input.data === undefined ? null : JSON.stringify(input.data),
+    },
+  });
+}

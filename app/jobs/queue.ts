@@ -1,0 +1,55 @@
+/**
+ * The queue port. Domain code enqueues by job name; the embedded profile runs the handlers in-process
+ * (embedded-queue.ts), the production profile through pg-boss (pg-boss-queue.ts). Same handlers either way.
+ */
+export const JOB_NAMES = [
+  "forward-order",
+  "pay-order",
+  "cancel-order",
+  "process-cj-webhook",
+  "sync-tracking",
+  "poll-cj-orders",
+  "reconcile-orders",
+] as const;
+
+export type JobName = (typeof JOB_NAMES)[number];
+
+export interface EnqueueOptions {
+  /** At most one pending job with this key (e.g. "forward:<orderId>"). */
+  singletonKey?: string;
+  startAfterSeconds?: number;
+}
+
+export interface JobContext {
+  jobId: string;
+  name: JobName;
+  attempt: number;
+  /** true on the last try: the handler should leave a visible state instead of throwing. */
+  lastAttempt: boolean;
+}
+
+export type JobHandler = (data: Record<string, unknown>, ctx: JobContext) => Promise<void>;
+
+export interface JobDefinition {
+  handler: JobHandler;
+  /** Tries in all, including the first. */
+  maxAttempts: number;
+  /** Called once a job has used all its tries: record the reason where the merchant sees it. */
+  onExhausted?: (data: Record<string, unknown>, error: unknown) => Promise<void>;
+  /** Run every N seconds (scheduled sweeps). */
+  everySeconds?: number;
+  concurrency?: number;
+}
+
+export interface JobQueue {
+  enqueue(name: JobName, data: Record<string, unknown>, options?: EnqueueOptions): Promise<void>;
+}
+
+export interface JobRunner extends JobQueue {
+  register(name: JobName, definition: JobDefinition): void;
+  start(): Promise<void>;
+  /** Stop taking jobs; finish (or release) the ones in flight. */
+  stop(): Promise<void>;
+  /** Resolves when nothing is queued or running (tests, demo). */
+  idle(): Promise<void>;
+}
