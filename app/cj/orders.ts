@@ -20,11 +20,11 @@ import {
   validateCjRequest,
 } from "./requests";
 import {
-  type CjCreateOrderResult,
-  type CjOrderDetail,
   addCartConfirmSchema,
   addCartSchema,
   booleanDataSchema,
+  type CjCreateOrderResult,
+  type CjOrderDetail,
   createOrderSchema,
   orderDetailSchema,
   orderIdDataSchema,
@@ -62,6 +62,14 @@ export interface CjCreateOrderV2Options {
   /** First backoff delay before looking the order up and trying again (default 500 ms). */
   minTimeoutMs?: number;
 }
+
+/** CJ's shortest limit window (QPS): what a 1600200 without Retry-After makes us wait. */
+const RATE_LIMIT_WINDOW_MS = 1_000;
+
+const sleep = (ms: number) =>
+  new Promise<void>((resolve) => {
+    setTimeout(resolve, ms);
+  });
 
 /** getOrderDetail's "order not found" answers: 1600300 "order not found" (002 §1.7), 1603100 (ps-code table). */
 function isOrderNotFound(error: unknown): boolean {
@@ -118,6 +126,13 @@ export function createCjOrdersApi(transport: CjTransport) {
           randomize: true,
           shouldRetry: ({ error }) =>
             error instanceof CjApiError && (error.kind === "retryable" || error.kind === "rate_limited"),
+          // 1600200 / 429 block the caller for the rest of the limit window (cj-api-facts "Error codes"), as in the
+          // transport: the backoff alone (from 500 ms) would hit the same window again.
+          onFailedAttempt: async ({ error, retriesLeft }) => {
+            if (error instanceof CjApiError && error.kind === "rate_limited" && retriesLeft > 0) {
+              await sleep(error.retryAfterMs ?? RATE_LIMIT_WINDOW_MS);
+            }
+          },
         },
       );
     },
