@@ -15,11 +15,19 @@ export interface InProcessRateLimiterOptions {
   ipRequestsPerSecond?: number;
   /** Window length in ms (1000 for "per second"). */
   intervalMs?: number;
+  /**
+   * Extra time a permit is held beyond `intervalMs` (default 100 ms). CJ counts requests when they *arrive*, and the
+   * time from our start to CJ's arrival varies (a request on a new connection pays the TCP/TLS handshakes, one on a
+   * warm keep-alive connection does not): two starts exactly `intervalMs` apart can arrive less than `intervalMs`
+   * apart and the second is refused with 1600200. Holding permits `intervalMs + arrivalMarginMs` keeps arrivals
+   * within the limit as long as that delay varies by less than the margin.
+   */
+  arrivalMarginMs?: number;
 }
 
 /**
- * A counting semaphore whose permits come back `intervalMs` after the request they admitted started.
- * Holding at most `qps` permits guarantees at most `qps` starts in any window of `intervalMs` for the account,
+ * A counting semaphore whose permits come back `holdMs` after the request they admitted started.
+ * Holding at most `permits` permits guarantees at most `permits` starts in any window of `holdMs` for the account,
  * however long the request then waits for the IP limiter (two chained p-throttles would not: starts delayed by
  * the second throttle can bunch up in the first one's window).
  */
@@ -28,14 +36,26 @@ class DelayedReleaseSemaphore {
   private readonly waiters: Array<() => void> = [];
 
   constructor(
-    readonly permits: number,
+    private permits: number,
     private readonly holdMs: number,
   ) {
     this.available = permits;
   }
 
+  /**
+   * A changed QPS (setting/get) applies to the permits still out as well: lowering it leaves `available` negative
+   * until enough permits came back, raising it admits waiting callers at once. (Replacing the semaphore would
+   * forget the requests of the last window and let the new one admit a full window on top of them.)
+   */
+  resize(permits: number): void {
+    if (permits === this.permits) return;
+    this.available += permits - this.permits;
+    this.permits = permits;
+    this.admitWaiters();
+  }
+
   async take(): Promise<void> {
-    if (this.available > 0) {
+    if (this.available > 0 && this.waiters.length === 0) {
       this.available -= 1;
       return;
     }
@@ -45,18 +65,24 @@ class DelayedReleaseSemaphore {
   /** Returns the permit `holdMs` after now (the moment the request started). */
   releaseLater(): void {
     const timer = setTimeout(() => {
-      const next = this.waiters.shift();
-      if (next) next();
-      else this.available += 1;
+      this.available += 1;
+      this.admitWaiters();
     }, this.holdMs);
     timer.unref?.();
+  }
+
+  private admitWaiters(): void {
+    while (this.available > 0 && this.waiters.length > 0) {
+      this.available -= 1;
+      this.waiters.shift()?.();
+    }
   }
 }
 
 export function createInProcessRateLimiter(options: InProcessRateLimiterOptions = {}): CjRateLimiter {
-  const intervalMs = options.intervalMs ?? 1000;
+  const holdMs = (options.intervalMs ?? 1000) + (options.arrivalMarginMs ?? 100);
   // p-throttle's strict mode keeps a sliding log: never more than `limit` calls in any `interval`.
-  const ipGate = pThrottle({ limit: options.ipRequestsPerSecond ?? 10, interval: intervalMs, strict: true })(
+  const ipGate = pThrottle({ limit: options.ipRequestsPerSecond ?? 10, interval: holdMs, strict: true })(
     () => undefined,
   );
   const accounts = new Map<string, DelayedReleaseSemaphore>();
@@ -64,11 +90,11 @@ export function createInProcessRateLimiter(options: InProcessRateLimiterOptions 
   const semaphoreFor = (accountKey: string, qps: number): DelayedReleaseSemaphore => {
     const permits = Math.max(1, Math.floor(qps));
     let semaphore = accounts.get(accountKey);
-    // A changed QPS (setting/get) takes effect for new callers; callers already queued finish under the old one.
-    if (!semaphore || semaphore.permits !== permits) {
-      semaphore = new DelayedReleaseSemaphore(permits, intervalMs);
+    if (!semaphore) {
+      semaphore = new DelayedReleaseSemaphore(permits, holdMs);
       accounts.set(accountKey, semaphore);
     }
+    semaphore.resize(permits);
     return semaphore;
   };
 
