@@ -12,7 +12,6 @@ import {
   type CjCreateOrderV2Request,
   type CjMemoryCredentialStore,
   type CjRateLimiter,
-  type CjStoredCredentials,
   createCjClient,
   createInProcessRateLimiter,
   createMemoryCredentialStore,
@@ -56,25 +55,19 @@ const silent = pino({ level: "silent" });
 /** A limiter that never throttles functional tests (the limit tests use the real default one). */
 export const unthrottled: CjRateLimiter = createInProcessRateLimiter({ ipRequestsPerSecond: 10_000 });
 
-export interface TestClientOptions extends Partial<CjClientOptions> {
-  account?: Pick<TestAccount, "id" | "apiKey"> & { qpsLimit?: number };
-  /** Stored credentials beyond the API key (tokens, lastAuthAt). */
-  stored?: Partial<CjStoredCredentials>;
+export interface TestClientOptions extends Partial<Omit<CjClientOptions, "store" | "accountId">> {
+  account?: Pick<TestAccount, "id" | "apiKey"> & { qpsLimit?: number | undefined };
 }
 
-/** A client for `account` on the emulator, with a memory credential store holding only the API key. */
+/** A client for `account` on the emulator, with a memory credential store holding its API key (and QPS if given). */
 export function clientFor(emulator: CjEmulator, options: TestClientOptions = {}) {
-  const { account = ACCOUNT, stored = {}, ...overrides } = options;
-  const store: CjMemoryCredentialStore =
-    overrides.store && "records" in overrides.store
-      ? (overrides.store as CjMemoryCredentialStore)
-      : createMemoryCredentialStore({
-          [account.id]: {
-            apiKey: account.apiKey,
-            ...(account.qpsLimit === undefined ? {} : { qpsLimit: account.qpsLimit }),
-            ...stored,
-          },
-        });
+  const { account = ACCOUNT, ...overrides } = options;
+  const store: CjMemoryCredentialStore = createMemoryCredentialStore({
+    [account.id]: {
+      apiKey: account.apiKey,
+      ...(account.qpsLimit === undefined ? {} : { qpsLimit: account.qpsLimit }),
+    },
+  });
   const client = createCjClient({
     accountId: account.id,
     store,
@@ -201,10 +194,9 @@ export function loopbackTlsTerminator(): Dispatcher {
       dispatch(
         {
           ...options,
-          origin:
-            typeof options.origin === "string" && options.origin.startsWith("https://127.0.0.1:")
-              ? options.origin.replace("https://", "http://")
-              : options.origin,
+          origin: String(options.origin ?? "").startsWith("https://127.0.0.1:")
+            ? String(options.origin).replace("https://", "http://")
+            : options.origin,
         },
         handler,
       ),

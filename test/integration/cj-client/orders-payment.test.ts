@@ -1,4 +1,5 @@
 /** Order and payment flows through createCjClient against the CJ emulator (seed 002 §1, §2). */
+import Decimal from "decimal.js";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { CJ_CODE, CjApiError, closeCjDispatchers, toCanonicalDecimal } from "../../../app/cj";
 import type { CjEmulator } from "../../emulators/cj/index.js";
@@ -70,7 +71,7 @@ describe("order and payment flow", () => {
     expect(emulator.order(orderId)?.status).toBe("UNSHIPPED");
 
     const after = await client.payment.getBalance();
-    expect(after.amount).toBe(toCanonicalDecimal((100 * 100 - Math.round(Number(amount) * 100)) / 100));
+    expect(after.amount).toBe(toCanonicalDecimal(new Decimal("100.00").minus(amount).toFixed(2)));
     expect(after.amount).toBe(toCanonicalDecimal(emulator.account(ACCOUNT.id).balance));
   });
 
@@ -82,7 +83,7 @@ describe("order and payment flow", () => {
     expect(paidOrder?.status).toBe("UNSHIPPED");
     const afterFirst = await client.payment.getBalance();
     expect(afterFirst.amount).toBe(toCanonicalDecimal(emulator.account(ACCOUNT.id).balance));
-    expect(Number(afterFirst.amount)).toBeCloseTo(100 - Number(paidOrder?.orderAmount), 2);
+    expect(afterFirst.amount).toBe(new Decimal("100.00").minus(paidOrder?.orderAmount ?? "0").toFixed(2));
 
     emulator.setBalance(ACCOUNT.id, "1.00");
     const short = orderRequest({ payType: 2, products: [{ vid: CASE_VID, quantity: 3 }] });
