@@ -7,11 +7,13 @@ import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import pino from "pino";
 import { Agent, type Dispatcher } from "undici";
+import { afterAll, beforeAll, beforeEach } from "vitest";
 import {
   type CjClientOptions,
   type CjCreateOrderV2Request,
   type CjMemoryCredentialStore,
   type CjRateLimiter,
+  closeCjDispatchers,
   createCjClient,
   createInProcessRateLimiter,
   createMemoryCredentialStore,
@@ -47,6 +49,25 @@ export function startEmulator(options: StartOptions = {}): Promise<CjEmulator> {
     accounts: [ACCOUNT],
     connections: [{ accountId: ACCOUNT.id, sku: STORE_SKU, vid: TEE_VID }],
     ...options,
+  });
+}
+
+/**
+ * One emulator per test file, reset before each test (orders, tokens, requests, faults, clock) and closed with the
+ * client's keep-alive pools at the end. `onStart` receives it (tests keep it in a file-level variable).
+ */
+export function emulatorPerFile(onStart: (emulator: CjEmulator) => void, options: StartOptions = {}): void {
+  let started: CjEmulator | undefined;
+  beforeAll(async () => {
+    started = await startEmulator(options);
+    onStart(started);
+  });
+  beforeEach(() => {
+    started?.reset();
+  });
+  afterAll(async () => {
+    await closeCjDispatchers();
+    await started?.close();
   });
 }
 

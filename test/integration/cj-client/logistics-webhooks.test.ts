@@ -1,23 +1,17 @@
 /** Freight quotes, trackInfo and signed webhooks through createCjClient against the CJ emulator (seed 001, facts). */
 import { getGlobalDispatcher, setGlobalDispatcher } from "undici";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import {
-  type CjLogisticWebhook,
-  type CjOrderWebhook,
-  closeCjDispatchers,
-  parseCjWebhook,
-  verifyCjSignature,
-} from "../../../app/cj";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type CjLogisticWebhook, type CjOrderWebhook, parseCjWebhook, verifyCjSignature } from "../../../app/cj";
 import type { CjEmulator } from "../../emulators/cj/index.js";
 import {
   ACCOUNT,
   CASE_VID,
   clientFor,
   control,
+  emulatorPerFile,
   loopbackTlsTerminator,
   orderRequest,
   requestsTo,
-  startEmulator,
   TEE_VID,
   WebhookReceiver,
 } from "./harness.js";
@@ -25,16 +19,11 @@ import {
 let emulator: CjEmulator;
 const previousDispatcher = getGlobalDispatcher();
 
-beforeAll(async () => {
-  emulator = await startEmulator();
+emulatorPerFile((started) => {
+  emulator = started;
 });
-beforeEach(() => {
-  emulator.reset();
-});
-afterAll(async () => {
+afterAll(() => {
   setGlobalDispatcher(previousDispatcher);
-  await closeCjDispatchers();
-  await emulator.close();
 });
 
 describe("freight quotes", () => {

@@ -1,30 +1,23 @@
 /** Order and payment flows through createCjClient against the CJ emulator (seed 002 §1, §2). */
 import Decimal from "decimal.js";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { CJ_CODE, CjApiError, closeCjDispatchers, toCanonicalDecimal } from "../../../app/cj";
+import { describe, expect, it } from "vitest";
+import { CJ_CODE, CjApiError, toCanonicalDecimal } from "../../../app/cj";
 import type { CjEmulator } from "../../emulators/cj/index.js";
 import {
   ACCOUNT,
   CASE_VID,
   clientFor,
+  emulatorPerFile,
   orderRequest,
   ordersNumbered,
   requestsTo,
   STORE_SKU,
-  startEmulator,
 } from "./harness.js";
 
 let emulator: CjEmulator;
 
-beforeAll(async () => {
-  emulator = await startEmulator();
-});
-beforeEach(() => {
-  emulator.reset();
-});
-afterAll(async () => {
-  await closeCjDispatchers();
-  await emulator.close();
+emulatorPerFile((started) => {
+  emulator = started;
 });
 
 describe("order and payment flow", () => {

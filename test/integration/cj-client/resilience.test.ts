@@ -2,10 +2,10 @@
  * Lost answers, retries and local validation of createCjClient against the CJ emulator's fault injection
  * (cj-api-facts "Error codes", "Orders": never blind-retry createOrderV2).
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { CJ_CODE, CjApiError, CjRequestValidationError, closeCjDispatchers, nextUtcMidnight } from "../../../app/cj";
+import { describe, expect, it } from "vitest";
+import { CJ_CODE, CjApiError, CjRequestValidationError, nextUtcMidnight } from "../../../app/cj";
 import type { CjEmulator } from "../../emulators/cj/index.js";
-import { ACCOUNT, clientFor, orderRequest, ordersNumbered, requestsTo, startEmulator } from "./harness.js";
+import { ACCOUNT, clientFor, emulatorPerFile, orderRequest, ordersNumbered, requestsTo } from "./harness.js";
 
 const CREATE = "/shopping/order/createOrderV2";
 const DETAIL = "/shopping/order/getOrderDetail";
@@ -13,15 +13,8 @@ const BALANCE = "/shopping/pay/getBalance";
 
 let emulator: CjEmulator;
 
-beforeAll(async () => {
-  emulator = await startEmulator();
-});
-beforeEach(() => {
-  emulator.reset();
-});
-afterAll(async () => {
-  await closeCjDispatchers();
-  await emulator.close();
+emulatorPerFile((started) => {
+  emulator = started;
 });
 
 const codes = (path: string) => requestsTo(emulator, path, ACCOUNT.id).map((request) => request.code);

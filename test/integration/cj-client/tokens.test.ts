@@ -3,10 +3,10 @@
  * expiry, one renewal after 1600001, and never more than one getAccessToken per account per 5 minutes, counted in
  * the emulator's request log. The client reads the emulator's clock so that days pass without waiting.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { CJ_CODE, CjApiError, closeCjDispatchers } from "../../../app/cj";
+import { describe, expect, it } from "vitest";
+import { CJ_CODE, CjApiError } from "../../../app/cj";
 import type { CjEmulator } from "../../emulators/cj/index.js";
-import { ACCOUNT, clientFor, requestsTo, startEmulator } from "./harness.js";
+import { ACCOUNT, clientFor, emulatorPerFile, requestsTo } from "./harness.js";
 
 const GET_TOKEN = "/authentication/getAccessToken";
 const REFRESH = "/authentication/refreshAccessToken";
@@ -16,15 +16,8 @@ const DAY = 24 * 60 * MINUTE;
 
 let emulator: CjEmulator;
 
-beforeAll(async () => {
-  emulator = await startEmulator();
-});
-beforeEach(() => {
-  emulator.reset();
-});
-afterAll(async () => {
-  await closeCjDispatchers();
-  await emulator.close();
+emulatorPerFile((started) => {
+  emulator = started;
 });
 
 /** A client whose clock is the emulator's (moved by `emulator.clock.advance`). */
