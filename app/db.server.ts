@@ -14,7 +14,8 @@ export function createDb(url: string = process.env.DATABASE_URL ?? defaultDataba
   if (databaseProfile(url) === "postgresql") {
     return new PostgresClient({ adapter: new PrismaPg({ connectionString: url }) }) as unknown as Db;
   }
-  return new SqliteClient({ adapter: new PrismaLibSQL({ url }) });
+  // A busy timeout so another process (a script, the tests) holding the file briefly is waited for, not an error.
+  return new SqliteClient({ adapter: new PrismaLibSQL({ url, timeout: 10_000 }) });
 }
 
 export const dbProfile: DatabaseProfile = databaseProfile();

@@ -1,6 +1,6 @@
 /**
- * `npm test`: the whole suite. Builds the app (integration and browser tests run the real build), checks that
- * PostgreSQL is reachable for the production-profile tests, then runs every vitest project.
+ * `npm test`: the whole suite. Checks that PostgreSQL is reachable for the production-profile tests, then runs every
+ * vitest project (the integration and browser projects rebuild the app when it is stale).
  * Extra arguments go to vitest (e.g. `npm test -- --project unit`).
  */
 import { spawnSync } from "node:child_process";
@@ -30,10 +30,5 @@ if (!postgres) {
   console.warn(`test: WARNING: ${message}`);
 }
 
-const vitestArgs = process.argv.slice(2);
-const onlyUnit = vitestArgs.includes("unit") && vitestArgs.includes("--project");
-if (!onlyUnit) {
-  console.log("test: building the app (remix vite:build)");
-  run(bin("remix"), ["vite:build", "--logLevel", "warn"]);
-}
-run(bin("vitest"), ["run", ...vitestArgs]);
+// The integration and browser projects build the app first when it is stale (test/support/build-app.ts).
+run(bin("vitest"), ["run", ...process.argv.slice(2)]);

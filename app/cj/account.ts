@@ -1,4 +1,6 @@
 /** Account and links (cj-api-facts): settings, shops, variants, product connections, webhook registration. */
+
+import type { z } from "zod";
 import { jsonEndpoint } from "./endpoint";
 import {
   type CjVariantQueryRequest,
@@ -11,8 +13,8 @@ import {
   webhookSetRequest,
 } from "./requests";
 import {
-  type CjSetting,
   anyDataSchema,
+  type CjSetting,
   connectionsSchema,
   settingSchema,
   shopsSchema,
@@ -20,7 +22,6 @@ import {
   variantListSchema,
 } from "./responses";
 import type { CjTransport } from "./transport.server";
-import type { z } from "zod";
 
 const CONNECTION = "/product/conn/connection";
 

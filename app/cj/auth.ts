@@ -10,7 +10,7 @@ import type { Logger } from "pino";
 import type { CjCredentialStore, CjStoredCredentials, CjTokens } from "./credentials";
 import { CJ_CODE, CjApiError } from "./errors";
 import { getAccessTokenRequest, refreshAccessTokenRequest, validateCjRequest } from "./requests";
-import { type CjAccessTokenData, accessTokenSchema, anyDataSchema } from "./responses";
+import { accessTokenSchema, anyDataSchema, type CjAccessTokenData } from "./responses";
 import type { CjAccessTokenSource, CjTransport } from "./transport.server";
 
 const GET_ACCESS_TOKEN = "/authentication/getAccessToken";

@@ -22,7 +22,7 @@ import { createCjOutboundApi } from "./outbound";
 import { createCjPaymentApi } from "./payment";
 import { type CjRateLimiter, processCjRateLimiter } from "./rate-limiter";
 import { createCjShippingInfoApi } from "./shipping-info";
-import { type CjRetryOptions, type CjTimeouts, DEFAULT_CJ_API_BASE_URL, createCjTransport } from "./transport.server";
+import { type CjRetryOptions, type CjTimeouts, createCjTransport, DEFAULT_CJ_API_BASE_URL } from "./transport.server";
 
 export interface CjClientOptions {
   /** Our id of the CJ account (credential store key, rate-limit key, log field). */
@@ -164,11 +164,11 @@ export type {
 export { toCanonicalDecimal } from "./schemas";
 export type { CjShippingInfoApi, CjWaybillInfoRequest } from "./shipping-info";
 export {
+  type CjRetryOptions,
+  type CjTimeouts,
+  type CjTransport,
   closeCjDispatchers,
   DEFAULT_CJ_API_BASE_URL,
-  type CjTransport,
-  type CjTimeouts,
-  type CjRetryOptions,
 } from "./transport.server";
 export {
   CJ_WEBHOOK_ACK,

@@ -21,6 +21,5 @@ export async function migrateDatabase(url: string = process.env.DATABASE_URL ?? 
     encoding: "utf8",
     stdio: ["ignore", "pipe", "pipe"],
   });
-  const match = /Applying migration|(\d+) migrations? found/.exec(out);
-  return { profile, applied: (out.match(/Applying migration/g) ?? []).length, found: match?.[1] };
+  return { profile, applied: (out.match(/Applying migration/g) ?? []).length };
 }

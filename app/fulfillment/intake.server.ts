@@ -5,7 +5,9 @@
  */
 import { z } from "zod";
 import db from "../db.server";
+import { jobQueue } from "../jobs/runtime.server";
 import type { ShopifyWebhookContext } from "../webhooks/shopify-intake.server";
+import { PRE_SUBMISSION_STATES } from "./state";
 
 const orderPayload = z.looseObject({
   admin_graphql_api_id: z.string().regex(/^gid:\/\/shopify\/Order\/\d+$/),
@@ -37,7 +39,28 @@ export async function receiveOrderWebhook(ctx: ShopifyWebhookContext): Promise<v
   if (!ctx.shopId) {
     throw new Response(`Shop ${ctx.shop} is not installed`, { status: 404 });
   }
-  await upsertOrderSnapshot(ctx.shopId, ctx.topic, order);
+  const { order: row, changed } = await upsertOrderSnapshot(ctx.shopId, ctx.topic, order);
+  if (!changed && ctx.topic !== "ORDERS_CANCELLED") return;
+  const settings = await db.shopSettings.findUnique({ where: { shopId: ctx.shopId } });
+  const job = nextJob(ctx.topic, order, row.state, settings?.forwardingTrigger ?? "ON_PAYMENT");
+  if (job) await jobQueue().enqueue(job, { orderId: row.id }, { singletonKey: `${job}:${row.id}` });
+}
+
+/** Which job an order webhook starts (the forwarding trigger is a shop setting). */
+export function nextJob(
+  topic: string,
+  order: OrderWebhookPayload,
+  state: string,
+  trigger: string,
+): "forward-order" | "cancel-order" | null {
+  const t = topic.toUpperCase().replace("/", "_");
+  if (t === "ORDERS_CANCELLED" || order.cancelled_at) return "cancel-order";
+  if (!PRE_SUBMISSION_STATES.includes(state as never) || trigger === "MANUAL") return null;
+  const paid = ["paid", "partially_refunded"].includes(order.financial_status ?? "");
+  if (t === "ORDERS_PAID") return "forward-order";
+  if (t === "ORDERS_CREATE") return trigger === "ON_CREATION" || paid ? "forward-order" : null;
+  // orders/updated and orders/edited before submission: re-map the address and lines.
+  return trigger === "ON_CREATION" || paid ? "forward-order" : null;
 }
 
 export async function upsertOrderSnapshot(shopId: string, topic: string, order: OrderWebhookPayload) {
@@ -56,7 +79,7 @@ export async function upsertOrderSnapshot(shopId: string, topic: string, order: 
   return db.$transaction(async (tx) => {
     const existing = await tx.order.findUnique({
       where: { shopId_shopifyOrderGid: { shopId, shopifyOrderGid: order.admin_graphql_api_id } },
-      select: { id: true, shopifyUpdatedAt: true },
+      select: { id: true, shopifyUpdatedAt: true, state: true },
     });
     if (!existing) {
       const created = await tx.order.create({

@@ -17,9 +17,24 @@ export interface HttpServerOptions {
   ready?: () => Promise<boolean>;
 }
 
-export async function startHttpServer(options: HttpServerOptions): Promise<{ server: Server; url: string }> {
+export interface BuildEntryJobs {
+  startBackgroundJobs?: (role: "web" | "worker") => Promise<unknown>;
+  stopBackgroundJobs?: () => Promise<void>;
+}
+
+export async function loadServerBuild(buildDir = "build"): Promise<ServerBuild> {
+  return (await import(pathToFileURL(path.join(path.resolve(buildDir), "server/index.js")).href)) as ServerBuild;
+}
+
+export function buildJobs(build: ServerBuild): BuildEntryJobs {
+  return build.entry.module as unknown as BuildEntryJobs;
+}
+
+export async function startHttpServer(
+  options: HttpServerOptions,
+): Promise<{ server: Server; url: string; build: ServerBuild }> {
   const buildDir = path.resolve(options.buildDir ?? "build");
-  const build = (await import(pathToFileURL(path.join(buildDir, "server/index.js")).href)) as ServerBuild;
+  const build = await loadServerBuild(buildDir);
   const app = express();
   app.disable("x-powered-by");
   app.get("/healthz", (_req, res) => {
@@ -38,5 +53,5 @@ export async function startHttpServer(options: HttpServerOptions): Promise<{ ser
   });
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : options.port;
-  return { server, url: `http://${host}:${port}` };
+  return { server, url: `http://${host}:${port}`, build };
 }

@@ -47,7 +47,7 @@ export async function startApp(options: { databaseUrl: string; env?: Record<stri
   });
   const child: ChildProcess = spawn(path.join(root, "node_modules/.bin/tsx"), ["scripts/start.ts"], {
     cwd: root,
-    env: { ...process.env, ...env },
+    env: { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("VITEST"))), ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";

@@ -118,6 +118,10 @@ CREATE TABLE "Order" (
     "trackingUrl" TEXT,
     "trackingStatus" INTEGER,
     "errorReason" TEXT,
+    "approvedAt" TIMESTAMP(3),
+    "chosenLogisticName" TEXT,
+    "lastPolledAt" TIMESTAMP(3),
+    "nextPollAt" TIMESTAMP(3),
     "attempts" INTEGER NOT NULL DEFAULT 0,
     "nextAttemptAt" TIMESTAMP(3),
     "lockedUntil" TIMESTAMP(3),
@@ -240,6 +244,9 @@ CREATE INDEX "Order_cjOrderId_idx" ON "Order"("cjOrderId");
 
 -- CreateIndex
 CREATE INDEX "Order_state_nextAttemptAt_idx" ON "Order"("state", "nextAttemptAt");
+
+-- CreateIndex
+CREATE INDEX "Order_nextPollAt_idx" ON "Order"("nextPollAt");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "Order_shopId_shopifyOrderGid_key" ON "Order"("shopId", "shopifyOrderGid");

@@ -109,6 +109,10 @@ CREATE TABLE "Order" (
     "trackingUrl" TEXT,
     "trackingStatus" INTEGER,
     "errorReason" TEXT,
+    "approvedAt" DATETIME,
+    "chosenLogisticName" TEXT,
+    "lastPolledAt" DATETIME,
+    "nextPollAt" DATETIME,
     "attempts" INTEGER NOT NULL DEFAULT 0,
     "nextAttemptAt" DATETIME,
     "lockedUntil" DATETIME,
@@ -225,6 +229,9 @@ CREATE INDEX "Order_cjOrderId_idx" ON "Order"("cjOrderId");
 
 -- CreateIndex
 CREATE INDEX "Order_state_nextAttemptAt_idx" ON "Order"("state", "nextAttemptAt");
+
+-- CreateIndex
+CREATE INDEX "Order_nextPollAt_idx" ON "Order"("nextPollAt");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "Order_shopId_shopifyOrderGid_key" ON "Order"("shopId", "shopifyOrderGid");

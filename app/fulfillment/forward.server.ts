@@ -1,0 +1,352 @@
+/**
+ * Forwarding one Shopify order to CJ (the heart of the product). Re-reads the order from Shopify, decides which lines
+ * go and whether to hold, picks the shipping method, maps to createOrderV2 (orderFlow=2), submits exactly once, and
+ * records every step on the order's timeline. Payment is the next job (payment.server.ts).
+ */
+import { CjApiError, CjRequestValidationError } from "../cj/errors";
+import type { Db } from "../db.server";
+import type { JobQueue } from "../jobs/queue";
+import { logger } from "../logger.server";
+import { NotConnectedError, type ShopPorts } from "../runtime/deps.server";
+import { getOrderForForwarding, type ShopifyOrderForForwarding } from "../shopify/orders";
+import { decideLines, linesToSend } from "./lines";
+import { cjOrderNumberFor, legacyId, mapShopifyOrderToCjOrder } from "./mapping";
+import { quoteFreight } from "./quotes.server";
+import { chooseLogistics, merchantHolds, type ShopRules } from "./rules";
+import { PRE_SUBMISSION_STATES, recordOrderEvent, transitionOrder } from "./state";
+
+export interface ForwardDeps {
+  db: Db;
+  ports: ShopPorts;
+  queue: JobQueue;
+  now?: () => Date;
+}
+
+export type ForwardTrigger = "automatic" | "merchant";
+
+export interface ForwardResult {
+  outcome: "submitted" | "held" | "needs_attention" | "skipped" | "cancelled" | "busy";
+  message: string;
+}
+
+const LOCK_MS = 5 * 60 * 1000;
+
+/** CJ answers that need the merchant, with what to do about them (cj-api-facts error table). */
+const ATTENTION_CODES: Record<number, string> = {
+  1602000: "CJ does not know a variant of this order: connect the product in CJ, then retry.",
+  1602001: "A product of this order is not found or offline at CJ: connect another CJ product, then retry.",
+  1603000: "CJ refused to create the order",
+  1605000: "CJ does not offer the chosen shipping method for this order: pick another one on the order page.",
+  1604000: "The CJ balance is too low",
+};
+
+export async function forwardOrderToCj(
+  deps: ForwardDeps,
+  orderId: string,
+  opts: { trigger: ForwardTrigger; lastAttempt?: boolean },
+): Promise<ForwardResult> {
+  const { db } = deps;
+  const now = deps.now?.() ?? new Date();
+  const order = await db.order.findUnique({
+    where: { id: orderId },
+    include: { shop: { include: { settings: true } }, lines: true },
+  });
+  if (!order) return { outcome: "skipped", message: "order not found" };
+  if (!PRE_SUBMISSION_STATES.includes(order.state as never)) {
+    return { outcome: "skipped", message: `already ${order.state}` };
+  }
+  const settings = order.shop.settings;
+  if (!settings) throw new Error(`Shop ${order.shop.domain} has no settings row`);
+  if (order.shop.uninstalledAt) return { outcome: "skipped", message: "shop uninstalled" };
+  if (opts.trigger === "automatic" && settings.forwardingTrigger === "MANUAL") {
+    return { outcome: "skipped", message: "the shop forwards orders by hand" };
+  }
+
+  // Claim the order so two workers never submit it at once; the claim expires if this process dies.
+  const claim = await db.order.updateMany({
+    where: {
+      id: orderId,
+      state: { in: [...PRE_SUBMISSION_STATES] },
+      OR: [{ lockedUntil: null }, { lockedUntil: { lt: now } }],
+    },
+    data: { lockedUntil: new Date(now.getTime() + LOCK_MS), attempts: { increment: 1 } },
+  });
+  if (claim.count === 0) return { outcome: "busy", message: "another worker is forwarding this order" };
+  const release = () => db.order.update({ where: { id: orderId }, data: { lockedUntil: null } });
+
+  const attention = async (message: string, data?: unknown, cjRequestId?: string | null): Promise<ForwardResult> => {
+    await transitionOrder(db, orderId, {
+      to: "NEEDS_ATTENTION",
+      actor: "job",
+      type: "needs_attention",
+      message,
+      data,
+      cjRequestId: cjRequestId ?? null,
+      set: { errorReason: message, lockedUntil: null },
+    });
+    return { outcome: "needs_attention", message };
+  };
+
+  try {
+    const ports = deps.ports;
+    const admin = await ports.admin(order.shop.domain);
+    const shopifyOrder = await getOrderForForwarding(admin, order.shopifyOrderGid);
+    if (!shopifyOrder) {
+      return await attention(
+        "Shopify no longer returns this order (deleted, or older than 60 days): nothing was sent to CJ.",
+      );
+    }
+    if (shopifyOrder.cancelledAt) {
+      await transitionOrder(db, orderId, {
+        to: "CANCELLED",
+        actor: "job",
+        type: "cancelled",
+        message: "The order was cancelled in Shopify before it reached CJ.",
+        set: { cancelledAt: new Date(shopifyOrder.cancelledAt), lockedUntil: null },
+      });
+      return { outcome: "cancelled", message: "cancelled in Shopify" };
+    }
+
+    // 1. Lines.
+    const decisions = decideLines(shopifyOrder);
+    await saveLines(db, orderId, decisions);
+    const sending = linesToSend(decisions);
+
+    // 2. Holds the merchant decides on.
+    const rules = settings as ShopRules;
+    const byMerchant = opts.trigger === "merchant" || order.approvedAt !== null;
+    const holds = merchantHolds(shopifyOrder, rules, { byMerchant });
+    if (holds.length > 0) {
+      const message = holds.join(" ");
+      if (order.state !== "HELD" || order.errorReason !== message) {
+        await transitionOrder(db, orderId, {
+          to: "HELD",
+          actor: "job",
+          type: "held",
+          message,
+          set: { errorReason: message, lockedUntil: null },
+          from: ["RECEIVED", "NEEDS_ATTENTION", "FAILED"],
+        });
+      }
+      await release();
+      return { outcome: "held", message };
+    }
+
+    // 3. Shipping method.
+    const cj = await ports.cj(order.shopId);
+    const address = shopifyOrder.shippingAddress;
+    const countryCode = (address?.countryCodeV2 ?? "").toUpperCase();
+    let logisticName = order.chosenLogisticName;
+    let quoteRecord: unknown = null;
+    if (!logisticName && sending.length > 0 && countryCode) {
+      const quotes = await quoteFreight(cj, {
+        fromCountryCode: settings.fromCountryCode,
+        countryCode,
+        zip: address?.zip ?? null,
+        lines: sending.map((d) => ({
+          sku: d.sku,
+          shopifyVariantId: d.line.variant?.id ?? null,
+          quantity: d.quantity,
+          vid: order.lines.find((l) => l.shopifyLineItemGid === d.line.id)?.cjVariantId ?? null,
+        })),
+      });
+      await rememberVids(
+        db,
+        orderId,
+        sending.map((d) => d.line.id),
+        quotes.vids,
+      );
+      const choice = chooseLogistics(rules, countryCode, quotes.options);
+      if (!choice.logisticName) {
+        const why =
+          quotes.unmapped.length > 0
+            ? `Not connected to a CJ product: ${quotes.unmapped.join(", ")}. Connect the product in CJ (or set a preferred shipping method in Settings), then retry.`
+            : "CJ offers no shipping method for this destination: check the address, or choose a method in Settings.";
+        return await attention(why, { unmapped: quotes.unmapped });
+      }
+      logisticName = choice.logisticName;
+      quoteRecord = { chosen: choice.option, why: choice.why, options: quotes.options, cached: quotes.cached };
+      await recordOrderEvent(db, orderId, {
+        actor: "job",
+        type: "logistics_chosen",
+        message: `Shipping method ${logisticName} (${choice.why}${choice.option ? `, ${choice.option.price} USD, ${choice.option.aging ?? "?"} days` : ""})`,
+        data: quoteRecord,
+      });
+    }
+    if (!logisticName) {
+      return await attention(
+        countryCode ? "No shipping method could be chosen." : "The shipping country is missing: add it in Shopify.",
+      );
+    }
+
+    // 4. Map.
+    const mapped = mapShopifyOrderToCjOrder({
+      shopDomain: order.shop.domain,
+      order: shopifyOrder,
+      lines: decisions,
+      logisticName,
+      settings: {
+        storeName: settings.storeName,
+        fromCountryCode: settings.fromCountryCode,
+        sendOrderNote: settings.sendOrderNote,
+        sandbox: settings.sandbox,
+        iossType: settings.iossType,
+        iossNumber: settings.iossNumber,
+        payType: 3,
+      },
+    });
+    if (!mapped.request) return await attention(mapped.problems.join(" "), { problems: mapped.problems });
+
+    // 5. Submit exactly once: a previous attempt may have created the order before it died, so look first.
+    const orderNumber = mapped.request.orderNumber;
+    await db.order.update({ where: { id: orderId }, data: { cjOrderNumber: orderNumber } });
+    const existing = order.attempts > 0 ? await cj.orders.findOrder(orderNumber) : null;
+    let outcome: Awaited<ReturnType<typeof cj.orders.createOrderV2>>;
+    if (existing) {
+      outcome = { recovered: true, orderId: existing.orderId, existing };
+    } else {
+      await recordOrderEvent(db, orderId, {
+        actor: "job",
+        type: "cj_request",
+        message: `Sending createOrderV2 ${orderNumber} (${sending.length} line(s), ${logisticName})`,
+        data: { request: mapped.request, warnings: mapped.warnings },
+      });
+      outcome = await cj.orders.createOrderV2(mapped.request);
+    }
+    await recordSubmission(db, orderId, shopifyOrder, outcome, logisticName, quoteRecord);
+    await deps.queue.enqueue("pay-order", { orderId }, { singletonKey: `pay:${orderId}` });
+    return { outcome: "submitted", message: `CJ order ${outcome.orderId ?? "(waiting for product connection)"}` };
+  } catch (error) {
+    if (error instanceof NotConnectedError) return await attention(error.message);
+    if (error instanceof CjRequestValidationError) {
+      return await attention(`CJ would refuse this order: ${error.message}`, { issues: error.issues });
+    }
+    if (error instanceof CjApiError && (error.kind === "permanent" || error.kind === "auth")) {
+      const hint = ATTENTION_CODES[error.code];
+      return await attention(
+        `${hint ?? "CJ refused the order"} (CJ ${error.code}: ${error.message}).`,
+        { code: error.code, endpoint: error.endpoint },
+        error.requestId,
+      );
+    }
+    if (opts.lastAttempt) {
+      const message = `Forwarding failed after several tries: ${(error as Error).message}. Retry from the order page.`;
+      await transitionOrder(db, orderId, {
+        to: "FAILED",
+        actor: "job",
+        type: "failed",
+        message,
+        set: { errorReason: message, lockedUntil: null },
+      });
+      return { outcome: "needs_attention", message };
+    }
+    await release();
+    logger.warn({ orderId, err: (error as Error).message }, "forwarding attempt failed; will retry");
+    throw error;
+  }
+}
+
+async function saveLines(db: Db, orderId: string, decisions: ReturnType<typeof decideLines>) {
+  for (const d of decisions) {
+    const data = {
+      sku: d.sku,
+      title: d.line.name,
+      quantity: d.skipReason ? d.line.currentQuantity : d.quantity,
+      unitPrice: d.line.originalUnitPriceSet.shopMoney.amount,
+      shopifyProductGid: d.line.product?.id ?? null,
+      shopifyVariantGid: d.line.variant?.id ?? null,
+      imageUrl: d.line.image?.url ?? null,
+      skipReason: d.skipReason,
+    };
+    await db.orderLine.upsert({
+      where: { orderId_shopifyLineItemGid: { orderId, shopifyLineItemGid: d.line.id } },
+      create: { orderId, shopifyLineItemGid: d.line.id, ...data },
+      update: data,
+    });
+  }
+}
+
+async function rememberVids(db: Db, orderId: string, lineGids: string[], vids: (string | null)[]) {
+  for (const [i, gid] of lineGids.entries()) {
+    const vid = vids[i];
+    if (vid) await db.orderLine.updateMany({ where: { orderId, shopifyLineItemGid: gid }, data: { cjVariantId: vid } });
+  }
+}
+
+type CreateOutcome =
+  | { recovered: false; orderId: string | null; created: Record<string, unknown> }
+  | { recovered: true; orderId: string | null; existing: Record<string, unknown> };
+
+async function recordSubmission(
+  db: Db,
+  orderId: string,
+  shopifyOrder: ShopifyOrderForForwarding,
+  outcome: CreateOutcome,
+  logisticName: string,
+  quote: unknown,
+) {
+  const answer = (outcome.recovered ? outcome.existing : outcome.created) as Record<string, unknown>;
+  const str = (v: unknown) => (v === null || v === undefined || v === "" ? null : String(v));
+  const intercepts = Array.isArray(answer.interceptOrderReasons)
+    ? (answer.interceptOrderReasons as Array<{ message?: string | null }>).map((r) => r.message).filter(Boolean)
+    : [];
+  const logisticsMiss = answer.logisticsMiss === true;
+  await db.$transaction(async (tx) => {
+    const applied = await transitionOrder(tx as never, orderId, {
+      to: "SUBMITTED",
+      actor: "job",
+      type: outcome.recovered ? "submitted_recovered" : "submitted",
+      message: outcome.recovered
+        ? `CJ already had order ${str(answer.orderNumber) ?? ""} (a previous answer was lost): recorded it instead of creating another.`
+        : outcome.orderId
+          ? `CJ order ${outcome.orderId} created (${str(answer.orderStatus) ?? "CREATED"}).`
+          : "CJ accepted the order but has not matched every SKU yet: it completes when the product is connected in CJ.",
+      data: { answer },
+      set: {
+        cjOrderId: outcome.orderId,
+        cjShipmentOrderId: str(answer.shipmentOrderId),
+        cjStatus: str(answer.orderStatus) ?? "CREATED",
+        cjPayUrl: str(answer.cjPayUrl),
+        productAmount: str(answer.productAmount),
+        postageAmount: str(answer.postageAmount),
+        orderAmount: str(answer.orderAmount) ?? str(answer.actualPayment),
+        logisticName,
+        freightQuote: quote === null ? undefined : JSON.stringify(quote),
+        errorReason: null,
+        submittedAt: new Date(),
+        lockedUntil: null,
+      },
+    });
+    if (!applied) return;
+    const products = Array.isArray(answer.productInfoList)
+      ? (answer.productInfoList as Array<{ lineItemId?: string | null; storeLineItemId?: string | null }>)
+      : [];
+    for (const p of products) {
+      if (!p.storeLineItemId || !p.lineItemId) continue;
+      const line = shopifyOrder.lineItems.nodes.find((l) => legacyId(l.id) === String(p.storeLineItemId));
+      if (line) {
+        await tx.orderLine.updateMany({
+          where: { orderId, shopifyLineItemGid: line.id },
+          data: { cjLineItemId: String(p.lineItemId) },
+        });
+      }
+    }
+    if (intercepts.length > 0 || logisticsMiss) {
+      const message = [
+        ...intercepts.map((m) => `CJ intercepted the order: ${m}`),
+        ...(logisticsMiss
+          ? ["CJ reports the shipping method is missing for this order: pick one on the order page."]
+          : []),
+      ].join(" ");
+      await transitionOrder(tx as never, orderId, {
+        to: "NEEDS_ATTENTION",
+        actor: "cj",
+        type: "intercepted",
+        message,
+        set: { errorReason: message },
+      });
+    }
+  });
+}
+
+export { cjOrderNumberFor };

@@ -1,0 +1,149 @@
+/**
+ * Paying a submitted CJ order, by the shop's setting: from the CJ balance under the per-order and per-day caps, or
+ * through CJ's payment page. Both go through CJ's create-only flow (addCart → addCartConfirm →
+ * saveGenerateParentOrder → payId); the balance path then calls payBalanceV2. Never pays twice: CJ's own order status
+ * is checked first, and a payment is attempted only from SUBMITTED / AWAITING_PAYMENT.
+ */
+import Decimal from "decimal.js";
+import { CjApiError } from "../cj/errors";
+import type { Db } from "../db.server";
+import type { ForwardDeps } from "./forward.server";
+import { mayAutoPay, type ShopRules } from "./rules";
+import { recordOrderEvent, transitionOrder } from "./state";
+
+export const CJ_PAY_PAGE = "https://www.cjdropshipping.com/mine/payment?pid=";
+const PAID_CJ_STATUSES = new Set(["UNSHIPPED", "SHIPPED", "DELIVERED"]);
+
+export interface PayResult {
+  outcome: "paid" | "link" | "skipped" | "needs_attention";
+  message: string;
+}
+
+export async function paidTodayAmount(db: Db, shopId: string, now: Date): Promise<string> {
+  const start = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+  const rows = await db.order.findMany({
+    where: { shopId, paidAt: { gte: start }, paidAmount: { not: null } },
+    select: { paidAmount: true },
+  });
+  return rows.reduce((sum, r) => sum.plus(r.paidAmount ?? "0"), new Decimal(0)).toFixed(2);
+}
+
+export async function payCjOrder(
+  deps: ForwardDeps,
+  orderId: string,
+  opts: { trigger: "automatic" | "merchant" },
+): Promise<PayResult> {
+  const { db } = deps;
+  const now = deps.now?.() ?? new Date();
+  const order = await db.order.findUnique({
+    where: { id: orderId },
+    include: { shop: { include: { settings: true } } },
+  });
+  if (!order || !order.shop.settings) return { outcome: "skipped", message: "order not found" };
+  if (!["SUBMITTED", "AWAITING_PAYMENT"].includes(order.state)) {
+    return { outcome: "skipped", message: `nothing to pay in state ${order.state}` };
+  }
+  if (!order.cjOrderId) {
+    return { outcome: "skipped", message: "waiting for CJ to complete the order (product connection)" };
+  }
+  const cj = await deps.ports.cj(order.shopId);
+
+  // CJ's word on whether it is already paid comes first (a previous attempt may have paid and died).
+  const detail = await cj.orders.findOrder(order.cjOrderId);
+  if (detail?.orderStatus && PAID_CJ_STATUSES.has(detail.orderStatus)) {
+    await transitionOrder(db, orderId, {
+      to: "PAID",
+      actor: "cj",
+      type: "paid",
+      message: `CJ reports the order as ${detail.orderStatus}: already paid.`,
+      set: {
+        cjStatus: detail.orderStatus,
+        paidAt: order.paidAt ?? now,
+        paidAmount: order.paidAmount ?? detail.orderAmount,
+      },
+    });
+    return { outcome: "paid", message: "already paid at CJ" };
+  }
+  const amount = order.orderAmount ?? detail?.orderAmount ?? "0";
+  const rules = order.shop.settings as ShopRules;
+  const decision =
+    opts.trigger === "merchant"
+      ? { allowed: true, why: "the merchant chose to pay with the CJ balance" }
+      : mayAutoPay(rules, amount, await paidTodayAmount(db, order.shopId, now));
+
+  // The parent order and its payId (kept, so a retry does not build a second one).
+  let payId = order.cjPayId;
+  let shipmentOrderId = order.cjShipmentOrderId;
+  if (!payId) {
+    // Each step's result is stored before the next, so a retry resumes where the last attempt stopped instead of
+    // asking CJ for a second cart or parent order.
+    const known = detail?.shipmentOrderId;
+    shipmentOrderId ??= typeof known === "string" && known ? known : null;
+    if (!shipmentOrderId) {
+      if (!detail || detail.orderStatus === "CREATED") {
+        await cj.orders.addCart({ cjOrderIdList: [order.cjOrderId] });
+      }
+      const confirmed = await cj.orders.addCartConfirm({ cjOrderIdList: [order.cjOrderId] });
+      shipmentOrderId = confirmed.shipmentsId;
+      if (!shipmentOrderId) throw new Error("CJ returned no shipmentsId from addCartConfirm");
+      await db.order.update({
+        where: { id: orderId },
+        data: { cjShipmentOrderId: shipmentOrderId, cjStatus: "UNPAID" },
+      });
+    }
+    const parent = await cj.orders.saveGenerateParentOrder({ shipmentOrderId });
+    payId = parent.payId;
+    if (!payId) throw new Error("CJ returned no payId from saveGenerateParentOrder");
+    await db.order.update({
+      where: { id: orderId },
+      data: {
+        cjPayId: payId,
+        cjShipmentOrderId: shipmentOrderId,
+        cjPayUrl: `${CJ_PAY_PAGE}${payId}`,
+        cjStatus: "UNPAID",
+      },
+    });
+    await recordOrderEvent(db, orderId, {
+      actor: "job",
+      type: "payment_prepared",
+      message: `CJ payment ${payId} prepared for ${new Decimal(parent.orderMoney ?? amount).toFixed(2)} USD.`,
+    });
+  }
+  const payUrl = `${CJ_PAY_PAGE}${payId}`;
+  const toLink = async (message: string) => {
+    await transitionOrder(db, orderId, {
+      to: "AWAITING_PAYMENT",
+      actor: "job",
+      type: "awaiting_payment",
+      message,
+      set: { cjPayUrl: payUrl, cjStatus: "UNPAID" },
+      from: ["SUBMITTED"],
+    });
+    if (order.state === "AWAITING_PAYMENT") {
+      await recordOrderEvent(db, orderId, { actor: "job", type: "awaiting_payment", message });
+    }
+  };
+  if (!decision.allowed) {
+    await toLink(`Pay ${amount} USD on CJ's payment page (${decision.why}).`);
+    return { outcome: "link", message: decision.why };
+  }
+  try {
+    await cj.payment.payBalanceV2({ shipmentOrderId: shipmentOrderId as string, payId });
+  } catch (error) {
+    if (error instanceof CjApiError && error.code === 1604000) {
+      const message = `The CJ balance is too low to pay ${amount} USD: top it up, or pay on CJ's payment page.`;
+      await toLink(message);
+      await db.order.update({ where: { id: orderId }, data: { errorReason: message } });
+      return { outcome: "link", message };
+    }
+    throw error;
+  }
+  await transitionOrder(db, orderId, {
+    to: "PAID",
+    actor: opts.trigger === "merchant" ? "merchant" : "job",
+    type: "paid",
+    message: `Paid ${amount} USD from the CJ balance (${decision.why}).`,
+    set: { paidAt: now, paidAmount: amount, cjStatus: "UNSHIPPED", errorReason: null },
+  });
+  return { outcome: "paid", message: `paid ${amount}` };
+}

@@ -1,0 +1,105 @@
+/**
+ * Freight quotes for an order's lines. orderFlow=2 sends store SKUs, but CJ's freight endpoints take CJ variant ids
+ * (vid), so each line's vid is resolved first: the store-product ↔ CJ-variant connection (free), then a variant
+ * lookup by SKU (10 points) for stores whose SKUs are CJ's own. Quotes are cached briefly (they cost points).
+ */
+import type { CjClient } from "../runtime/deps.server";
+import type { FreightOption } from "./rules";
+import { sortOptions } from "./rules";
+
+export interface QuoteLine {
+  sku: string | null;
+  shopifyVariantId: string | null;
+  quantity: number;
+  /** A vid already known (stored on the order line). */
+  vid?: string | null;
+}
+
+export interface QuoteRequest {
+  fromCountryCode: string;
+  countryCode: string;
+  zip?: string | null;
+  lines: QuoteLine[];
+}
+
+export interface QuoteResult {
+  options: FreightOption[];
+  /** vid per line, in order; null when the line is not connected to a CJ product. */
+  vids: (string | null)[];
+  unmapped: string[];
+  cached: boolean;
+}
+
+const TTL_MS = 10 * 60 * 1000;
+const cache = new Map<string, { at: number; options: FreightOption[] }>();
+
+function connectionVid(answer: unknown, platformVariantId: string): string | null {
+  const list = Array.isArray(answer)
+    ? answer
+    : answer && typeof answer === "object"
+      ? ((answer as { list?: unknown[]; content?: unknown[] }).list ??
+        (answer as { content?: unknown[] }).content ??
+        [])
+      : [];
+  for (const item of list as Array<Record<string, unknown>>) {
+    if (String(item.platformVariantId ?? "") === platformVariantId && item.cjVariantId) return String(item.cjVariantId);
+  }
+  return null;
+}
+
+export async function resolveVid(cj: CjClient, line: QuoteLine): Promise<string | null> {
+  if (line.vid) return line.vid;
+  if (line.shopifyVariantId) {
+    const variantId = line.shopifyVariantId.slice(line.shopifyVariantId.lastIndexOf("/") + 1);
+    const vid = connectionVid(await cj.account.listConnections({ platformVariantId: variantId }), variantId);
+    if (vid) return vid;
+  }
+  if (line.sku) {
+    const variants = await cj.account.queryVariants({ variantSku: line.sku });
+    const match = variants?.find((v) => v.variantSku === line.sku);
+    if (match?.vid) return match.vid;
+  }
+  return null;
+}
+
+export async function quoteFreight(
+  cj: CjClient,
+  request: QuoteRequest,
+  now: number = Date.now(),
+): Promise<QuoteResult> {
+  const vids: (string | null)[] = [];
+  for (const line of request.lines) vids.push(await resolveVid(cj, line));
+  const unmapped = request.lines.filter((_, i) => !vids[i]).map((l) => l.sku ?? "(no SKU)");
+  if (unmapped.length > 0) return { options: [], vids, unmapped, cached: false };
+  const products = request.lines.map((l, i) => ({ vid: vids[i] as string, quantity: l.quantity }));
+  const key = JSON.stringify([
+    request.fromCountryCode,
+    request.countryCode,
+    (request.zip ?? "").slice(0, 3),
+    [...products].sort((a, b) => a.vid.localeCompare(b.vid)),
+  ]);
+  const hit = cache.get(key);
+  if (hit && now - hit.at < TTL_MS) return { options: hit.options, vids, unmapped, cached: true };
+  const quotes = await cj.logistics.freightCalculate({
+    startCountryCode: request.fromCountryCode,
+    endCountryCode: request.countryCode,
+    ...(request.zip ? { zip: request.zip } : {}),
+    products,
+  });
+  const options = sortOptions(
+    (quotes ?? [])
+      .filter((q) => q.logisticName && q.logisticPrice !== null)
+      .map((q) => ({
+        logisticName: q.logisticName as string,
+        price: (q.totalPostageFee ?? q.logisticPrice) as string,
+        aging: q.logisticAging ?? null,
+        source: "freightCalculate",
+      })),
+  );
+  cache.set(key, { at: now, options });
+  return { options, vids, unmapped, cached: false };
+}
+
+export function clearQuoteCache() {
+  cache.clear();
+}

@@ -1,0 +1,82 @@
+/**
+ * The reconciliation sweep: Shopify webhooks can be late, lost or out of order, and an in-process job can die with
+ * its process. Periodically: ask Shopify for recent paid orders the app has not seen, and re-drive orders stuck in a
+ * non-final state. Every job it enqueues is idempotent, so a sweep that overlaps live traffic changes nothing.
+ */
+import { logger } from "../logger.server";
+import { iteratePaidOrdersSince } from "../shopify/orders";
+import type { ForwardDeps } from "./forward.server";
+
+export interface ReconcileOptions {
+  lookbackHours?: number;
+  /** An order untouched for this long in a state that should move on is re-driven. */
+  staleAfterSeconds?: number;
+}
+
+export async function reconcileOrders(deps: ForwardDeps, options: ReconcileOptions = {}) {
+  const { db, queue } = deps;
+  const now = deps.now?.() ?? new Date();
+  const since = new Date(now.getTime() - (options.lookbackHours ?? 72) * 3600_000);
+  const stale = new Date(now.getTime() - (options.staleAfterSeconds ?? 120) * 1000);
+  const shops = await db.shop.findMany({ where: { uninstalledAt: null }, include: { settings: true } });
+  let discovered = 0;
+  let redriven = 0;
+
+  for (const shop of shops) {
+    if (shop.settings?.forwardingTrigger === "MANUAL") continue;
+    try {
+      const admin = await deps.ports.admin(shop.domain);
+      for await (const summary of iteratePaidOrdersSince(admin, { since })) {
+        if (summary.cancelledAt) continue;
+        const known = await db.order.findUnique({
+          where: { shopId_shopifyOrderGid: { shopId: shop.id, shopifyOrderGid: summary.id } },
+          select: { id: true },
+        });
+        if (known) continue;
+        const created = await db.order.create({
+          data: {
+            shopId: shop.id,
+            shopifyOrderGid: summary.id,
+            shopifyOrderName: summary.name,
+            financialStatus: summary.displayFinancialStatus?.toLowerCase() ?? null,
+            shopifyUpdatedAt: new Date(summary.updatedAt),
+            events: {
+              create: {
+                actor: "system",
+                type: "discovered",
+                toState: "RECEIVED",
+                message: `Found ${summary.name} through reconciliation (its webhook never arrived).`,
+              },
+            },
+          },
+        });
+        discovered++;
+        await queue.enqueue("forward-order", { orderId: created.id }, { singletonKey: `forward:${created.id}` });
+      }
+    } catch (error) {
+      logger.warn({ shop: shop.domain, err: (error as Error).message }, "reconciliation could not read Shopify orders");
+    }
+  }
+
+  const stuck = await db.order.findMany({
+    where: {
+      shop: { uninstalledAt: null },
+      updatedAt: { lt: stale },
+      OR: [{ state: "RECEIVED", OR: [{ lockedUntil: null }, { lockedUntil: { lt: now } }] }, { state: "SUBMITTED" }],
+    },
+    select: { id: true, state: true, financialStatus: true, shop: { select: { settings: true } } },
+    take: 500,
+  });
+  for (const order of stuck) {
+    if (order.state === "RECEIVED") {
+      const trigger = order.shop.settings?.forwardingTrigger ?? "ON_PAYMENT";
+      if (trigger === "MANUAL") continue;
+      await queue.enqueue("forward-order", { orderId: order.id }, { singletonKey: `forward:${order.id}` });
+    } else {
+      await queue.enqueue("pay-order", { orderId: order.id }, { singletonKey: `pay:${order.id}` });
+    }
+    redriven++;
+  }
+  if (discovered || redriven) logger.info({ discovered, redriven }, "reconciliation sweep");
+  return { discovered, redriven };
+}

@@ -1,0 +1,164 @@
+/**
+ * The shop's rules as pure functions: whether an order is held (and why), which shipping method it gets, and whether
+ * it may be paid from the CJ balance automatically.
+ */
+import Decimal from "decimal.js";
+import type { ShopifyOrderForForwarding } from "../shopify/orders";
+
+export interface ShopRules {
+  forwardingTrigger: string;
+  paused: boolean;
+  holdHighRisk: boolean;
+  orderTotalCap: string | null;
+  logisticsRule: string;
+  logisticsMaxDays: number;
+  preferredLogistics: string;
+  paymentMode: string;
+  autoPayPerOrderCap: string | null;
+  autoPayPerDayCap: string | null;
+}
+
+export interface Hold {
+  /** HELD: the merchant decides (approve to forward). NEEDS_ATTENTION: something must be fixed first. */
+  state: "HELD" | "NEEDS_ATTENTION";
+  reasons: string[];
+}
+
+const PAID_STATUSES = new Set(["PAID", "PARTIALLY_REFUNDED"]);
+
+export function isPaid(order: Pick<ShopifyOrderForForwarding, "displayFinancialStatus">): boolean {
+  return PAID_STATUSES.has(order.displayFinancialStatus ?? "");
+}
+
+/**
+ * Holds the merchant decides on. A merchant's own "forward now" or "approve" lifts them all; pausing the shop only
+ * stops automatic forwarding.
+ */
+export function merchantHolds(
+  order: ShopifyOrderForForwarding,
+  rules: ShopRules,
+  opts: { byMerchant: boolean },
+): string[] {
+  if (opts.byMerchant) return [];
+  const reasons: string[] = [];
+  if (rules.paused)
+    reasons.push("Forwarding is paused for this shop: resume it in Settings, or forward this order by hand.");
+  if (!isPaid(order) && rules.forwardingTrigger === "ON_PAYMENT") {
+    reasons.push("Waiting for payment: the order is forwarded when Shopify reports it paid (or forward it by hand).");
+  }
+  if (rules.holdHighRisk && isHighRisk(order)) {
+    reasons.push("Shopify rates this order as high fraud risk: review it, then approve it to forward.");
+  }
+  if (rules.orderTotalCap) {
+    const total = new Decimal(order.totalPriceSet.shopMoney.amount);
+    if (total.greaterThan(rules.orderTotalCap)) {
+      reasons.push(
+        `The order total ${total.toFixed(2)} ${order.totalPriceSet.shopMoney.currencyCode} is over the shop's cap of ${rules.orderTotalCap}: approve it to forward.`,
+      );
+    }
+  }
+  return reasons;
+}
+
+export function isHighRisk(order: ShopifyOrderForForwarding): boolean {
+  return order.risk.recommendation === "CANCEL" || order.risk.assessments.some((a) => a.riskLevel === "HIGH");
+}
+
+// --- logistics -------------------------------------------------------------------------------------------------
+
+export interface FreightOption {
+  logisticName: string;
+  price: string;
+  /** CJ's aging string, e.g. "7-12" (days). */
+  aging: string | null;
+  source: string;
+}
+
+/** The slowest day count of CJ's aging string ("7-12" → 12, "5" → 5); null when unknown. */
+export function maxDays(aging: string | null): number | null {
+  if (!aging) return null;
+  const numbers = aging.match(/\d+/g)?.map(Number) ?? [];
+  return numbers.length ? Math.max(...numbers) : null;
+}
+
+export function sortOptions(options: FreightOption[]): FreightOption[] {
+  return [...options].sort(
+    (a, b) => new Decimal(a.price).comparedTo(b.price) || (maxDays(a.aging) ?? 999) - (maxDays(b.aging) ?? 999),
+  );
+}
+
+export interface LogisticsChoice {
+  logisticName: string | null;
+  option: FreightOption | null;
+  why: string;
+}
+
+export function preferredFor(rules: ShopRules, countryCode: string): string[] {
+  try {
+    const table = JSON.parse(rules.preferredLogistics || "{}") as Record<string, string[]>;
+    return table[countryCode] ?? table["*"] ?? [];
+  } catch {
+    return [];
+  }
+}
+
+export function chooseLogistics(rules: ShopRules, countryCode: string, options: FreightOption[]): LogisticsChoice {
+  const preferred = preferredFor(rules, countryCode);
+  if (rules.logisticsRule === "PREFERRED") {
+    for (const name of preferred) {
+      const option = options.find((o) => o.logisticName.toLowerCase() === name.toLowerCase());
+      if (option)
+        return {
+          logisticName: option.logisticName,
+          option,
+          why: `first preferred method CJ offers for ${countryCode}`,
+        };
+    }
+    if (options.length === 0 && preferred[0]) {
+      return {
+        logisticName: preferred[0],
+        option: null,
+        why: `first preferred method for ${countryCode} (no quote available)`,
+      };
+    }
+  }
+  if (options.length === 0) return { logisticName: null, option: null, why: "CJ returned no shipping option" };
+  if (rules.logisticsRule === "FASTEST") {
+    const [fastest] = [...options].sort(
+      (a, b) => (maxDays(a.aging) ?? 999) - (maxDays(b.aging) ?? 999) || new Decimal(a.price).comparedTo(b.price),
+    );
+    return { logisticName: fastest?.logisticName ?? null, option: fastest ?? null, why: "fastest option" };
+  }
+  const within = options.filter((o) => (maxDays(o.aging) ?? Number.POSITIVE_INFINITY) <= rules.logisticsMaxDays);
+  const [cheapest] = sortOptions(within.length > 0 ? within : options);
+  return {
+    logisticName: cheapest?.logisticName ?? null,
+    option: cheapest ?? null,
+    why:
+      within.length > 0
+        ? `cheapest within ${rules.logisticsMaxDays} days`
+        : `no option within ${rules.logisticsMaxDays} days; cheapest overall`,
+  };
+}
+
+// --- payment ---------------------------------------------------------------------------------------------------
+
+/** Whether this order may be paid from the CJ balance now, under the per-order and per-day caps. */
+export function mayAutoPay(rules: ShopRules, amount: string, paidToday: string): { allowed: boolean; why: string } {
+  if (rules.paymentMode !== "BALANCE")
+    return { allowed: false, why: "the shop pays CJ orders through the payment link" };
+  const value = new Decimal(amount);
+  if (rules.autoPayPerOrderCap && value.greaterThan(rules.autoPayPerOrderCap)) {
+    return {
+      allowed: false,
+      why: `the CJ amount ${value.toFixed(2)} is over the per-order auto-pay cap of ${rules.autoPayPerOrderCap}`,
+    };
+  }
+  if (rules.autoPayPerDayCap && value.plus(paidToday).greaterThan(rules.autoPayPerDayCap)) {
+    return {
+      allowed: false,
+      why: `paying ${value.toFixed(2)} would pass today's auto-pay cap of ${rules.autoPayPerDayCap}`,
+    };
+  }
+  return { allowed: true, why: "within the auto-pay caps" };
+}
