@@ -15,7 +15,9 @@ export function createDb(url: string = process.env.DATABASE_URL ?? defaultDataba
     return new PostgresClient({ adapter: new PrismaPg({ connectionString: url }) }) as unknown as Db;
   }
   // A busy timeout so another process (a script, the tests) holding the file briefly is waited for, not an error.
-  return new SqliteClient({ adapter: new PrismaLibSQL({ url, timeout: 10_000 }) });
+  // (@libsql/client ≥ 0.16 accepts `timeout`; the adapter's type predates it.)
+  const config = { url, timeout: 10_000 } as ConstructorParameters<typeof PrismaLibSQL>[0];
+  return new SqliteClient({ adapter: new PrismaLibSQL(config) });
 }
 
 export const dbProfile: DatabaseProfile = databaseProfile();

@@ -7,6 +7,7 @@ import { randomBytes } from "node:crypto";
 import { createServer } from "node:net";
 import path from "node:path";
 import { localEnv } from "../../app/runtime/local-env";
+import { withoutVitest } from "./env";
 
 const root = path.resolve(import.meta.dirname, "../..");
 
@@ -47,7 +48,7 @@ export async function startApp(options: { databaseUrl: string; env?: Record<stri
   });
   const child: ChildProcess = spawn(path.join(root, "node_modules/.bin/tsx"), ["scripts/start.ts"], {
     cwd: root,
-    env: { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("VITEST"))), ...env },
+    env: { ...withoutVitest(), ...env } as NodeJS.ProcessEnv,
     stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";

@@ -5,6 +5,7 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
+import { withoutVitest } from "./env";
 
 const root = path.resolve(import.meta.dirname, "../..");
 
@@ -26,7 +27,7 @@ export default function setup() {
       cwd: root,
       stdio: "inherit",
       // vite.config.ts leaves the Remix plugin out under vitest; this build must have it.
-      env: Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("VITEST"))),
+      env: withoutVitest(),
     });
   }
 }
