@@ -1,0 +1,286 @@
+/**
+ * What a merchant can do to an order, from the admin pages, the bulk actions and the order-page extension alike
+ * (one implementation). Every action is scoped to the merchant's shop: an order id from another shop is "not found".
+ */
+import Decimal from "decimal.js";
+import type { Db } from "../db.server";
+import type { ForwardDeps } from "./forward.server";
+import { legacyId } from "./mapping";
+import { payCjOrder } from "./payment.server";
+import { quoteFreight } from "./quotes.server";
+import { type FreightOption, sortOptions } from "./rules";
+import { PRE_SUBMISSION_STATES, recordOrderEvent } from "./state";
+
+export class OrderActionError extends Error {
+  constructor(
+    message: string,
+    readonly status: 400 | 404 | 409 = 400,
+  ) {
+    super(message);
+  }
+}
+
+export const ORDER_ACTIONS = ["forward", "approve", "retry", "pay", "refresh"] as const;
+export type OrderAction = (typeof ORDER_ACTIONS)[number];
+
+export async function findShopOrder(db: Db, shopDomain: string, orderId: string) {
+  const order = await db.order.findFirst({ where: { id: orderId, shop: { domain: shopDomain } } });
+  if (!order) throw new OrderActionError("Order not found", 404);
+  return order;
+}
+
+const isPreSubmission = (state: string) => PRE_SUBMISSION_STATES.includes(state as never);
+
+/** Forward now (the merchant's decision lifts holds and the manual-only setting). Runs as a job. */
+export async function forwardNow(deps: ForwardDeps, shopDomain: string, orderId: string) {
+  const order = await findShopOrder(deps.db, shopDomain, orderId);
+  if (!isPreSubmission(order.state)) throw new OrderActionError(`The order is already ${order.state}.`, 409);
+  await recordOrderEvent(deps.db, order.id, { actor: "merchant", type: "forward_requested", message: "Forward now" });
+  await deps.queue.enqueue(
+    "forward-order",
+    { orderId: order.id, trigger: "merchant" },
+    { singletonKey: `forward:${order.id}` },
+  );
+  return { queued: true, message: `${order.shopifyOrderName} is being forwarded to CJ.` };
+}
+
+/** Approve a held order: the hold is not applied again and the order is forwarded. */
+export async function approveHeld(deps: ForwardDeps, shopDomain: string, orderId: string) {
+  const order = await findShopOrder(deps.db, shopDomain, orderId);
+  if (order.state !== "HELD") throw new OrderActionError("Only held orders can be approved.", 409);
+  await deps.db.order.update({ where: { id: order.id }, data: { approvedAt: new Date() } });
+  await recordOrderEvent(deps.db, order.id, {
+    actor: "merchant",
+    type: "approved",
+    message: "Hold approved by the merchant",
+  });
+  await deps.queue.enqueue(
+    "forward-order",
+    { orderId: order.id, trigger: "merchant" },
+    { singletonKey: `forward:${order.id}` },
+  );
+  return { queued: true, message: `${order.shopifyOrderName} approved and being forwarded.` };
+}
+
+/** Retry whatever step failed: forwarding before CJ has the order, payment after. */
+export async function retryOrder(deps: ForwardDeps, shopDomain: string, orderId: string) {
+  const order = await findShopOrder(deps.db, shopDomain, orderId);
+  if (isPreSubmission(order.state)) return forwardNow(deps, shopDomain, orderId);
+  if (["SUBMITTED", "AWAITING_PAYMENT"].includes(order.state)) {
+    await deps.queue.enqueue("pay-order", { orderId: order.id }, { singletonKey: `pay:${order.id}` });
+    return { queued: true, message: `Payment of ${order.shopifyOrderName} retried.` };
+  }
+  await deps.queue.enqueue("sync-tracking", { orderId: order.id }, { singletonKey: `track:${order.id}` });
+  return { queued: true, message: `Tracking of ${order.shopifyOrderName} re-synced.` };
+}
+
+/** Pay with the CJ balance now (after the merchant confirmed the amount). */
+export async function payWithBalance(deps: ForwardDeps, shopDomain: string, orderId: string) {
+  const order = await findShopOrder(deps.db, shopDomain, orderId);
+  if (!["SUBMITTED", "AWAITING_PAYMENT"].includes(order.state)) {
+    throw new OrderActionError(`Nothing to pay: the order is ${order.state}.`, 409);
+  }
+  const result = await payCjOrder(deps, order.id, { trigger: "merchant" });
+  return {
+    queued: false,
+    message: result.outcome === "paid" ? `${order.shopifyOrderName} paid from the CJ balance.` : result.message,
+    result,
+  };
+}
+
+/** Ask CJ for the order's current status and tracking, and sync it. */
+export async function refreshFromCj(deps: ForwardDeps, shopDomain: string, orderId: string) {
+  const order = await findShopOrder(deps.db, shopDomain, orderId);
+  const ref = order.cjOrderId ?? order.cjOrderNumber;
+  if (!ref) throw new OrderActionError("The order has not been sent to CJ yet.", 409);
+  const cj = await deps.ports.cj(order.shopId);
+  const detail = await cj.orders.findOrder(ref);
+  if (!detail) throw new OrderActionError("CJ has no such order.", 404);
+  await deps.db.order.update({
+    where: { id: order.id },
+    data: {
+      cjOrderId: detail.orderId ?? order.cjOrderId,
+      cjStatus: detail.orderStatus ?? order.cjStatus,
+      trackingNumber: detail.trackNumber ?? order.trackingNumber,
+      trackingUrl: detail.trackingUrl ?? order.trackingUrl,
+      logisticName: detail.logisticName ?? order.logisticName,
+      orderAmount: detail.orderAmount ?? order.orderAmount,
+    },
+  });
+  await recordOrderEvent(deps.db, order.id, {
+    actor: "merchant",
+    type: "refreshed",
+    message: `Refreshed from CJ: ${detail.orderStatus ?? "?"}${detail.trackNumber ? `, tracking ${detail.trackNumber}` : ""}`,
+  });
+  if (detail.trackNumber) {
+    await deps.queue.enqueue("sync-tracking", { orderId: order.id }, { singletonKey: `track:${order.id}` });
+  }
+  return { queued: false, message: `${order.shopifyOrderName}: CJ status ${detail.orderStatus ?? "unknown"}.` };
+}
+
+export async function runOrderAction(deps: ForwardDeps, shopDomain: string, action: OrderAction, orderId: string) {
+  switch (action) {
+    case "forward":
+      return forwardNow(deps, shopDomain, orderId);
+    case "approve":
+      return approveHeld(deps, shopDomain, orderId);
+    case "retry":
+      return retryOrder(deps, shopDomain, orderId);
+    case "pay":
+      return payWithBalance(deps, shopDomain, orderId);
+    case "refresh":
+      return refreshFromCj(deps, shopDomain, orderId);
+  }
+}
+
+/** The merchant picks the shipping method before forwarding; it overrides the shop's rule for this order. */
+export async function chooseShippingMethod(
+  deps: ForwardDeps,
+  shopDomain: string,
+  orderId: string,
+  logisticName: string,
+) {
+  const order = await findShopOrder(deps.db, shopDomain, orderId);
+  if (!isPreSubmission(order.state))
+    throw new OrderActionError("The shipping method can only change before forwarding.", 409);
+  const name = logisticName.trim();
+  if (!name || name.length > 50) throw new OrderActionError("Choose one of the quoted shipping methods.");
+  await deps.db.order.update({ where: { id: order.id }, data: { chosenLogisticName: name } });
+  await recordOrderEvent(deps.db, order.id, {
+    actor: "merchant",
+    type: "logistics_chosen",
+    message: `Shipping method set to ${name}`,
+  });
+  return { message: `${name} will be used for ${order.shopifyOrderName}.` };
+}
+
+export interface OrderQuotes {
+  options: FreightOption[];
+  chosen: string | null;
+  unmapped: string[];
+  errors: string[];
+}
+
+/**
+ * Every option CJ offers for this order, from the three freight endpoints (001 §1.1–§1.3), sorted by price; the one
+ * in use (chosen by the merchant, or by the rule at submission) is marked by `chosen`.
+ */
+export async function quoteOrder(deps: ForwardDeps, shopDomain: string, orderId: string): Promise<OrderQuotes> {
+  const order = await findShopOrder(deps.db, shopDomain, orderId);
+  const lines = await deps.db.orderLine.findMany({ where: { orderId: order.id, skipReason: null } });
+  const settings = await deps.db.shopSettings.findUniqueOrThrow({ where: { shopId: order.shopId } });
+  const snapshot = order.snapshot ? (JSON.parse(order.snapshot) as Record<string, unknown>) : {};
+  const address = (snapshot.shipping_address ?? {}) as Record<string, string | null | undefined>;
+  const countryCode = order.countryCode ?? address.country_code ?? null;
+  const errors: string[] = [];
+  if (!countryCode) return { options: [], chosen: null, unmapped: [], errors: ["The order has no shipping country."] };
+  if (lines.length === 0) {
+    return {
+      options: [],
+      chosen: null,
+      unmapped: [],
+      errors: ["The order's lines are read when it is first forwarded: forward it or wait for the job."],
+    };
+  }
+  const cj = await deps.ports.cj(order.shopId);
+  const base = await quoteFreight(cj, {
+    fromCountryCode: settings.fromCountryCode,
+    countryCode,
+    zip: address.zip ?? null,
+    lines: lines.map((l) => ({
+      sku: l.sku,
+      shopifyVariantId: l.shopifyVariantGid,
+      quantity: l.quantity,
+      vid: l.cjVariantId,
+    })),
+  });
+  const options: FreightOption[] = [...base.options];
+  const vids = base.vids.filter((v): v is string => Boolean(v));
+  if (vids.length === lines.length) {
+    try {
+      const tip = await cj.logistics.freightCalculateTip({
+        reqDTOS: [
+          {
+            srcAreaCode: settings.fromCountryCode,
+            destAreaCode: countryCode,
+            ...(address.zip ? { zip: address.zip } : {}),
+            skuList: lines.map((l) => l.sku ?? "").filter(Boolean),
+            volume: "0",
+            productProp: ["COMMON"],
+            freightTrialSkuList: lines.map((l, i) => ({
+              vid: vids[i],
+              sku: l.sku ?? undefined,
+              skuQuantity: l.quantity,
+            })),
+          },
+        ],
+      });
+      for (const t of tip ?? []) {
+        const name = t.option?.enName ?? t.channel?.enName ?? null;
+        const price = t.totalPostageFee ?? t.postage ?? null;
+        if (name && price)
+          options.push({ logisticName: name, price, aging: t.arrivalTime ?? null, source: "freightCalculateTip" });
+      }
+    } catch (error) {
+      errors.push(`freightCalculateTip: ${(error as Error).message}`);
+    }
+    try {
+      const partner = await cj.logistics.partnerFreightCalculate({
+        orderNumber: (order.cjOrderNumber ?? `Q${legacyId(order.shopifyOrderGid)}`).slice(0, 40),
+        shippingCountryCode: countryCode,
+        shippingCountry: address.country ?? countryCode,
+        shippingProvince: address.province ?? address.city ?? countryCode,
+        shippingCity: address.city ?? countryCode,
+        shippingZip: address.zip ?? "00000",
+        fromCountryCode: settings.fromCountryCode,
+        products: lines.map((l, i) => ({ vid: vids[i] as string, quantity: l.quantity })),
+      });
+      for (const p of partner ?? []) {
+        if (p.logisticsName && p.postageAmount) {
+          options.push({
+            logisticName: p.logisticsName,
+            price: new Decimal(p.postageAmount).toFixed(2),
+            aging: p.arrivalTime ?? null,
+            source: "partnerFreightCalculate",
+          });
+        }
+      }
+    } catch (error) {
+      errors.push(`partnerFreightCalculate: ${(error as Error).message}`);
+    }
+  }
+  const chosen =
+    order.chosenLogisticName ??
+    order.logisticName ??
+    (order.freightQuote ? (JSON.parse(order.freightQuote) as { chosen?: FreightOption }).chosen?.logisticName : null) ??
+    null;
+  return { options: sortOptions(options), chosen, unmapped: base.unmapped, errors };
+}
+
+/** The freight quotes tool: store SKUs and quantities to a destination, every CJ option. */
+export async function quoteProducts(
+  deps: ForwardDeps,
+  shopDomain: string,
+  input: { lines: { sku: string; quantity: number }[]; countryCode: string; zip?: string | null },
+) {
+  const shop = await deps.db.shop.findUniqueOrThrow({ where: { domain: shopDomain }, include: { settings: true } });
+  const known = await deps.db.orderLine.findMany({
+    where: { order: { shopId: shop.id }, sku: { in: input.lines.map((l) => l.sku) }, cjVariantId: { not: null } },
+    select: { sku: true, cjVariantId: true, shopifyVariantGid: true },
+  });
+  const cj = await deps.ports.cj(shop.id);
+  return quoteFreight(cj, {
+    fromCountryCode: shop.settings?.fromCountryCode ?? "CN",
+    countryCode: input.countryCode,
+    zip: input.zip ?? null,
+    lines: input.lines.map((l) => {
+      const match = known.find((k) => k.sku === l.sku);
+      return {
+        sku: l.sku,
+        quantity: l.quantity,
+        shopifyVariantId: match?.shopifyVariantGid ?? null,
+        vid: match?.cjVariantId ?? null,
+      };
+    }),
+  });
+}

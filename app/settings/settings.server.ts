@@ -1,0 +1,203 @@
+/**
+ * Shop settings: one zod schema validates the Settings form (errors by field, shown inline), and the CJ API key is
+ * checked by authenticating with CJ before it is stored (encrypted), never shown again except masked.
+ */
+import Decimal from "decimal.js";
+import { z } from "zod";
+import { createCjClient } from "../cj";
+import { createMemoryCredentialStore } from "../cj/credentials";
+import { CjApiError } from "../cj/errors";
+import type { Db } from "../db.server";
+import { encryptSecret, secretLookupHash } from "../secrets/crypto.server";
+
+const decimalOrEmpty = z
+  .string()
+  .trim()
+  .transform((v) => (v === "" ? null : v))
+  .refine(
+    (v) => v === null || (/^\d+(\.\d{1,2})?$/.test(v) && new Decimal(v).greaterThan(0)),
+    "Enter an amount like 150 or 150.00",
+  )
+  .nullable();
+
+const checkbox = z.preprocess((v) => v === true || v === "on" || v === "true", z.boolean());
+
+export const settingsSchema = z
+  .object({
+    forwardingTrigger: z.enum(["ON_PAYMENT", "ON_CREATION", "MANUAL"], { error: "Choose when orders are forwarded" }),
+    paused: checkbox,
+    holdHighRisk: checkbox,
+    orderTotalCap: decimalOrEmpty,
+    logisticsRule: z.enum(["CHEAPEST_WITHIN_DAYS", "FASTEST", "PREFERRED"], { error: "Choose a shipping rule" }),
+    logisticsMaxDays: z.coerce
+      .number({ error: "Enter a number of days" })
+      .int("Enter whole days")
+      .min(1, "At least 1 day")
+      .max(90, "At most 90 days"),
+    preferredLogistics: z
+      .string()
+      .trim()
+      .transform((v, ctx) => {
+        if (v === "") return "{}";
+        // "US: USPS+, CJPacket Ordinary" one destination per line, "*" for every other country.
+        const table: Record<string, string[]> = {};
+        for (const line of v.split(/\r?\n/).filter((l) => l.trim())) {
+          const [country, methods] = line.split(":");
+          const code = country?.trim().toUpperCase() ?? "";
+          if (!/^([A-Z]{2}|\*)$/.test(code) || !methods?.trim()) {
+            ctx.addIssue({
+              code: "custom",
+              message: `Use "US: USPS+, CJPacket Ordinary" (one country per line); not "${line.trim()}"`,
+            });
+            return z.NEVER;
+          }
+          table[code] = methods
+            .split(",")
+            .map((m) => m.trim())
+            .filter(Boolean);
+        }
+        return JSON.stringify(table);
+      }),
+    fromCountryCode: z
+      .string()
+      .trim()
+      .toUpperCase()
+      .regex(/^[A-Z]{2}$/, "Use a two-letter country code, e.g. CN or US"),
+    paymentMode: z.enum(["LINK", "BALANCE"], { error: "Choose how CJ orders are paid" }),
+    autoPayPerOrderCap: decimalOrEmpty,
+    autoPayPerDayCap: decimalOrEmpty,
+    iossType: z
+      .string()
+      .transform((v) => (v === "" ? null : Number(v)))
+      .refine((v) => v === null || [1, 2, 3].includes(v), "Choose an IOSS option")
+      .nullable(),
+    iossNumber: z
+      .string()
+      .trim()
+      .transform((v) => (v === "" ? null : v))
+      // Seed 002 §1.1: iossNumber is a string of at most 10 characters.
+      .refine((v) => v === null || v.length <= 10, "CJ accepts an IOSS number of at most 10 characters")
+      .nullable(),
+    storeName: z
+      .string()
+      .trim()
+      .max(50, "At most 50 characters (CJ's limit)")
+      .transform((v) => (v === "" ? null : v))
+      .nullable(),
+    sendOrderNote: checkbox,
+    sandbox: checkbox,
+    notifyCustomer: checkbox,
+    trackingSync: z.enum(["AFTER_DISPATCH", "BEFORE_DISPATCH"], { error: "Choose when tracking is synced" }),
+  })
+  .superRefine((s, ctx) => {
+    if (s.iossType === 2 && !s.iossNumber) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["iossNumber"],
+        message: "Enter your IOSS number, or choose another IOSS option",
+      });
+    }
+    if (s.paymentMode === "BALANCE" && !s.autoPayPerOrderCap) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["autoPayPerOrderCap"],
+        message: "Set a per-order cap for paying from the CJ balance",
+      });
+    }
+    if (s.autoPayPerOrderCap && s.autoPayPerDayCap && new Decimal(s.autoPayPerDayCap).lessThan(s.autoPayPerOrderCap)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["autoPayPerDayCap"],
+        message: "The daily cap must be at least the per-order cap",
+      });
+    }
+  });
+
+export type SettingsInput = z.input<typeof settingsSchema>;
+export type FieldErrors = Partial<Record<keyof SettingsInput | "cjApiKey", string>>;
+
+export async function loadSettings(db: Db, shopDomain: string) {
+  const shop = await db.shop.findUniqueOrThrow({
+    where: { domain: shopDomain },
+    include: { settings: true, cjAccount: true },
+  });
+  const settings = shop.settings ?? (await db.shopSettings.create({ data: { shopId: shop.id } }));
+  return { shop, settings, cjAccount: shop.cjAccount };
+}
+
+export async function saveSettings(
+  db: Db,
+  shopDomain: string,
+  form: Record<string, unknown>,
+): Promise<{ ok: true } | { ok: false; errors: FieldErrors }> {
+  const parsed = settingsSchema.safeParse(form);
+  if (!parsed.success) {
+    const errors: FieldErrors = {};
+    for (const issue of parsed.error.issues) {
+      const key = String(issue.path[0] ?? "form") as keyof FieldErrors;
+      errors[key] ??= issue.message;
+    }
+    return { ok: false, errors };
+  }
+  const shop = await db.shop.findUniqueOrThrow({ where: { domain: shopDomain }, select: { id: true } });
+  await db.shopSettings.upsert({
+    where: { shopId: shop.id },
+    create: { shopId: shop.id, ...parsed.data },
+    update: parsed.data,
+  });
+  return { ok: true };
+}
+
+/** "••••••••1234": the only form in which a stored key is ever shown. */
+export function maskSecret(value: string | null | undefined): string {
+  if (!value) return "";
+  return `${"•".repeat(8)}${value.slice(-4)}`;
+}
+
+/**
+ * Validates a CJ API key by authenticating with it, then stores the key and the tokens it gave (encrypted), the
+ * openId lookup hash (for webhooks) and the account's QPS from setting/get.
+ */
+export async function connectCjAccount(
+  db: Db,
+  shopDomain: string,
+  apiKey: string,
+  options: { baseUrl?: string } = {},
+): Promise<{ ok: true; qpsLimit: number } | { ok: false; error: string }> {
+  const key = apiKey.trim();
+  if (key.length < 8) return { ok: false, error: "Paste the API key from CJ (My CJ → Authorization → API)." };
+  const shop = await db.shop.findUniqueOrThrow({ where: { domain: shopDomain }, select: { id: true } });
+  const probeId = `validate:${shop.id}`;
+  const store = createMemoryCredentialStore({ [probeId]: { apiKey: key } });
+  const cj = createCjClient({ accountId: probeId, store, baseUrl: options.baseUrl ?? process.env.CJ_API_BASE_URL });
+  try {
+    const setting = await cj.account.getSettings();
+    const record = store.records.get(probeId);
+    const tokens = record?.tokens;
+    if (!tokens) return { ok: false, error: "CJ did not return tokens for this key." };
+    const qpsLimit = setting.setting?.qpsLimit ?? 1;
+    const openId = tokens.openId ?? setting.openId ?? null;
+    const data = {
+      apiKeyEnc: encryptSecret(key),
+      accessTokenEnc: encryptSecret(tokens.accessToken),
+      accessTokenExpiresAt: tokens.accessTokenExpiresAt,
+      refreshTokenEnc: encryptSecret(tokens.refreshToken),
+      refreshTokenExpiresAt: tokens.refreshTokenExpiresAt,
+      lastAuthAt: record?.lastAuthAt ?? new Date(),
+      openIdEnc: openId ? encryptSecret(String(openId)) : null,
+      openIdHash: openId ? secretLookupHash(String(openId)) : null,
+      qpsLimit,
+    };
+    await db.cjAccount.upsert({ where: { shopId: shop.id }, create: { shopId: shop.id, ...data }, update: data });
+    return { ok: true, qpsLimit };
+  } catch (error) {
+    if (error instanceof CjApiError) {
+      const message =
+        error.kind === "auth" || (error.code >= 1600001 && error.code <= 1600010) || error.code === 1601000
+          ? `CJ did not accept this API key (${error.message}). Check it in CJ and paste it again.`
+          : `CJ could not be reached to check the key (${error.message}). Try again in a minute.`;
+      return { ok: false, error: message };
+    }
+    return { ok: false, error: `CJ could not be reached to check the key: ${(error as Error).message}` };
+  }
+}
