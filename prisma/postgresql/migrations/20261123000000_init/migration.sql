@@ -106,6 +106,7 @@ CREATE TABLE "Order" (
     "cjOrderId" TEXT,
     "cjShipmentOrderId" TEXT,
     "cjStatus" TEXT,
+    "cjSplitOrders" TEXT,
     "cjPayUrl" TEXT,
     "cjPayId" TEXT,
     "productAmount" TEXT,
@@ -201,6 +202,12 @@ CREATE TABLE "Fulfillment" (
     "lastEventAt" TIMESTAMP(3),
     "lineItems" TEXT,
     "error" TEXT,
+    "logisticName" TEXT,
+    "cjTrackingUrl" TEXT,
+    "trackingStatus" INTEGER,
+    "lastMileCarrier" TEXT,
+    "lastTrackNumber" TEXT,
+    "syncedNumber" TEXT,
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updatedAt" TIMESTAMP(3) NOT NULL,
 
@@ -268,6 +275,9 @@ CREATE INDEX "WebhookReceipt_shopId_receivedAt_idx" ON "WebhookReceipt"("shopId"
 
 -- CreateIndex
 CREATE UNIQUE INDEX "WebhookReceipt_source_deliveryId_key" ON "WebhookReceipt"("source", "deliveryId");
+
+-- CreateIndex
+CREATE INDEX "Fulfillment_cjOrderId_idx" ON "Fulfillment"("cjOrderId");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "Fulfillment_orderId_trackingNumber_key" ON "Fulfillment"("orderId", "trackingNumber");

@@ -97,6 +97,7 @@ CREATE TABLE "Order" (
     "cjOrderId" TEXT,
     "cjShipmentOrderId" TEXT,
     "cjStatus" TEXT,
+    "cjSplitOrders" TEXT,
     "cjPayUrl" TEXT,
     "cjPayId" TEXT,
     "productAmount" TEXT,
@@ -188,6 +189,12 @@ CREATE TABLE "Fulfillment" (
     "lastEventAt" DATETIME,
     "lineItems" TEXT,
     "error" TEXT,
+    "logisticName" TEXT,
+    "cjTrackingUrl" TEXT,
+    "trackingStatus" INTEGER,
+    "lastMileCarrier" TEXT,
+    "lastTrackNumber" TEXT,
+    "syncedNumber" TEXT,
     "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updatedAt" DATETIME NOT NULL,
     CONSTRAINT "Fulfillment_orderId_fkey" FOREIGN KEY ("orderId") REFERENCES "Order" ("id") ON DELETE CASCADE ON UPDATE CASCADE
@@ -253,6 +260,9 @@ CREATE INDEX "WebhookReceipt_shopId_receivedAt_idx" ON "WebhookReceipt"("shopId"
 
 -- CreateIndex
 CREATE UNIQUE INDEX "WebhookReceipt_source_deliveryId_key" ON "WebhookReceipt"("source", "deliveryId");
+
+-- CreateIndex
+CREATE INDEX "Fulfillment_cjOrderId_idx" ON "Fulfillment"("cjOrderId");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "Fulfillment_orderId_trackingNumber_key" ON "Fulfillment"("orderId", "trackingNumber");
