@@ -132,7 +132,26 @@ export async function forwardOrderToCj(
       return { outcome: "held", message };
     }
 
-    // 3. Shipping method.
+    // 3. Everything that would stop the order regardless of shipping method, before spending freight quotes on it.
+    const mappingSettings = {
+      storeName: settings.storeName,
+      fromCountryCode: settings.fromCountryCode,
+      sendOrderNote: settings.sendOrderNote,
+      sandbox: settings.sandbox,
+      iossType: settings.iossType,
+      iossNumber: settings.iossNumber,
+      payType: 3 as const,
+    };
+    const precheck = mapShopifyOrderToCjOrder({
+      shopDomain: order.shop.domain,
+      order: shopifyOrder,
+      lines: decisions,
+      logisticName: "-",
+      settings: mappingSettings,
+    });
+    if (!precheck.request) return await attention(precheck.problems.join(" "), { problems: precheck.problems });
+
+    // 4. Shipping method.
     const cj = await ports.cj(order.shopId);
     const address = shopifyOrder.shippingAddress;
     const countryCode = (address?.countryCodeV2 ?? "").toUpperCase();
@@ -179,25 +198,17 @@ export async function forwardOrderToCj(
       );
     }
 
-    // 4. Map.
+    // 5. Map.
     const mapped = mapShopifyOrderToCjOrder({
       shopDomain: order.shop.domain,
       order: shopifyOrder,
       lines: decisions,
       logisticName,
-      settings: {
-        storeName: settings.storeName,
-        fromCountryCode: settings.fromCountryCode,
-        sendOrderNote: settings.sendOrderNote,
-        sandbox: settings.sandbox,
-        iossType: settings.iossType,
-        iossNumber: settings.iossNumber,
-        payType: 3,
-      },
+      settings: mappingSettings,
     });
     if (!mapped.request) return await attention(mapped.problems.join(" "), { problems: mapped.problems });
 
-    // 5. Submit exactly once: a previous attempt may have created the order before it died, so look first.
+    // 6. Submit exactly once: a previous attempt may have created the order before it died, so look first.
     const orderNumber = mapped.request.orderNumber;
     await db.order.update({ where: { id: orderId }, data: { cjOrderNumber: orderNumber } });
     const existing = order.attempts > 0 ? await cj.orders.findOrder(orderNumber) : null;

@@ -58,8 +58,10 @@ export function registerJobHandlers(runner: JobRunner, deps: ForwardDeps) {
   runner.register("reconcile-orders", {
     maxAttempts: 1,
     everySeconds: Number(process.env.RECONCILE_EVERY_SECONDS ?? 300),
-    handler: async () => {
-      await reconcileOrders(deps);
+    handler: async (data) => {
+      await reconcileOrders(deps, {
+        ...(typeof data.staleAfterSeconds === "number" ? { staleAfterSeconds: data.staleAfterSeconds } : {}),
+      });
     },
   });
 }

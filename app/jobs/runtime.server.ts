@@ -35,8 +35,15 @@ export function jobQueue(): JobQueue {
 /** Starts taking jobs (embedded: in this process). Called by the web server at start-up. */
 export async function startBackgroundJobs(role: JobRole = "web"): Promise<JobRunner> {
   globalThis.__appJobRunner ??= build(role);
-  await globalThis.__appJobRunner.start();
-  return globalThis.__appJobRunner;
+  const runner = globalThis.__appJobRunner;
+  await runner.start();
+  if (databaseProfile() === "sqlite") {
+    // One process owns the embedded database: claims left by a process that died are void, and whatever it was
+    // doing is re-driven now rather than at the next scheduled sweep.
+    await db.order.updateMany({ where: { lockedUntil: { not: null } }, data: { lockedUntil: null } });
+    await runner.enqueue("reconcile-orders", { staleAfterSeconds: 0 }, { singletonKey: "startup" });
+  }
+  return runner;
 }
 
 export async function stopBackgroundJobs(): Promise<void> {

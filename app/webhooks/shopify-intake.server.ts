@@ -21,7 +21,11 @@ export type ShopifyWebhookHandler = (ctx: ShopifyWebhookContext) => Promise<void
 
 export function shopifyWebhookAction(handler: ShopifyWebhookHandler) {
   return async ({ request }: ActionFunctionArgs) => {
-    const { topic, shop, webhookId, payload } = await authenticate.webhook(request);
+    const { topic, shop, webhookId, payload } = await authenticate.webhook(request).catch((error: unknown) => {
+      if (error instanceof Response) throw error;
+      // The HMAC was valid (it is checked first) but the body is not JSON: nothing to record.
+      throw new Response("Webhook body is not valid JSON", { status: 400 });
+    });
     const shopRow = await db.shop.findUnique({ where: { domain: shop }, select: { id: true } });
     const receipt = await recordShopifyReceipt({ webhookId, topic, shop, shopId: shopRow?.id ?? null });
     if (!receipt) {

@@ -47,6 +47,8 @@ export interface Stack {
   shopId: string;
   addOrder(input: BuildOrderInput): ShopifyOrder;
   webhook(topic: string, order: ShopifyOrder, opts?: { webhookId?: string; payload?: unknown }): Promise<number>;
+  /** Kills the app (SIGKILL by default, like a crash) and starts it again on the same database. */
+  restartApp(signal?: NodeJS.Signals): Promise<void>;
   /** The order's row, state and timeline, as text (for failure messages). */
   describeOrder(shopifyOrderGid: string): Promise<string>;
   stop(): Promise<void>;
@@ -83,15 +85,13 @@ export async function startStack(
   });
   const shopify = await startShopifyEmulator({ shops: [{ domain: STACK_SHOP, accessToken: STACK_TOKEN }] });
   const t = await createTestDatabase(options.profile ?? "sqlite");
-  const app = await startApp({
-    databaseUrl: t.url,
-    env: {
-      CJ_API_BASE_URL: cj.baseUrl,
-      SHOPIFY_ADMIN_API_ORIGIN: shopify.origin,
-      RECONCILE_EVERY_SECONDS: "3600",
-      ...options.env,
-    },
-  });
+  const appEnv = {
+    CJ_API_BASE_URL: cj.baseUrl,
+    SHOPIFY_ADMIN_API_ORIGIN: shopify.origin,
+    RECONCILE_EVERY_SECONDS: "3600",
+    ...options.env,
+  };
+  let app = await startApp({ databaseUrl: t.url, env: appEnv });
   process.env.APP_ENCRYPTION_KEY = app.env.APP_ENCRYPTION_KEY;
   const shop = await connectShop(t.db, {
     shop: STACK_SHOP,
@@ -101,7 +101,7 @@ export async function startStack(
   });
   await t.db.cjAccount.update({ where: { shopId: shop.id }, data: { qpsLimit: qps } });
   if (options.settings) await t.db.shopSettings.update({ where: { shopId: shop.id }, data: options.settings });
-  return {
+  const stack: Stack = {
     cj,
     shopify,
     app,
@@ -110,7 +110,7 @@ export async function startStack(
     addOrder: (input) => shopify.addOrder(STACK_SHOP, withStoreIds(input)),
     async webhook(topic, order, opts = {}) {
       const sent = await shopify.sendWebhook({
-        appUrl: app.url,
+        appUrl: stack.app.url,
         path: `/webhooks/${topic}`,
         topic,
         shop: STACK_SHOP,
@@ -119,6 +119,14 @@ export async function startStack(
         ...(opts.webhookId ? { webhookId: opts.webhookId } : {}),
       });
       return sent.status;
+    },
+    async restartApp(signal = "SIGKILL") {
+      await app.stop(signal);
+      app = await startApp({
+        databaseUrl: t.url,
+        env: { ...appEnv, APP_ENCRYPTION_KEY: app.env.APP_ENCRYPTION_KEY as string },
+      });
+      stack.app = app;
     },
     async describeOrder(gid) {
       const row = await t.db.order.findFirst({
@@ -133,11 +141,12 @@ export async function startStack(
       ].join("\n");
     },
     async stop() {
-      await app.stop();
+      await stack.app.stop();
       await Promise.all([cj.close(), shopify.close()]);
       await t.drop();
     },
   };
+  return stack;
 }
 
 /** Polls until `check` returns a value (not undefined/false), or fails with the last value after `timeoutMs`. */

@@ -6,10 +6,20 @@ import type { SeededRandom } from "./random.js";
  * - `http5xx`: answer an HTTP 5xx (no CJ envelope), nothing happens to the state;
  * - `hang`: answer nothing for `hangMs` (past the client's timeout), then drop the socket; no state change;
  * - `drop`: run the request (the order IS created), then destroy the socket without answering;
+ * - `holdAfter`: run the request (the order IS created), then hold the answer for `hangMs` before dropping the
+ *   socket: the window in which a test kills the caller "between CJ's answer and its commit";
  * - `busy` (1600000), `rateLimit` (1600200), `balanceInsufficient` (1604000), `cjError` (any code):
  *   a CJ error envelope instead of running the request.
  */
-export type FaultKind = "http5xx" | "hang" | "drop" | "busy" | "rateLimit" | "balanceInsufficient" | "cjError";
+export type FaultKind =
+  | "http5xx"
+  | "hang"
+  | "drop"
+  | "holdAfter"
+  | "busy"
+  | "rateLimit"
+  | "balanceInsufficient"
+  | "cjError";
 
 export interface FaultSpec {
   kind: FaultKind;
@@ -39,7 +49,7 @@ export interface FaultRule extends FaultSpec {
 
 export interface FaultDecision {
   rule: FaultRule;
-  kind: "http5xx" | "hang" | "drop" | "cjError";
+  kind: "http5xx" | "hang" | "drop" | "holdAfter" | "cjError";
   status: number;
   code: number;
   message: string;
@@ -100,6 +110,8 @@ function toDecision(rule: FaultRule): FaultDecision {
       return { ...base, kind: "hang", code: 0, message: "" };
     case "drop":
       return { ...base, kind: "drop", code: 0, message: "" };
+    case "holdAfter":
+      return { ...base, kind: "holdAfter", code: 0, message: "" };
     case "busy":
       return { ...base, kind: "cjError", code: 1600000, message: rule.message ?? CJ_MESSAGES[1600000] };
     case "rateLimit":

@@ -22,9 +22,9 @@ import {
 } from "./state.js";
 import { WebhookPusher } from "./webhooks.js";
 
-export type { Account, Connection, FaultRule, FaultSpec, Order, PushDelivery, RecordedRequest, Variant };
-export { signWebhookBody } from "./webhooks.js";
 export { API_PREFIX } from "./server.js";
+export { signWebhookBody } from "./webhooks.js";
+export type { Account, Connection, FaultRule, FaultSpec, Order, PushDelivery, RecordedRequest, Variant };
 
 export interface AccountInput {
   id?: string;

@@ -1,8 +1,8 @@
 import Decimal from "decimal.js";
+import { variantBySku } from "./catalog.js";
 import { cjDateTime } from "./clock.js";
 import type { EmulatorContext, Handler } from "./context.js";
 import { failure, paramError } from "./envelope.js";
-import { variantBySku } from "./catalog.js";
 import type { Order } from "./state.js";
 import { field, isRecord, validate } from "./validation.js";
 

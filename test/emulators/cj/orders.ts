@@ -1,6 +1,6 @@
 import { defaultStorageId, resolveStoreSku, variantBySku } from "./catalog.js";
 import { cjIsoDate } from "./clock.js";
-import { accountOf, type ApiRequest, type EmulatorContext, type Handler, type Reply } from "./context.js";
+import { type ApiRequest, accountOf, type EmulatorContext, type Handler, type Reply } from "./context.js";
 import { CjFailure, failure, paramError } from "./envelope.js";
 import {
   canMove,
@@ -14,7 +14,7 @@ import {
   priceOrder,
   pushOrderEvent,
 } from "./order-model.js";
-import { confirmIntoShipment, ensurePayId, payShipment, paymentInformation } from "./payment.js";
+import { confirmIntoShipment, ensurePayId, paymentInformation, payShipment } from "./payment.js";
 import { ORDER_STATUSES, type Order, type OrderLine, type OrderStatus } from "./state.js";
 import { type FieldSpec, field, isAbsent, optInt, optString, validate } from "./validation.js";
 

@@ -2,8 +2,8 @@ import { accountOf, type EmulatorContext, type Handler } from "./context.js";
 import { failure, paramError } from "./envelope.js";
 import { completeConnectedOrders } from "./order-model.js";
 import type { Account, Connection, Variant } from "./state.js";
-import { applyWebhookSettings } from "./webhooks.js";
 import { field, isAbsent, isRecord, optString, validate } from "./validation.js";
+import { applyWebhookSettings } from "./webhooks.js";
 
 /** A small deterministic CJ catalogue every emulator starts with (vids shaped like CJ's UUID vids). */
 export const DEFAULT_VARIANTS: readonly Variant[] = [

@@ -175,5 +175,11 @@ export async function handleApiRequest(
     res.socket?.destroy();
     return;
   }
+  if (fault?.kind === "holdAfter") {
+    record.code = envelope.code;
+    record.outcome = "hung";
+    hangs.hold(res, fault.hangMs);
+    return;
+  }
   answer(200, envelope);
 }
