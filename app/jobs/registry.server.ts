@@ -4,6 +4,7 @@ import { type ForwardDeps, forwardOrderToCj } from "../fulfillment/forward.serve
 import { payCjOrder } from "../fulfillment/payment.server";
 import { reconcileOrders } from "../fulfillment/reconcile.server";
 import { transitionOrder } from "../fulfillment/state";
+import { registerTrackingJobs } from "../fulfillment/tracking/jobs.server";
 import type { JobRunner } from "./queue";
 
 const orderIdOf = (data: Record<string, unknown>) => String(data.orderId ?? "");
@@ -64,4 +65,5 @@ export function registerJobHandlers(runner: JobRunner, deps: ForwardDeps) {
       });
     },
   });
+  registerTrackingJobs(runner, deps);
 }

@@ -1,0 +1,169 @@
+/**
+ * The front door for CJ webhooks (ORDER, LOGISTIC, ORDERSPLIT): find the CJ account the message belongs to, verify
+ * `sign` (Base64 HMAC-SHA256 of the raw body keyed by that account's openId, cj-api-facts "Webhooks"), record a
+ * receipt keyed by `messageId` (CJ may deliver a message more than once), enqueue the processing job and answer CJ's
+ * ACK. Nothing is written before the signature is verified, and nothing slow happens before the answer: CJ gives
+ * up after 3 s and pauses every push once half of them fail.
+ */
+import { CJ_WEBHOOK_ACK, verifyCjSignature } from "../../cj/webhooks";
+import type { Db } from "../../db.server";
+import type { JobQueue } from "../../jobs/queue";
+import { logger } from "../../logger.server";
+import { decryptSecret, secretLookupHash } from "../../secrets/crypto.server";
+
+/** The few envelope fields needed before the signature is checked; the full payload is validated by the job. */
+export interface CjWebhookEnvelope {
+  messageId: string;
+  type: string;
+  messageType: string;
+  openId: string | null;
+  /** CJ order ids named by the message (ORDER cjOrderId, LOGISTIC orderId, ORDERSPLIT originalOrderId). */
+  cjOrderIds: string[];
+  /** Our own order numbers (ORDER orderNumber, LOGISTIC storeOrderNumbers). */
+  orderNumbers: string[];
+}
+
+const text = (value: unknown): string | null =>
+  typeof value === "string" && value.trim() !== ""
+    ? value.trim()
+    : typeof value === "number" && Number.isFinite(value)
+      ? String(value)
+      : null;
+
+/** Reads the envelope of a raw body; null when it is not a JSON object with a messageId and a type. */
+export function readCjWebhookEnvelope(rawBody: string): CjWebhookEnvelope | null {
+  let json: unknown;
+  try {
+    json = JSON.parse(rawBody);
+  } catch {
+    return null;
+  }
+  if (!json || typeof json !== "object" || Array.isArray(json)) return null;
+  const body = json as Record<string, unknown>;
+  const messageId = text(body.messageId);
+  const type = text(body.type);
+  if (!messageId || !type) return null;
+  const params = (body.params && typeof body.params === "object" ? body.params : {}) as Record<string, unknown>;
+  const ids = [params.cjOrderId, params.orderId, params.originalOrderId].map(text).filter((v): v is string => !!v);
+  const numbers = [
+    text(params.orderNumber),
+    ...(Array.isArray(params.storeOrderNumbers) ? params.storeOrderNumbers.map(text) : []),
+  ].filter((v): v is string => !!v);
+  return {
+    messageId,
+    type: type.toUpperCase(),
+    messageType: text(body.messageType) ?? "",
+    openId: text(body.openId),
+    cjOrderIds: [...new Set(ids)],
+    orderNumbers: [...new Set(numbers)],
+  };
+}
+
+export interface CjWebhookAccount {
+  id: string;
+  shopId: string;
+  openIdEnc: string | null;
+}
+
+/**
+ * The accounts a message may come from: by its openId (keyed hash, no decryption of every row), else by the CJ
+ * order or order number it names. More than one candidate is possible without an openId (two shops' orders could
+ * share a CJ id only in theory); the signature decides.
+ */
+export async function findCjWebhookAccounts(db: Db, envelope: CjWebhookEnvelope): Promise<CjWebhookAccount[]> {
+  const select = { id: true, shopId: true, openIdEnc: true } as const;
+  if (envelope.openId) {
+    const account = await db.cjAccount.findUnique({
+      where: { openIdHash: secretLookupHash(envelope.openId) },
+      select,
+    });
+    return account ? [account] : [];
+  }
+  if (envelope.cjOrderIds.length === 0 && envelope.orderNumbers.length === 0) return [];
+  const orders = await db.order.findMany({
+    where: {
+      OR: [
+        ...(envelope.cjOrderIds.length > 0 ? [{ cjOrderId: { in: envelope.cjOrderIds } }] : []),
+        ...(envelope.cjOrderIds.length > 0
+          ? [{ fulfillments: { some: { cjOrderId: { in: envelope.cjOrderIds } } } }]
+          : []),
+        ...(envelope.orderNumbers.length > 0 ? [{ cjOrderNumber: { in: envelope.orderNumbers } }] : []),
+      ],
+    },
+    select: { shopId: true },
+    take: 10,
+  });
+  const shopIds = [...new Set(orders.map((o) => o.shopId))];
+  if (shopIds.length === 0) return [];
+  return db.cjAccount.findMany({ where: { shopId: { in: shopIds } }, select });
+}
+
+/** The account whose openId signed this body, or null. Constant-time comparison (verifyCjSignature). */
+export function accountThatSigned(
+  rawBody: string,
+  sign: string | null,
+  accounts: readonly CjWebhookAccount[],
+  decrypt: (stored: string) => string = decryptSecret,
+): CjWebhookAccount | null {
+  if (!sign) return null;
+  for (const account of accounts) {
+    if (!account.openIdEnc) continue;
+    let openId: string;
+    try {
+      openId = decrypt(account.openIdEnc);
+    } catch {
+      continue;
+    }
+    if (verifyCjSignature(rawBody, sign, openId)) return account;
+  }
+  return null;
+}
+
+export interface CjWebhookAnswer {
+  status: number;
+  body: unknown;
+  receiptId?: string;
+  duplicate?: boolean;
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return typeof error === "object" && error !== null && (error as { code?: unknown }).code === "P2002";
+}
+
+/** Everything the route does, minus Remix: answer for CJ, receipt recorded and job enqueued when verified. */
+export async function receiveCjWebhook(
+  deps: { db: Db; queue: JobQueue },
+  rawBody: string,
+  sign: string | null,
+): Promise<CjWebhookAnswer> {
+  const envelope = readCjWebhookEnvelope(rawBody);
+  if (!envelope) return { status: 400, body: { code: 400, result: "error", message: "malformed webhook body" } };
+  const account = accountThatSigned(rawBody, sign, await findCjWebhookAccounts(deps.db, envelope));
+  if (!account) {
+    logger.warn({ messageId: envelope.messageId, type: envelope.type }, "CJ webhook rejected: bad or missing sign");
+    return { status: 401, body: { code: 401, result: "error", message: "invalid sign" } };
+  }
+  let receiptId: string;
+  try {
+    const receipt = await deps.db.webhookReceipt.create({
+      data: {
+        source: "CJ",
+        deliveryId: envelope.messageId,
+        topic: `${envelope.type}/${envelope.messageType}`,
+        shopId: account.shopId,
+        payload: rawBody,
+      },
+      select: { id: true },
+    });
+    receiptId = receipt.id;
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    logger.info({ messageId: envelope.messageId }, "duplicate CJ webhook delivery ignored");
+    return { status: 200, body: CJ_WEBHOOK_ACK, duplicate: true };
+  }
+  // A failed enqueue loses nothing: the receipt stays unprocessed and the sweep re-drives it.
+  await deps.queue
+    .enqueue("process-cj-webhook", { receiptId }, { singletonKey: `cj-webhook:${receiptId}` })
+    .catch((error: unknown) => logger.warn({ receiptId, err: (error as Error).message }, "enqueue failed"));
+  return { status: 200, body: CJ_WEBHOOK_ACK, receiptId };
+}
