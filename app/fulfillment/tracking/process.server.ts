@@ -111,6 +111,7 @@ async function processOrderMessage(deps: TrackingDeps, shopId: string, message: 
     },
     "cj",
   );
+  if (result.unknownCjOrder) throw new CjOrderNotFoundError(`CJ order ${cjOrderId} is not known (split not seen yet)`);
   if (result.syncNeeded) sync.add(order.id);
 }
 
@@ -140,6 +141,7 @@ async function processLogisticMessage(
     },
     "cj",
   );
+  if (result.unknownCjOrder) throw new CjOrderNotFoundError(`CJ order ${p.orderId} is not known (split not seen yet)`);
   if (result.syncNeeded) sync.add(order.id);
 }
 

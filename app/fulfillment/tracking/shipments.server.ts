@@ -110,7 +110,7 @@ export async function applyCjShipmentUpdate(
   orderId: string,
   update: CjShipmentUpdate,
   actor: "cj" | "job",
-): Promise<{ syncNeeded: boolean }> {
+): Promise<{ syncNeeded: boolean; unknownCjOrder?: boolean }> {
   const { db } = deps;
   const now = deps.now?.() ?? new Date();
   const order = await db.order.findUnique({
@@ -121,7 +121,8 @@ export async function applyCjShipmentUpdate(
   const splits = parseSplitOrders(order.cjSplitOrders);
   const child = splits.find((s) => s.cjOrderId === update.cjOrderId) ?? null;
   const isOriginal = !child && (order.cjOrderId === update.cjOrderId || order.cjOrderId === null);
-  if (!child && !isOriginal) return { syncNeeded: false };
+  // A CJ order of a split we have not heard of yet (CJ promises no ordering between messages).
+  if (!child && !isOriginal) return { syncNeeded: false, unknownCjOrder: true };
   const status = update.cjStatus ? update.cjStatus.toUpperCase() : null;
   const source = actor === "cj" ? "CJ" : "The CJ poll";
 
