@@ -1,13 +1,19 @@
 import type { HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
-import { Link, Outlet, useLoaderData, useRouteError } from "@remix-run/react";
+import { Link, Outlet, useLoaderData, useLocation, useNavigation, useRouteError } from "@remix-run/react";
 import { NavMenu } from "@shopify/app-bridge-react";
+import { Card, SkeletonBodyText, SkeletonPage } from "@shopify/polaris";
 import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
+import polarisVizStyles from "@shopify/polaris-viz/build/esm/styles.css?url";
 import { AppProvider } from "@shopify/shopify-app-remix/react";
 import { boundary } from "@shopify/shopify-app-remix/server";
+import { useSessionUrl } from "../components/session-url";
 import { t } from "../i18n/strings";
 import { authenticate } from "../shopify.server";
 
-export const links = () => [{ rel: "stylesheet", href: polarisStyles }];
+export const links = () => [
+  { rel: "stylesheet", href: polarisStyles },
+  { rel: "stylesheet", href: polarisVizStyles },
+];
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   await authenticate.admin(request);
@@ -16,14 +22,30 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 
 export default function AppLayout() {
   const { apiKey } = useLoaderData<typeof loader>();
+  const url = useSessionUrl();
+  const navigation = useNavigation();
+  const location = useLocation();
+  // Another page is loading: show its skeleton rather than the old page.
+  const switching = navigation.state === "loading" && navigation.location.pathname !== location.pathname;
   return (
     <AppProvider isEmbeddedApp apiKey={apiKey}>
       <NavMenu>
-        <Link to="/app" rel="home">
+        <Link to={url("/app")} rel="home">
           {t("nav.home")}
         </Link>
+        <Link to={url("/app/orders")}>{t("nav.orders")}</Link>
+        <Link to={url("/app/quotes")}>{t("nav.quotes")}</Link>
+        <Link to={url("/app/settings")}>{t("nav.settings")}</Link>
       </NavMenu>
-      <Outlet />
+      {switching ? (
+        <SkeletonPage primaryAction>
+          <Card>
+            <SkeletonBodyText lines={6} />
+          </Card>
+        </SkeletonPage>
+      ) : (
+        <Outlet />
+      )}
     </AppProvider>
   );
 }

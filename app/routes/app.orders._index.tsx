@@ -1,0 +1,333 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { useLoaderData, useLocation, useNavigate, useRevalidator } from "@remix-run/react";
+import {
+  Banner,
+  BlockStack,
+  Card,
+  ChoiceList,
+  EmptyState,
+  Filters,
+  IndexTable,
+  Link,
+  Page,
+  ProgressBar,
+  Tabs,
+  Text,
+  TextField,
+  useIndexResourceState,
+} from "@shopify/polaris";
+import { useCallback, useEffect, useRef, useState } from "react";
+import { StateBadge } from "../components/StateBadge";
+import { useSessionUrl } from "../components/session-url";
+import { useToast } from "../components/toast";
+import { listOrders, parseOrdersQuery } from "../dashboard/orders.server";
+import { ORDER_TABS, type OrderTab } from "../dashboard/tabs";
+import db from "../db.server";
+import type { OrderAction } from "../fulfillment/actions.server";
+import { type StringKey, t } from "../i18n/strings";
+import { authenticate } from "../shopify.server";
+
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  const query = parseOrdersQuery(new URL(request.url));
+  const page = await listOrders(db, session.shop, query);
+  return { query, ...page };
+};
+
+const TAB_LABELS: Record<OrderTab, StringKey> = {
+  all: "orders.tab.all",
+  attention: "orders.tab.attention",
+  held: "orders.tab.held",
+  awaiting: "orders.tab.awaiting",
+  transit: "orders.tab.transit",
+  delivered: "orders.tab.delivered",
+  cancelled: "orders.tab.cancelled",
+};
+
+const BULK: { action: OrderAction; label: StringKey }[] = [
+  { action: "forward", label: "orders.bulk.forward" },
+  { action: "approve", label: "orders.bulk.approve" },
+  { action: "pay", label: "orders.bulk.pay" },
+  { action: "retry", label: "orders.bulk.retry" },
+  { action: "refresh", label: "orders.bulk.refresh" },
+];
+
+interface BulkRun {
+  label: string;
+  total: number;
+  done: number;
+  ok: number;
+  failures: string[];
+  running: boolean;
+}
+
+const formatDate = (iso: string) => iso.slice(0, 16).replace("T", " ");
+
+export default function Orders() {
+  const { query, rows, next, previous, counts } = useLoaderData<typeof loader>();
+  const url = useSessionUrl();
+  const navigate = useNavigate();
+  const location = useLocation();
+  const revalidator = useRevalidator();
+  const toast = useToast();
+
+  // Every filter change is a URL change (shareable, back-button friendly); cursors reset with it.
+  const go = useCallback(
+    (changes: Record<string, string | null>, keepCursor = false) => {
+      const params = new URLSearchParams(location.search);
+      if (!keepCursor) {
+        params.delete("after");
+        params.delete("before");
+      }
+      for (const [k, v] of Object.entries(changes)) {
+        if (v === null || v === "") params.delete(k);
+        else params.set(k, v);
+      }
+      navigate(`/app/orders?${params.toString()}`, { replace: !keepCursor });
+    },
+    [location.search, navigate],
+  );
+
+  const [search, setSearch] = useState(query.q);
+  const typed = useRef(false);
+  useEffect(() => {
+    if (!typed.current) return;
+    const timer = setTimeout(() => {
+      typed.current = false;
+      go({ q: search });
+    }, 400);
+    return () => clearTimeout(timer);
+  }, [search, go]);
+
+  const [from, setFrom] = useState(query.from ?? "");
+  const [to, setTo] = useState(query.to ?? "");
+
+  const { selectedResources, allResourcesSelected, handleSelectionChange, clearSelection } = useIndexResourceState(
+    rows as unknown as { [key: string]: unknown }[],
+  );
+  const [bulk, setBulk] = useState<BulkRun | null>(null);
+
+  // One request per order, so the progress bar moves as each finishes and one failure does not stop the rest.
+  const runBulk = async (action: OrderAction, label: string) => {
+    const ids = [...selectedResources];
+    const run: BulkRun = { label, total: ids.length, done: 0, ok: 0, failures: [], running: true };
+    setBulk({ ...run });
+    for (const id of ids) {
+      const body = new URLSearchParams({ action, orderId: id });
+      const answer = await fetch(url("/app/orders/bulk"), { method: "POST", body })
+        .then(async (r) => ({ ok: r.ok, ...((await r.json().catch(() => ({}))) as { message?: string }) }))
+        .catch((e: Error) => ({ ok: false, message: e.message }));
+      const name = rows.find((r) => r.id === id)?.name ?? id;
+      run.done += 1;
+      if (answer.ok) run.ok += 1;
+      else run.failures.push(`${name}: ${answer.message ?? "failed"}`);
+      setBulk({ ...run });
+    }
+    run.running = false;
+    setBulk({ ...run });
+    const summary = t("orders.bulk.done", { action: label, ok: run.ok, failed: run.failures.length });
+    toast(summary, { isError: run.failures.length > 0 });
+    clearSelection();
+    revalidator.revalidate();
+  };
+
+  const tabs = ORDER_TABS.map((tab) => ({
+    id: `tab-${tab}`,
+    content: `${t(TAB_LABELS[tab])} (${counts[tab]})`,
+    accessibilityLabel: t(TAB_LABELS[tab]),
+    panelID: "orders-panel",
+  }));
+
+  const dateApplied = query.from || query.to;
+  const filters = [
+    {
+      key: "created",
+      label: t("orders.filter.date"),
+      filter: (
+        <BlockStack gap="200">
+          <TextField
+            label={t("orders.filter.from")}
+            type="date"
+            value={from}
+            onChange={setFrom}
+            onBlur={() => go({ from })}
+            autoComplete="off"
+          />
+          <TextField
+            label={t("orders.filter.to")}
+            type="date"
+            value={to}
+            onChange={setTo}
+            onBlur={() => go({ to })}
+            autoComplete="off"
+          />
+        </BlockStack>
+      ),
+      shortcut: true,
+    },
+    {
+      key: "sort",
+      label: t("orders.sort.label"),
+      filter: (
+        <ChoiceList
+          title={t("orders.sort.label")}
+          titleHidden
+          choices={[
+            { label: t("orders.sort.newest"), value: "newest" },
+            { label: t("orders.sort.oldest"), value: "oldest" },
+          ]}
+          selected={[query.sort]}
+          onChange={(v) => go({ sort: v[0] === "oldest" ? "oldest" : null })}
+        />
+      ),
+      shortcut: true,
+    },
+  ];
+  const appliedFilters = [
+    ...(dateApplied
+      ? [
+          {
+            key: "created",
+            label: t("orders.filter.dateTag", { from: query.from ?? "…", to: query.to ?? "…" }),
+            onRemove: () => {
+              setFrom("");
+              setTo("");
+              go({ from: null, to: null });
+            },
+          },
+        ]
+      : []),
+    ...(query.sort === "oldest"
+      ? [{ key: "sort", label: t("orders.sort.oldest"), onRemove: () => go({ sort: null }) }]
+      : []),
+  ];
+
+  const rowMarkup = rows.map((o, index) => (
+    <IndexTable.Row id={o.id} key={o.id} position={index} selected={selectedResources.includes(o.id)}>
+      <IndexTable.Cell>
+        <Link url={url(`/app/orders/${o.id}`)} dataPrimaryLink removeUnderline>
+          <Text as="span" fontWeight="semibold">
+            {o.name}
+          </Text>
+        </Link>
+      </IndexTable.Cell>
+      <IndexTable.Cell>{formatDate(o.createdAt)}</IndexTable.Cell>
+      <IndexTable.Cell>{o.customer ?? t("common.none")}</IndexTable.Cell>
+      <IndexTable.Cell>
+        <StateBadge state={o.state} />
+      </IndexTable.Cell>
+      <IndexTable.Cell>
+        <Text as="span" alignment="end" numeric>
+          {o.total ? `${o.total} ${o.currency ?? ""}`.trim() : t("common.none")}
+        </Text>
+      </IndexTable.Cell>
+      <IndexTable.Cell>{o.cjOrderId ?? t("common.none")}</IndexTable.Cell>
+      <IndexTable.Cell>{o.trackingNumber ?? t("common.none")}</IndexTable.Cell>
+    </IndexTable.Row>
+  ));
+
+  const progress = bulk ? Math.round((bulk.done / Math.max(bulk.total, 1)) * 100) : 0;
+  return (
+    <Page title={t("orders.title")} fullWidth backAction={{ content: t("nav.home"), url: url("/app") }}>
+      <BlockStack gap="400">
+        {bulk ? (
+          <Banner
+            tone={bulk.running ? "info" : bulk.failures.length ? "warning" : "success"}
+            onDismiss={bulk.running ? undefined : () => setBulk(null)}
+          >
+            <BlockStack gap="200">
+              <Text as="p" id="bulk-status">
+                {bulk.running
+                  ? t("orders.bulk.running", { action: bulk.label, done: bulk.done, total: bulk.total })
+                  : t("orders.bulk.done", { action: bulk.label, ok: bulk.ok, failed: bulk.failures.length })}
+              </Text>
+              <ProgressBar progress={progress} size="small" ariaLabelledBy="bulk-status" animated={bulk.running} />
+              {bulk.failures.length ? (
+                <BlockStack gap="100">
+                  <Text as="p" fontWeight="semibold">
+                    {t("orders.bulk.failures")}
+                  </Text>
+                  {bulk.failures.map((f) => (
+                    <Text as="p" key={f}>
+                      {f}
+                    </Text>
+                  ))}
+                </BlockStack>
+              ) : null}
+            </BlockStack>
+          </Banner>
+        ) : null}
+        <Card padding="0">
+          <Tabs
+            tabs={tabs}
+            selected={Math.max(0, ORDER_TABS.indexOf(query.tab))}
+            onSelect={(i) => go({ tab: ORDER_TABS[i] === "all" ? null : (ORDER_TABS[i] ?? null) })}
+          />
+          <Filters
+            queryValue={search}
+            queryPlaceholder={t("orders.search.placeholder")}
+            filters={filters}
+            appliedFilters={appliedFilters}
+            onQueryChange={(v) => {
+              typed.current = true;
+              setSearch(v);
+            }}
+            onQueryClear={() => {
+              setSearch("");
+              go({ q: null });
+            }}
+            onClearAll={() => {
+              setSearch("");
+              setFrom("");
+              setTo("");
+              go({ q: null, from: null, to: null, sort: null });
+            }}
+          />
+          <IndexTable
+            resourceName={{ singular: t("orders.resource.singular"), plural: t("orders.resource.plural") }}
+            itemCount={rows.length}
+            selectedItemsCount={allResourcesSelected ? "All" : selectedResources.length}
+            onSelectionChange={handleSelectionChange}
+            headings={[
+              { title: t("orders.col.order") },
+              { title: t("orders.col.date") },
+              { title: t("orders.col.customer") },
+              { title: t("orders.col.state") },
+              { title: t("orders.col.total"), alignment: "end" },
+              { title: t("orders.col.cj") },
+              { title: t("orders.col.tracking") },
+            ]}
+            sortable={[false, true, false, false, false, false, false]}
+            sortColumnIndex={1}
+            sortDirection={query.sort === "oldest" ? "ascending" : "descending"}
+            onSort={(_, direction) => go({ sort: direction === "ascending" ? "oldest" : null })}
+            promotedBulkActions={BULK.slice(0, 3).map((b) => ({
+              content: t(b.label),
+              onAction: () => void runBulk(b.action, t(b.label)),
+              disabled: Boolean(bulk?.running),
+            }))}
+            bulkActions={BULK.slice(3).map((b) => ({
+              content: t(b.label),
+              onAction: () => void runBulk(b.action, t(b.label)),
+              disabled: Boolean(bulk?.running),
+            }))}
+            emptyState={
+              <EmptyState heading={t("orders.empty.heading")} image="">
+                <p>{t("orders.empty.body")}</p>
+              </EmptyState>
+            }
+            pagination={{
+              hasNext: Boolean(next),
+              hasPrevious: Boolean(previous),
+              onNext: () => next && go({ after: next, before: null }, true),
+              onPrevious: () => previous && go({ before: previous, after: null }, true),
+              accessibilityLabel: t("orders.pagination"),
+            }}
+          >
+            {rowMarkup}
+          </IndexTable>
+        </Card>
+      </BlockStack>
+    </Page>
+  );
+}
