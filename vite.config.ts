@@ -50,7 +50,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: "integration",
-          globalSetup: ["test/support/build-app.ts"],
+          globalSetup: ["scripts/ensure-build.ts"],
           include: ["test/integration/**/*.test.ts"],
           environment: "node",
           testTimeout: 60_000,
@@ -62,7 +62,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: "e2e",
-          globalSetup: ["test/support/build-app.ts"],
+          globalSetup: ["scripts/ensure-build.ts"],
           include: ["test/e2e/**/*.test.ts"],
           environment: "node",
           testTimeout: 120_000,

@@ -1,6 +1,8 @@
 /**
- * `npm run demo [-- --once]`: the main job end to end on the embedded profile (SQLite, jobs in-process).
- * Starts the app and prints the admin URL; keeps running until stopped, or with --once exits after one pass.
+ * `npm run demo [-- --once]`: the main job end to end on the embedded profile (SQLite, jobs in-process), against the
+ * local CJ and Shopify emulators: connects a demo shop, replays signed Shopify order webhooks, forwards the orders to
+ * CJ, pays them in sandbox, ships them in the CJ emulator, syncs tracking back to Shopify as fulfillments, prints
+ * each order's timeline, and keeps the admin reachable at a printed URL (or, with --once, exits with a summary).
  */
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -9,59 +11,233 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { migrateDatabase } from "../app/db/migrate";
 import { createDb } from "../app/db.server";
+import { cjOrderNumberFor } from "../app/fulfillment/mapping";
 import { DEMO_CJ_API_KEY, DEMO_SHOP, DEMO_SHOPIFY_TOKEN, localEnv } from "../app/runtime/local-env";
 import { embeddedUrl } from "../app/runtime/session-token";
 import { connectShop } from "../app/settings/connect.server";
+import { startCjEmulator } from "../test/emulators/cj/index";
+import { startShopifyEmulator } from "../test/emulators/shopify/index";
 
 const root = path.resolve(import.meta.dirname, "..");
 const { values } = parseArgs({ options: { once: { type: "boolean", default: false }, port: { type: "string" } } });
 const port = Number(values.port ?? process.env.PORT ?? 3000);
 const appUrl = `http://127.0.0.1:${port}`;
 const dbFile = path.join(root, "prisma/demo.sqlite");
+const log = (line: string) => console.log(`demo: ${line}`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+// --- the emulators (in this process) -------------------------------------------------------------------------
+const DEMO_PRODUCTS = [
+  {
+    sku: "DEMO-TEE-WHITE-M",
+    title: "Organic tee, white, M",
+    vid: "92511400-C758-4474-93CA-66D442F5F787",
+    variantId: 8001,
+  },
+  {
+    sku: "DEMO-TEE-WHITE-L",
+    title: "Organic tee, white, L",
+    vid: "439FC05B-1311-4349-87FA-1E1EF942C418",
+    variantId: 8002,
+  },
+];
+const cj = await startCjEmulator({
+  accounts: [
+    {
+      id: "demo",
+      apiKey: DEMO_CJ_API_KEY,
+      openId: 9001,
+      qpsLimit: 6,
+      balance: "500.00",
+      shops: [{ shopId: "demo-shop", storeName: "Demo store", platform: "shopify" }],
+    },
+  ],
+  connections: DEMO_PRODUCTS.map((p) => ({
+    accountId: "demo",
+    sku: p.sku,
+    vid: p.vid,
+    platformVariantId: String(p.variantId),
+    platformProductId: "7001",
+  })),
+  pushRetryDelayMs: 1000,
+});
+const shopify = await startShopifyEmulator({ shops: [{ domain: DEMO_SHOP, accessToken: DEMO_SHOPIFY_TOKEN }] });
+log(`CJ emulator ${cj.baseUrl}, Shopify Admin emulator ${shopify.origin}`);
+
+// --- the app (a child process, exactly what `npm start` runs) -----------------------------------------------
 const env = localEnv({
   DATABASE_URL: `file:${dbFile}`,
   PORT: String(port),
   SHOPIFY_APP_URL: appUrl,
   APP_ENCRYPTION_KEY: process.env.APP_ENCRYPTION_KEY ?? randomBytes(32).toString("base64"),
-  LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
+  CJ_API_BASE_URL: cj.baseUrl,
+  SHOPIFY_ADMIN_API_ORIGIN: shopify.origin,
+  LOG_LEVEL: process.env.LOG_LEVEL ?? "error",
 });
 Object.assign(process.env, env);
-
-const log = (line: string) => console.log(`demo: ${line}`);
 
 // A fresh demo database each run, so the output is the same every time.
 for (const suffix of ["", "-journal", "-wal", "-shm"]) rmSync(`${dbFile}${suffix}`, { force: true });
 await migrateDatabase(env.DATABASE_URL);
 const db = createDb(env.DATABASE_URL);
-await connectShop(db, {
+const shop = await connectShop(db, {
   shop: DEMO_SHOP,
   accessToken: DEMO_SHOPIFY_TOKEN,
   cjApiKey: DEMO_CJ_API_KEY,
   scopes: env.SCOPES ?? "",
 });
-log(`connected ${DEMO_SHOP} (shop:connect)`);
+await db.cjAccount.update({ where: { shopId: shop.id }, data: { qpsLimit: 6 } });
+await db.shopSettings.update({
+  where: { shopId: shop.id },
+  data: {
+    sandbox: true,
+    paymentMode: "BALANCE",
+    autoPayPerOrderCap: "100",
+    autoPayPerDayCap: "400",
+    storeName: "Demo store",
+  },
+});
+log(`connected ${DEMO_SHOP} with its CJ API key (shop:connect); sandbox mode, pay from balance up to 100 USD an order`);
 
 const app = spawn(path.join(root, "node_modules/.bin/tsx"), ["scripts/start.ts"], {
   cwd: root,
   env: { ...process.env, ...env },
   stdio: ["ignore", "inherit", "inherit"],
 });
-const stopApp = () => app.exitCode === null && app.kill("SIGTERM");
-process.on("exit", stopApp);
-process.on("SIGINT", () => process.exit(0));
-process.on("SIGTERM", () => process.exit(0));
-
+const shutdown = async (code: number) => {
+  if (app.exitCode === null) app.kill("SIGTERM");
+  await Promise.all([cj.close(), shopify.close()]).catch(() => {});
+  process.exit(code);
+};
+process.on("SIGINT", () => void shutdown(0));
+process.on("SIGTERM", () => void shutdown(0));
 for (let i = 0; ; i++) {
   if (app.exitCode !== null) throw new Error("the app exited during start-up");
-  const up = await fetch(`${appUrl}/healthz`).then(
-    (r) => r.ok,
-    () => false,
-  );
-  if (up) break;
+  if (
+    await fetch(`${appUrl}/healthz`).then(
+      (r) => r.ok,
+      () => false,
+    )
+  )
+    break;
   if (i > 600) throw new Error("the app did not start within 60 s");
-  await new Promise((r) => setTimeout(r, 100));
+  await sleep(100);
 }
+
+// CJ pushes order and logistics messages to the app (registered like Settings → "Register CJ webhooks" does).
+cj.state.webhooks.set("demo", {
+  order: { type: "ENABLE", callbackUrls: [`${appUrl}/webhooks/cj`] },
+  logistics: { type: "ENABLE", callbackUrls: [`${appUrl}/webhooks/cj`] },
+});
+
+// --- demo orders: signed Shopify webhooks ---------------------------------------------------------------------
+const lines = (sku: string, quantity = 1) => {
+  const p = DEMO_PRODUCTS.find((x) => x.sku === sku);
+  return {
+    sku,
+    title: p?.title,
+    quantity,
+    price: "24.00",
+    variantId: p ? `gid://shopify/ProductVariant/${p.variantId}` : undefined,
+  };
+};
+const orders = [
+  shopify.addOrder(DEMO_SHOP, { financialStatus: "PAID", lines: [lines("DEMO-TEE-WHITE-M", 2)] }),
+  shopify.addOrder(DEMO_SHOP, {
+    financialStatus: "PAID",
+    shippingAddress: {
+      name: "김민준",
+      address1: "세종대로 110",
+      city: "중구",
+      province: "서울특별시",
+      country: "대한민국",
+      countryCodeV2: "KR",
+      zip: "04524",
+      phone: "010-1234-5678",
+    },
+    lines: [lines("DEMO-TEE-WHITE-L")],
+  }),
+  shopify.addOrder(DEMO_SHOP, {
+    financialStatus: "PAID",
+    shippingAddress: {
+      name: "Lena Schmidt",
+      address1: "Unter den Linden 1",
+      city: "Berlin",
+      province: "Berlin",
+      country: "Germany",
+      countryCodeV2: "DE",
+      zip: "10117",
+    },
+    lines: [lines("DEMO-TEE-WHITE-M"), lines("DEMO-TEE-WHITE-L")],
+  }),
+  shopify.addOrder(DEMO_SHOP, {
+    financialStatus: "PAID",
+    lines: [lines("DEMO-TEE-WHITE-M"), { sku: null, title: "Hand-painted mug (no SKU)", quantity: 1, price: "18.00" }],
+  }),
+];
+const { toOrderWebhookPayload } = await import("../test/emulators/shopify/index");
+for (const order of orders) {
+  const sent = await shopify.sendWebhook({
+    appUrl,
+    path: "/webhooks/orders/paid",
+    topic: "orders/paid",
+    shop: DEMO_SHOP,
+    secret: env.SHOPIFY_API_SECRET ?? "",
+    payload: toOrderWebhookPayload(order, DEMO_SHOP),
+  });
+  log(`orders/paid ${order.name} → HTTP ${sent.status}`);
+}
+
+// --- watch them through: paid → shipped → in transit → delivered ------------------------------------------------
+const FINAL = new Set(["DELIVERED", "NEEDS_ATTENTION", "HELD", "FAILED", "CANCELLED"]);
+const stateOf = async (gid: string) =>
+  (await db.order.findFirst({ where: { shopifyOrderGid: gid }, select: { state: true } }))?.state ?? "—";
+const shipped = new Set<string>();
+const delivered = new Set<string>();
+const deadline = Date.now() + 120_000;
+for (;;) {
+  const states = await Promise.all(orders.map((o) => stateOf(o.id)));
+  for (const [i, order] of orders.entries()) {
+    const number = cjOrderNumberFor(DEMO_SHOP, order.id);
+    const cjOrder = cj.order(number);
+    if (states[i] === "PAID" && cjOrder?.status === "UNSHIPPED" && !shipped.has(order.id)) {
+      cj.shipOrder(number);
+      shipped.add(order.id);
+      log(`CJ ships ${order.name} (${cjOrder.orderId})`);
+    }
+    if (["FULFILLED", "SHIPPED"].includes(states[i] ?? "") && shipped.has(order.id) && !delivered.has(order.id)) {
+      for (const trackingStatus of [5, 10, 12]) cj.advanceTracking(number, { trackingStatus });
+      delivered.add(order.id);
+      log(`CJ tracking for ${order.name}: in transit → out for delivery → delivered`);
+    }
+  }
+  if (states.every((s) => FINAL.has(s))) break;
+  if (Date.now() > deadline) {
+    log(`not every order reached a final state within 120 s: ${states.join(", ")}`);
+    break;
+  }
+  await sleep(300);
+}
+
+// --- the timelines -------------------------------------------------------------------------------------------
+for (const order of orders) {
+  const row = await db.order.findFirst({
+    where: { shopifyOrderGid: order.id },
+    include: { events: { orderBy: { at: "asc" } }, fulfillments: true },
+  });
+  if (!row) continue;
+  console.log(
+    `\n${row.shopifyOrderName}  ${row.state}${row.cjOrderId ? `  CJ ${row.cjOrderId}` : ""}${row.errorReason ? `\n  ! ${row.errorReason}` : ""}`,
+  );
+  for (const e of row.events) console.log(`  ${e.at.toISOString().slice(11, 19)} ${e.actor.padEnd(8)} ${e.message}`);
+  for (const f of row.fulfillments)
+    console.log(
+      `  fulfillment ${f.shopifyFulfillmentGid ?? "(pending)"} ${f.company ?? ""} ${f.trackingNumber} ${f.url ?? ""}`,
+    );
+}
+const fulfilledInShopify = shopify.requests({ operationName: "FulfillmentCreate" }).length;
+console.log("");
+log(`Shopify emulator received ${fulfilledInShopify} fulfillmentCreate call(s)`);
 
 const adminUrl = await embeddedUrl(appUrl, "/app", {
   shop: DEMO_SHOP,
@@ -69,23 +245,27 @@ const adminUrl = await embeddedUrl(appUrl, "/app", {
   apiSecret: env.SHOPIFY_API_SECRET ?? "",
 });
 const home = await fetch(adminUrl, { headers: { "User-Agent": "Mozilla/5.0 Chrome/156.0" } });
-const html = await home.text();
-if (home.status !== 200 || !html.includes("Polaris-Page")) {
+if (home.status !== 200 || !(await home.text()).includes("Polaris-Page")) {
   throw new Error(`the admin home page did not render (HTTP ${home.status})`);
 }
-log(`admin home page: ${adminUrl}`);
-log("(the link carries a session token valid for one hour; run the demo again for a new one)");
 
-const orders = await db.order.count();
-const forwarded = await db.order.count({ where: { cjOrderId: { not: null } } });
+const total = await db.order.count();
+const forwarded = await db.order.count({
+  where: { OR: [{ cjOrderId: { not: null } }, { submittedAt: { not: null } }] },
+});
 const fulfilled = await db.order.count({ where: { state: { in: ["FULFILLED", "DELIVERED"] } } });
 const attention = await db.order.count({ where: { state: { in: ["NEEDS_ATTENTION", "HELD", "FAILED"] } } });
 await db.$disconnect();
 
 if (values.once) {
-  stopApp();
-  console.log(`demo: ${orders} orders, ${forwarded} forwarded, ${fulfilled} fulfilled, ${attention} need attention`);
+  if (app.exitCode === null) app.kill("SIGTERM");
+  await Promise.all([cj.close(), shopify.close()]);
+  console.log(`demo: ${total} orders, ${forwarded} forwarded, ${fulfilled} fulfilled, ${attention} need attention`);
   process.exit(0);
 }
+log(`admin: ${adminUrl}`);
+log(
+  "(open it in a browser: the link carries a session token valid for one hour; pages: /app, /app/orders, /app/settings)",
+);
 log("running; press Ctrl+C to stop");
 await new Promise(() => {});

@@ -1,20 +1,16 @@
 /**
- * `npm start`: the web process. Applies migrations, builds the app if no build exists, and serves it on PORT.
+ * `npm start`: the web process. Applies migrations, builds the app when there is no build or it is stale,
+ * and serves it on PORT.
  * With a `file:` DATABASE_URL (embedded profile) the job handlers run in this process too.
  */
 
-import { execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
-import path from "node:path";
 import { migrateDatabase } from "../app/db/migrate";
 import { databaseProfile } from "../app/db/profile";
 import { buildJobs, startHttpServer } from "../app/runtime/http-server";
+import ensureBuild from "./ensure-build";
 
-const root = path.resolve(import.meta.dirname, "..");
 await migrateDatabase();
-if (!existsSync(path.join(root, "build/server/index.js"))) {
-  execFileSync(path.join(root, "node_modules/.bin/remix"), ["vite:build"], { cwd: root, stdio: "inherit" });
-}
+ensureBuild();
 const { server, url, build } = await startHttpServer({
   port: Number(process.env.PORT ?? 3000),
   host: process.env.HOST,

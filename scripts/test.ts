@@ -30,5 +30,5 @@ if (!postgres) {
   console.warn(`test: WARNING: ${message}`);
 }
 
-// The integration and browser projects build the app first when it is stale (test/support/build-app.ts).
+// The integration and browser projects build the app first when it is stale (scripts/ensure-build.ts).
 run(bin("vitest"), ["run", ...process.argv.slice(2)]);

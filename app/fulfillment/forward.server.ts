@@ -33,6 +33,8 @@ const LOCK_MS = 5 * 60 * 1000;
 
 /** CJ answers that need the merchant, with what to do about them (cj-api-facts error table). */
 const ATTENTION_CODES: Record<number, string> = {
+  1600100:
+    "CJ rejected a field of this order: check that the store name in Settings matches a store authorised in CJ, and the shipping address",
   1602000: "CJ does not know a variant of this order: connect the product in CJ, then retry.",
   1602001: "A product of this order is not found or offline at CJ: connect another CJ product, then retry.",
   1603000: "CJ refused to create the order",

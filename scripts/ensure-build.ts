@@ -1,13 +1,18 @@
 /**
- * vitest globalSetup for the integration and browser projects: they run the real production build, so rebuild it
- * when any file under app/ is newer than the build.
+ * Builds the app when there is no build or any file under app/ is newer than it. Used by `npm start` (so a fresh
+ * clone or an edited checkout never serves a stale build) and as the vitest globalSetup of the integration and
+ * browser projects.
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
-import { withoutVitest } from "./env";
 
-const root = path.resolve(import.meta.dirname, "../..");
+const root = path.resolve(import.meta.dirname, "..");
+
+/** The environment minus vitest's own variables (vite.config.ts leaves the Remix plugin out under vitest). */
+function withoutVitest(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("VITEST"))) as NodeJS.ProcessEnv;
+}
 
 function newestMtime(dir: string): number {
   let newest = 0;
@@ -19,14 +24,13 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
-export default function setup() {
+export default function ensureBuild() {
   const built = path.join(root, "build/server/index.js");
   const stale = !existsSync(built) || newestMtime(path.join(root, "app")) > statSync(built).mtimeMs;
   if (stale) {
     execFileSync(path.join(root, "node_modules/.bin/remix"), ["vite:build", "--logLevel", "warn"], {
       cwd: root,
       stdio: "inherit",
-      // vite.config.ts leaves the Remix plugin out under vitest; this build must have it.
       env: withoutVitest(),
     });
   }
