@@ -36,7 +36,7 @@ export function useOrder(host: ExtensionHost, backend: Backend) {
 function Field({ label, children }: { label: string; children: preact.ComponentChildren }) {
   return (
     <s-stack direction="inline" gap="small-200">
-      <s-text type="strong">{label}:</s-text>
+      <s-text type="strong">{`${label}:`}</s-text>
       {children}
     </s-stack>
   );
