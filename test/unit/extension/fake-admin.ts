@@ -4,11 +4,7 @@
  * HTTP client runs). Orders are built from database-shaped rows through the server's own `toOrderView`.
  */
 import { render } from "preact";
-import type {
-  ExtensionActionResponse,
-  ExtensionOrderView,
-  ExtensionQuotesResponse,
-} from "../../../app/extension-api/contract";
+import type { ExtensionOrderView, ExtensionQuotesResponse } from "../../../app/extension-api/contract";
 import { toOrderView } from "../../../app/extension-api/order-view.server";
 
 type Row = Parameters<typeof toOrderView>[0];
