@@ -43,7 +43,7 @@ export const FINAL_STATES: readonly OrderState[] = ["DELIVERED", "CANCELLED"];
 export const PRE_SUBMISSION_STATES: readonly OrderState[] = ["RECEIVED", "HELD", "NEEDS_ATTENTION", "FAILED"];
 
 export function canTransition(from: string, to: OrderState): boolean {
-  return (TRANSITIONS[from as OrderState] ?? []).includes(to);
+  return Object.hasOwn(TRANSITIONS, from) && TRANSITIONS[from as OrderState].includes(to);
 }
 
 export function statesThatCanReach(to: OrderState): OrderState[] {
