@@ -47,7 +47,7 @@ describe("CJ tracking without pushes: the poll catches up", () => {
   });
 
   it("registers the order and logistics callback URLs with webhook/set and shows the registration", async () => {
-    const deps = { db: s.t.db, ports: createShopPorts(s.t.db, { CJ_API_BASE_URL: s.cj.baseUrl }) };
+    const deps = { db: s.t.db, ports: createShopPorts(s.t.db, { ...process.env, CJ_API_BASE_URL: s.cj.baseUrl }) };
     expect(await getCjWebhookRegistration(s.t.db, s.shopId)).toMatchObject({ registered: false });
     await expect(registerCjWebhooks(deps, s.shopId, "http://app.example")).rejects.toThrow(/HTTPS/);
     const registration = await registerCjWebhooks(deps, s.shopId, "https://app.example");
