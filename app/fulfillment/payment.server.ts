@@ -28,6 +28,10 @@ export async function paidTodayAmount(db: Db, shopId: string, now: Date): Promis
   return rows.reduce((sum, r) => sum.plus(r.paidAmount ?? "0"), new Decimal(0)).toFixed(2);
 }
 
+function loadOrder(db: Db, orderId: string) {
+  return db.order.findUnique({ where: { id: orderId }, include: { shop: { include: { settings: true } } } });
+}
+
 export async function payCjOrder(
   deps: ForwardDeps,
   orderId: string,
@@ -46,6 +50,45 @@ export async function payCjOrder(
   if (!order.cjOrderId) {
     return { outcome: "skipped", message: "waiting for CJ to complete the order (product connection)" };
   }
+  // One payer at a time per order (a job and a merchant's click can race); the claim lapses if this process dies.
+  const claim = await db.order.updateMany({
+    where: {
+      id: orderId,
+      state: { in: ["SUBMITTED", "AWAITING_PAYMENT"] },
+      OR: [{ lockedUntil: null }, { lockedUntil: { lt: now } }],
+    },
+    data: { lockedUntil: new Date(now.getTime() + 2 * 60 * 1000) },
+  });
+  if (claim.count === 0) return { outcome: "skipped", message: "a payment of this order is already in progress" };
+  try {
+    return await payClaimedOrder(deps, { ...order, cjOrderId: order.cjOrderId }, opts, now);
+  } catch (error) {
+    // A refusal will not change by retrying: say so on the order and stop. Anything else is retried by the job.
+    if (error instanceof CjApiError && error.kind === "permanent") {
+      const message = `CJ refused the payment step (${error.endpoint}: ${error.code} ${error.message}). Pay the order on CJ, or retry from the order page.`;
+      await db.order.update({ where: { id: orderId }, data: { errorReason: message } });
+      await recordOrderEvent(db, orderId, {
+        actor: "cj",
+        type: "payment_refused",
+        message,
+        cjRequestId: error.requestId,
+      });
+      return { outcome: "needs_attention", message };
+    }
+    throw error;
+  } finally {
+    await db.order.update({ where: { id: orderId }, data: { lockedUntil: null } });
+  }
+}
+
+async function payClaimedOrder(
+  deps: ForwardDeps,
+  order: NonNullable<Awaited<ReturnType<typeof loadOrder>>> & { cjOrderId: string },
+  opts: { trigger: "automatic" | "merchant" },
+  now: Date,
+): Promise<PayResult> {
+  const { db } = deps;
+  const orderId = order.id;
   const cj = await deps.ports.cj(order.shopId);
 
   // CJ's word on whether it is already paid comes first (a previous attempt may have paid and died).
@@ -65,7 +108,7 @@ export async function payCjOrder(
     return { outcome: "paid", message: "already paid at CJ" };
   }
   const amount = order.orderAmount ?? detail?.orderAmount ?? "0";
-  const rules = order.shop.settings as ShopRules;
+  const rules = order.shop.settings as unknown as ShopRules;
   const decision =
     opts.trigger === "merchant"
       ? { allowed: true, why: "the merchant chose to pay with the CJ balance" }

@@ -1,0 +1,215 @@
+/**
+ * After forwarding: paying CJ (balance under caps, or the payment link), holds the merchant decides on, Shopify
+ * cancellations, and the reconciliation sweep that finds orders whose webhook never came.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cjOrderNumberFor } from "../../../app/fulfillment/mapping";
+import { payCjOrder } from "../../../app/fulfillment/payment.server";
+import type { JobQueue } from "../../../app/jobs/queue";
+import { createShopPorts } from "../../../app/runtime/deps.server";
+import type { Order as ShopifyOrder } from "../../emulators/shopify/model";
+import { eventually, STACK_SHOP, type Stack, startStack } from "../../support/stack";
+
+let s: Stack;
+beforeAll(async () => {
+  // Not sandbox: sandbox orders are paid without touching the balance (seed 002 §2.3).
+  s = await startStack({
+    balance: "60.00",
+    settings: { paymentMode: "BALANCE", autoPayPerOrderCap: "40", autoPayPerDayCap: "1000", sandbox: false },
+  });
+});
+afterAll(async () => {
+  await s?.stop();
+});
+
+async function stateOf(order: ShopifyOrder, states: string[]) {
+  return eventually(async () => {
+    const row = await s.t.db.order.findFirst({ where: { shopifyOrderGid: order.id } });
+    return row && states.includes(row.state) ? row : undefined;
+  }).catch(async (e) => {
+    throw new Error(`${(e as Error).message}\n${await s.describeOrder(order.id)}`);
+  });
+}
+const calls = (path: string) => s.cj.requests({ path });
+
+describe("paying CJ", () => {
+  it("pays from the balance under the caps", async () => {
+    const order = s.addOrder({ financialStatus: "PAID", lines: [{ sku: "TSHIRT-WHITE-M" }] });
+    await s.webhook("orders/paid", order);
+    const row = await stateOf(order, ["PAID"]);
+    expect(row.paidAmount).toBe(row.orderAmount);
+    expect(s.cj.order(row.cjOrderId as string)?.status).toBe("UNSHIPPED");
+  });
+
+  it("sends the payment link when the CJ amount is over the per-order cap, without touching the balance", async () => {
+    const before = calls("/shopping/pay/payBalanceV2").length;
+    const order = s.addOrder({ financialStatus: "PAID", lines: [{ sku: "TSHIRT-WHITE-M", quantity: 12 }] });
+    await s.webhook("orders/paid", order);
+    const row = await stateOf(order, ["AWAITING_PAYMENT"]);
+    expect(row.cjPayUrl).toMatch(/^https:\/\/www\.cjdropshipping\.com\/mine\/payment\?pid=.+/);
+    expect(calls("/shopping/pay/payBalanceV2").length).toBe(before);
+    const event = await s.t.db.orderEvent.findFirst({ where: { orderId: row.id, type: "awaiting_payment" } });
+    expect(event?.message).toMatch(/over the per-order auto-pay cap of 40/);
+  });
+
+  it("falls back to the link and tells the merchant when the balance is too low (1604000)", async () => {
+    s.cj.setBalance("acct-1", "1.00");
+    try {
+      const order = s.addOrder({ financialStatus: "PAID", lines: [{ sku: "TSHIRT-WHITE-L" }] });
+      await s.webhook("orders/paid", order);
+      const row = await stateOf(order, ["AWAITING_PAYMENT"]);
+      expect(row.errorReason).toMatch(/CJ balance is too low/);
+      expect(row.cjPayUrl).toContain("pid=");
+      expect(s.cj.order(row.cjOrderId as string)?.status).toBe("UNPAID");
+    } finally {
+      s.cj.setBalance("acct-1", "60.00");
+    }
+  });
+
+  it("never pays twice, even when two payments of the same order race", async () => {
+    await s.t.db.shopSettings.update({ where: { shopId: s.shopId }, data: { paymentMode: "LINK" } });
+    const order = s.addOrder({ financialStatus: "PAID", lines: [{ sku: "TSHIRT-WHITE-M" }] });
+    await s.webhook("orders/paid", order);
+    const row = await stateOf(order, ["AWAITING_PAYMENT"]);
+    await s.t.db.shopSettings.update({ where: { shopId: s.shopId }, data: { paymentMode: "BALANCE" } });
+    // The merchant's "pay with balance", twice at once, from this process (same domain code as the pages).
+    const enqueued: string[] = [];
+    const queue: JobQueue = { enqueue: async (name) => void enqueued.push(name) };
+    const deps = {
+      db: s.t.db,
+      ports: createShopPorts(s.t.db, {
+        CJ_API_BASE_URL: s.cj.baseUrl,
+        SHOPIFY_ADMIN_API_ORIGIN: s.shopify.origin,
+      } as unknown as NodeJS.ProcessEnv),
+      queue,
+    };
+    const before = calls("/shopping/pay/payBalanceV2").length;
+    const results = await Promise.all([
+      payCjOrder(deps, row.id, { trigger: "merchant" }),
+      payCjOrder(deps, row.id, { trigger: "merchant" }),
+    ]);
+    expect(results.map((r) => r.outcome).sort()).toEqual(["paid", "skipped"]);
+    expect(calls("/shopping/pay/payBalanceV2").length - before).toBe(1);
+    const again = await payCjOrder(deps, row.id, { trigger: "merchant" });
+    expect(again.outcome).toBe("skipped");
+    expect(calls("/shopping/pay/payBalanceV2").length - before).toBe(1);
+    expect((await s.t.db.order.findUniqueOrThrow({ where: { id: row.id } })).state).toBe("PAID");
+  });
+});
+
+describe("holds", () => {
+  it("waits for payment under the on-payment trigger, then forwards when Shopify reports it paid", async () => {
+    const order = s.addOrder({ financialStatus: "PENDING", lines: [{ sku: "TSHIRT-WHITE-M" }] });
+    expect(await s.webhook("orders/create", order)).toBe(200);
+    await new Promise((r) => setTimeout(r, 800));
+    expect(
+      calls("/shopping/order/createOrderV2").filter(
+        (r) => (r.body as { orderNumber: string }).orderNumber === cjOrderNumberFor(STACK_SHOP, order.id),
+      ),
+    ).toHaveLength(0);
+    const stored = s.shopify.state.orders.get(order.id);
+    if (stored) stored.order.displayFinancialStatus = "PAID";
+    const { toOrderWebhookPayload } = await import("../../emulators/shopify/index");
+    await s.webhook("orders/paid", order, {
+      payload: {
+        ...toOrderWebhookPayload(order, STACK_SHOP),
+        financial_status: "paid",
+        updated_at: new Date(Date.now() + 1000).toISOString(),
+      },
+    });
+    await stateOf(order, ["PAID", "AWAITING_PAYMENT"]);
+  });
+
+  it("holds a high-risk order with a reason, and forwards it once the merchant approves", async () => {
+    const order = s.addOrder({
+      financialStatus: "PAID",
+      risk: { recommendation: "CANCEL", assessments: [{ riskLevel: "HIGH" } as never] },
+      lines: [{ sku: "TSHIRT-WHITE-M" }],
+    });
+    await s.webhook("orders/paid", order);
+    const held = await stateOf(order, ["HELD"]);
+    expect(held.errorReason).toMatch(/high fraud risk/);
+    await s.t.db.order.update({ where: { id: held.id }, data: { approvedAt: new Date() } });
+    const { toOrderWebhookPayload } = await import("../../emulators/shopify/index");
+    await s.webhook("orders/updated", order, {
+      payload: { ...toOrderWebhookPayload(order, STACK_SHOP), updated_at: new Date(Date.now() + 2000).toISOString() },
+    });
+    const row = await stateOf(order, ["PAID", "AWAITING_PAYMENT"]);
+    expect(row.cjOrderId).toBeTruthy();
+  });
+});
+
+describe("cancellations", () => {
+  it("cancels an order that never reached CJ without calling CJ", async () => {
+    await s.t.db.shopSettings.update({ where: { shopId: s.shopId }, data: { orderTotalCap: "1" } });
+    const order = s.addOrder({ financialStatus: "PAID", lines: [{ sku: "TSHIRT-WHITE-M" }] });
+    await s.webhook("orders/paid", order);
+    await stateOf(order, ["HELD"]);
+    await s.t.db.shopSettings.update({ where: { shopId: s.shopId }, data: { orderTotalCap: null } });
+    const deletes = calls("/shopping/order/deleteOrder").length;
+    const { toOrderWebhookPayload } = await import("../../emulators/shopify/index");
+    await s.webhook("orders/cancelled", order, {
+      payload: {
+        ...toOrderWebhookPayload(order, STACK_SHOP),
+        cancelled_at: new Date().toISOString(),
+        updated_at: new Date(Date.now() + 3000).toISOString(),
+      },
+    });
+    await stateOf(order, ["CANCELLED"]);
+    expect(calls("/shopping/order/deleteOrder").length).toBe(deletes);
+  });
+
+  it("deletes a CJ order that is still CREATED", async () => {
+    // The payment step fails (CJ refuses the cart), so the CJ order stays CREATED.
+    s.cj.addFault({ kind: "cjError", code: 1603000, path: "/shopping/order/addCart", times: 1 });
+    const order = s.addOrder({ financialStatus: "PAID", lines: [{ sku: "TSHIRT-WHITE-M" }] });
+    await s.webhook("orders/paid", order);
+    const submitted = await stateOf(order, ["SUBMITTED"]);
+    await eventually(
+      async () => (await s.t.db.orderEvent.count({ where: { orderId: submitted.id, type: "payment_refused" } })) > 0,
+    );
+    const { toOrderWebhookPayload } = await import("../../emulators/shopify/index");
+    await s.webhook("orders/cancelled", order, {
+      payload: {
+        ...toOrderWebhookPayload(order, STACK_SHOP),
+        cancelled_at: new Date().toISOString(),
+        updated_at: new Date(Date.now() + 3000).toISOString(),
+      },
+    });
+    await stateOf(order, ["CANCELLED"]);
+    expect(calls("/shopping/order/deleteOrder").some((r) => r.query.orderId?.[0] === submitted.cjOrderId)).toBe(true);
+    expect(s.cj.order(submitted.cjOrderId as string)).toBeUndefined();
+  });
+
+  it("asks the merchant to settle on CJ when the CJ order is already paid", async () => {
+    const order = s.addOrder({ financialStatus: "PAID", lines: [{ sku: "TSHIRT-WHITE-M" }] });
+    await s.webhook("orders/paid", order);
+    await stateOf(order, ["PAID"]);
+    const { toOrderWebhookPayload } = await import("../../emulators/shopify/index");
+    await s.webhook("orders/cancelled", order, {
+      payload: {
+        ...toOrderWebhookPayload(order, STACK_SHOP),
+        cancelled_at: new Date().toISOString(),
+        updated_at: new Date(Date.now() + 3000).toISOString(),
+      },
+    });
+    const row = await stateOf(order, ["NEEDS_ATTENTION"]);
+    expect(row.errorReason).toMatch(/already UNSHIPPED: CJ cannot delete it/);
+  });
+});
+
+describe("reconciliation", () => {
+  it("finds a paid order whose webhook never arrived and forwards it", async () => {
+    const order = s.addOrder({ financialStatus: "PAID", lines: [{ sku: "TSHIRT-WHITE-L" }] });
+    // No webhook. A restart runs the sweep at once (it also runs on a schedule).
+    await s.restartApp("SIGTERM");
+    const row = await stateOf(order, ["PAID", "AWAITING_PAYMENT"]);
+    const events = await s.t.db.orderEvent.findMany({ where: { orderId: row.id } });
+    expect(events.map((e) => e.type)).toContain("discovered");
+    expect(
+      calls("/shopping/order/createOrderV2").filter(
+        (r) => (r.body as { orderNumber: string }).orderNumber === cjOrderNumberFor(STACK_SHOP, order.id),
+      ),
+    ).toHaveLength(1);
+  });
+});
