@@ -209,6 +209,38 @@ describe("CJ tracking → Shopify fulfillments (webhooks)", () => {
     expect(createsFor(order.shopify.id).length).toBeLessThanOrEqual(2);
   });
 
+  it("trackingSync: AFTER_DISPATCH waits for SHIPPED, BEFORE_DISPATCH fulfills as soon as CJ names a number", async () => {
+    const line = [{ sku: "TSHIRT-WHITE-M", quantity: 1, price: "19.90" }];
+    const after = await paidOrder(s, { lines: line });
+    const before = await paidOrder(s, { lines: line });
+    const assigned = (o: typeof after, trackNumber: string) =>
+      postCjMessage(s, {
+        type: "ORDER",
+        messageType: "UPDATE",
+        params: { cjOrderId: o.cjOrderId, orderStatus: "UNSHIPPED", logisticName: "USPS+", trackNumber },
+      });
+    expect((await assigned(after, "USPSP-AFTER-1")).status).toBe(200);
+    const allProcessed = async () =>
+      (await s.t.db.webhookReceipt.count({ where: { source: "CJ", processedAt: null } })) === 0;
+    await eventually(allProcessed);
+    await s.t.db.shopSettings.update({ where: { shopId: s.shopId }, data: { trackingSync: "BEFORE_DISPATCH" } });
+    try {
+      expect((await assigned(before, "USPSP-BEFORE-1")).status).toBe(200);
+      await eventually(async () => shopifyFulfillments(s, before.shopify.id).length === 1);
+    } finally {
+      await s.t.db.shopSettings.update({ where: { shopId: s.shopId }, data: { trackingSync: "AFTER_DISPATCH" } });
+    }
+    expect(shopifyFulfillments(s, before.shopify.id)[0]?.trackingInfo[0]).toMatchObject({
+      company: "USPS",
+      number: "USPSP-BEFORE-1",
+    });
+    await eventually(
+      async () => (await s.t.db.webhookReceipt.count({ where: { source: "CJ", processedAt: null } })) === 0,
+    );
+    expect(shopifyFulfillments(s, after.shopify.id)).toHaveLength(0);
+    expect(await s.t.db.fulfillment.count({ where: { orderId: after.orderId } })).toBe(0);
+  });
+
   it("a bad or missing sign → 401 and nothing stored; malformed JSON → 400", async () => {
     const before = await s.t.db.webhookReceipt.count({ where: { source: "CJ" } });
     const message = {
