@@ -8,7 +8,7 @@ import { addDocumentResponseHeaders } from "./shopify.server";
 export const streamTimeout = 5000;
 
 // The server process starts the job runtime through the build, so jobs share this build's modules (one db client).
-export { startBackgroundJobs, stopBackgroundJobs } from "./jobs/runtime.server";
+export { jobsReady, startBackgroundJobs, stopBackgroundJobs } from "./jobs/runtime.server";
 
 export default async function handleRequest(
   request: Request,

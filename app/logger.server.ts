@@ -22,5 +22,6 @@ export const logger = pino({
     ],
     censor: "[redacted]",
   },
-  base: { service: "cj-fulfillment" },
+  // Every line says which process wrote it: web or worker (APP_ROLE, set by scripts/start.ts and scripts/worker.ts).
+  base: { service: "cj-fulfillment", role: process.env.APP_ROLE ?? "web", pid: process.pid },
 });

@@ -108,5 +108,19 @@ export function createInProcessRateLimiter(options: InProcessRateLimiterOptions 
   };
 }
 
-/** The process-wide limiter used when a client is created without one (the IP limit must be shared). */
-export const processCjRateLimiter: CjRateLimiter = createInProcessRateLimiter();
+let processLimiter: CjRateLimiter = createInProcessRateLimiter();
+
+/**
+ * The process-wide limiter used when a client is created without one (the IP limit must be shared). In-process by
+ * default (embedded profile); the production profile swaps in the PostgreSQL-backed one at start-up
+ * (`useProcessCjRateLimiter`), so every client of the process — settings probes included — shares the limits of all
+ * processes.
+ */
+export const processCjRateLimiter: CjRateLimiter = {
+  acquire: (accountKey, qps) => processLimiter.acquire(accountKey, qps),
+};
+
+/** Replaces the limiter behind `processCjRateLimiter` (production profile start-up). */
+export function useProcessCjRateLimiter(limiter: CjRateLimiter): void {
+  processLimiter = limiter;
+}

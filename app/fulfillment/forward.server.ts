@@ -20,6 +20,11 @@ export interface ForwardDeps {
   ports: ShopPorts;
   queue: JobQueue;
   now?: () => Date;
+  /**
+   * How long a forwarding claim (`Order.lockedUntil`) lasts before another worker may take the order over (default
+   * 5 minutes): the claim outlives a worker that died mid-forward by this much.
+   */
+  claimSeconds?: number;
 }
 
 export type ForwardTrigger = "automatic" | "merchant";
@@ -71,7 +76,10 @@ export async function forwardOrderToCj(
       state: { in: [...PRE_SUBMISSION_STATES] },
       OR: [{ lockedUntil: null }, { lockedUntil: { lt: now } }],
     },
-    data: { lockedUntil: new Date(now.getTime() + LOCK_MS), attempts: { increment: 1 } },
+    data: {
+      lockedUntil: new Date(now.getTime() + (deps.claimSeconds ? deps.claimSeconds * 1000 : LOCK_MS)),
+      attempts: { increment: 1 },
+    },
   });
   if (claim.count === 0) return { outcome: "busy", message: "another worker is forwarding this order" };
   const release = () => db.order.update({ where: { id: orderId }, data: { lockedUntil: null } });

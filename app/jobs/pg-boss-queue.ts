@@ -1,38 +1,128 @@
 /**
  * Jobs on pg-boss for the production profile (PostgreSQL). Web processes only send; `npm run worker` processes work
- * them. Retries with exponential backoff and dead-letter queues come from pg-boss, per job type; a job that uses up
- * its tries calls its definition's onExhausted first, so the order shows why (never silently gone).
+ * them, any number at once. Per job type (from the registry's definitions): a "stately" queue (at most one queued
+ * and one active job per singletonKey), retries with exponential backoff, a heartbeat so that a job whose worker
+ * died is retried within seconds instead of after the 15-minute expiry, and a dead-letter queue `<name>.dead`.
+ *
+ * A job that uses up its tries — by throwing on its last try, or because its worker died or it ran past its
+ * expiry — lands in its dead-letter queue; the worker's dead-letter handler calls the definition's onExhausted with
+ * the reason pg-boss kept (the last error), so the order shows why. Never silently gone. See
+ * docs/decisions/0007-production-profile.md.
  */
-import { PgBoss } from "pg-boss";
+import { type JobWithMetadata, PgBoss } from "pg-boss";
 import { logger } from "../logger.server";
 import { type EnqueueOptions, JOB_NAMES, type JobDefinition, type JobName, type JobRunner } from "./queue";
 
-export function createPgBossQueue(connectionString: string, role: "web" | "worker"): JobRunner {
-  const boss = new PgBoss({ connectionString, schema: "pgboss" });
-  boss.on("error", (error) => logger.error({ err: error.message }, "pg-boss error"));
+export interface PgBossQueueOptions {
+  /** How often (s) the supervisor looks for jobs whose heartbeat stopped (default 10). */
+  superviseIntervalSeconds?: number;
+  /** Heartbeat expected from a job's worker (s, ≥ 10; default 10). */
+  heartbeatSeconds?: number;
+  /** A job running longer than this (s) is failed and retried (default 300). */
+  expireInSeconds?: number;
+  /** First retry delay (s), doubled each try up to retryDelayMaxSeconds (defaults 2 and 300). */
+  retryDelaySeconds?: number;
+  retryDelayMaxSeconds?: number;
+  /** Grace given to in-flight jobs on stop (ms, default 20 s). */
+  stopTimeoutMs?: number;
+  pollingIntervalSeconds?: number;
+}
+
+export function pgBossOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): PgBossQueueOptions {
+  const num = (name: string) => (env[name] ? Number(env[name]) : undefined);
+  const options: PgBossQueueOptions = {};
+  const set = <K extends keyof PgBossQueueOptions>(key: K, value: number | undefined) => {
+    if (value !== undefined && Number.isFinite(value)) options[key] = value;
+  };
+  set("superviseIntervalSeconds", num("JOB_SUPERVISE_SECONDS"));
+  set("heartbeatSeconds", num("JOB_HEARTBEAT_SECONDS"));
+  set("expireInSeconds", num("JOB_EXPIRE_SECONDS"));
+  set("retryDelaySeconds", num("JOB_RETRY_DELAY_SECONDS"));
+  set("retryDelayMaxSeconds", num("JOB_RETRY_DELAY_MAX_SECONDS"));
+  set("stopTimeoutMs", num("JOB_STOP_TIMEOUT_MS"));
+  set("pollingIntervalSeconds", num("JOB_POLLING_SECONDS"));
+  return options;
+}
+
+export interface PgBossRunner extends JobRunner {
+  /** True while pg-boss is started and (worker role) its workers are registered. */
+  ready(): boolean;
+}
+
+export function createPgBossQueue(
+  connectionString: string,
+  role: "web" | "worker",
+  options: PgBossQueueOptions = {},
+): PgBossRunner {
+  const superviseSeconds = options.superviseIntervalSeconds ?? 10;
+  const boss = new PgBoss({
+    connectionString,
+    schema: "pgboss",
+    application_name: `cj-app-${role}`,
+    // Web processes only send: the supervisor (expiry, heartbeats, retention) and the cron runner live in workers.
+    supervise: role === "worker",
+    schedule: role === "worker",
+    superviseIntervalSeconds: superviseSeconds,
+    monitorIntervalSeconds: superviseSeconds,
+    max: role === "worker" ? 6 : 4,
+  });
+  boss.on("error", (error) => logger.error({ err: error.message, role }, "pg-boss error"));
   const definitions = new Map<JobName, JobDefinition>();
+  const timers = new Set<NodeJS.Timeout>();
   let started: Promise<void> | null = null;
+  let working = false;
+  let stopping = false;
+
+  const queueOptions = (def: JobDefinition | undefined) => ({
+    retryLimit: Math.max(0, (def?.maxAttempts ?? 3) - 1),
+    retryDelay: options.retryDelaySeconds ?? 2,
+    retryBackoff: true,
+    retryDelayMax: options.retryDelayMaxSeconds ?? 300,
+    expireInSeconds: options.expireInSeconds ?? 300,
+    heartbeatSeconds: Math.max(10, options.heartbeatSeconds ?? 10),
+  });
 
   const ensureStarted = () => {
     started ??= (async () => {
       await boss.start();
       for (const name of JOB_NAMES) {
-        const def = definitions.get(name);
-        await boss.createQueue(`${name}.dead`, { policy: "standard" }).catch(() => {});
-        await boss
-          .createQueue(name, {
-            // "stately": at most one queued and one active job per singletonKey (e.g. one forward per order).
-            policy: "stately",
-            retryLimit: Math.max(0, (def?.maxAttempts ?? 3) - 1),
-            retryDelay: 2,
-            retryBackoff: true,
-            retryDelayMax: 300,
-            deadLetter: `${name}.dead`,
-          })
-          .catch(() => {});
+        const dead = `${name}.dead`;
+        if (!(await boss.getQueue(dead))) {
+          await boss
+            .createQueue(dead, { policy: "standard", retryLimit: 3, retryDelay: 5, retryBackoff: true })
+            .catch(ignoreExists);
+        }
+        const config = { ...queueOptions(definitions.get(name)), deadLetter: dead };
+        if (await boss.getQueue(name)) await boss.updateQueue(name, config);
+        else await boss.createQueue(name, { policy: "stately", ...config }).catch(ignoreExists);
       }
-    })();
+    })().catch((error) => {
+      started = null;
+      throw error;
+    });
     return started;
+  };
+
+  const runJob = async (name: JobName, def: JobDefinition, job: JobWithMetadata<Record<string, unknown>>) => {
+    const data = job.data ?? {};
+    const attempt = job.retryCount + 1;
+    const log = logger.child({ job: name, jobId: job.id, attempt, ...idsOf(data) });
+    const started = performance.now();
+    try {
+      await def.handler(data, { jobId: job.id, name, attempt, lastAttempt: attempt >= def.maxAttempts });
+      log.debug({ ms: Math.round(performance.now() - started) }, "job done");
+    } catch (error) {
+      log.warn({ err: (error as Error).message, lastAttempt: attempt >= def.maxAttempts }, "job attempt failed");
+      throw error;
+    }
+  };
+
+  const runDeadLetter = async (name: JobName, def: JobDefinition, job: JobWithMetadata<Record<string, unknown>>) => {
+    const data = job.data ?? {};
+    const reason = reasonOf(job.sourceOutput);
+    const log = logger.child({ job: name, jobId: job.sourceId ?? job.id, ...idsOf(data) });
+    log.error({ reason, tries: (job.sourceRetryCount ?? 0) + 1 }, "job used up its tries (dead letter)");
+    await def.onExhausted?.(data, new Error(reason));
   };
 
   return {
@@ -41,42 +131,90 @@ export function createPgBossQueue(connectionString: string, role: "web" | "worke
     },
     async enqueue(name, data, opts: EnqueueOptions = {}) {
       await ensureStarted();
-      await boss.send(name, data, {
+      const id = await boss.send(name, data, {
         ...(opts.singletonKey ? { singletonKey: opts.singletonKey } : {}),
         ...(opts.startAfterSeconds ? { startAfter: opts.startAfterSeconds } : {}),
       });
+      logger.debug({ job: name, jobId: id, singletonKey: opts.singletonKey, ...idsOf(data) }, "job sent");
     },
     async start() {
       await ensureStarted();
       if (role !== "worker") return;
       for (const [name, def] of definitions) {
-        await boss.work<Record<string, unknown>>(
+        await boss.work(
           name,
-          { localConcurrency: def.concurrency ?? 2, pollingIntervalSeconds: 0.5 },
+          {
+            localConcurrency: def.concurrency ?? 2,
+            pollingIntervalSeconds: options.pollingIntervalSeconds ?? 0.5,
+            includeMetadata: true,
+            batchSize: 1,
+          },
           async (jobs) => {
-            for (const job of jobs) {
-              const attempt = job.retryCount + 1;
-              const lastAttempt = attempt >= def.maxAttempts;
-              try {
-                await def.handler(job.data ?? {}, { jobId: job.id, name, attempt, lastAttempt });
-              } catch (error) {
-                if (lastAttempt) await def.onExhausted?.(job.data ?? {}, error).catch(() => {});
-                throw error;
-              }
-            }
+            for (const job of jobs) await runJob(name, def, job as JobWithMetadata<Record<string, unknown>>);
+          },
+        );
+        await boss.work(
+          `${name}.dead`,
+          { pollingIntervalSeconds: 2, includeMetadata: true, batchSize: 1 },
+          async (jobs) => {
+            for (const job of jobs) await runDeadLetter(name, def, job as JobWithMetadata<Record<string, unknown>>);
           },
         );
         if (def.everySeconds) {
-          const minutes = Math.max(1, Math.round(def.everySeconds / 60));
-          await boss.schedule(name, `*/${minutes} * * * *`, {}, { singletonKey: "schedule" });
+          if (def.everySeconds >= 60) {
+            const minutes = Math.max(1, Math.round(def.everySeconds / 60));
+            await boss.schedule(name, `*/${minutes} * * * *`, {}, { singletonKey: "schedule" });
+          } else {
+            // Sub-minute sweeps (tests, small deployments): every worker sends; the stately queue keeps one pending.
+            const timer = setInterval(() => {
+              if (stopping) return;
+              boss.send(name, {}, { singletonKey: "schedule" }).catch(() => {});
+            }, def.everySeconds * 1000);
+            timer.unref();
+            timers.add(timer);
+          }
         }
       }
+      working = true;
     },
     async stop() {
-      if (started) await boss.stop({ graceful: true, timeout: 20_000 });
+      stopping = true;
+      working = false;
+      for (const timer of timers) clearInterval(timer);
+      timers.clear();
+      // Graceful: stop fetching, wait for the jobs in flight (up to the timeout). A job still running after that
+      // keeps its pg-boss row active; its heartbeat stops with the process and the supervisor retries it.
+      if (started) await boss.stop({ graceful: true, timeout: options.stopTimeoutMs ?? 20_000, close: true });
     },
     async idle() {
-      // pg-boss jobs run in other processes: nothing to wait for here.
+      // pg-boss jobs run in worker processes: nothing to wait for here.
+    },
+    ready() {
+      return !stopping && (role === "web" ? started !== null : working);
     },
   };
+}
+
+function ignoreExists(error: unknown) {
+  if (!/already exists/i.test((error as Error).message)) throw error;
+}
+
+/** Ids for the log line: order, shop, receipt (whatever the job's data carries). */
+function idsOf(data: Record<string, unknown>): Record<string, string> {
+  const ids: Record<string, string> = {};
+  for (const key of ["orderId", "shopId", "shop", "receiptId"]) {
+    const value = data[key];
+    if (typeof value === "string" && value) ids[key] = value;
+  }
+  return ids;
+}
+
+/** The reason pg-boss kept for the failed job: the handler's error, or why the job was taken from its worker. */
+function reasonOf(output: unknown): string {
+  if (output && typeof output === "object") {
+    const message = (output as { message?: unknown; value?: unknown }).message;
+    if (typeof message === "string" && message) return message;
+  }
+  if (typeof output === "string" && output) return output;
+  return "the job's worker stopped or the job ran past its time limit";
 }

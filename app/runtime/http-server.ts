@@ -20,6 +20,7 @@ export interface HttpServerOptions {
 export interface BuildEntryJobs {
   startBackgroundJobs?: (role: "web" | "worker") => Promise<unknown>;
   stopBackgroundJobs?: () => Promise<void>;
+  jobsReady?: () => Promise<boolean>;
 }
 
 export async function loadServerBuild(buildDir = "build"): Promise<ServerBuild> {

@@ -1,0 +1,266 @@
+/**
+ * The production profile for tests and benchmarks: a scratch PostgreSQL database, the CJ and Shopify emulators in
+ * this process, any number of web processes (`scripts/start.ts`) and worker processes (`scripts/worker.ts`), and
+ * any number of shops, each with its own CJ account.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import path from "node:path";
+import { connectShop } from "../../app/settings/connect.server";
+import { type CjEmulator, type StartOptions as CjStartOptions, startCjEmulator } from "../emulators/cj/index";
+import type { BuildOrderInput } from "../emulators/shopify/build-order";
+import { type ShopifyEmulator, startShopifyEmulator, toOrderWebhookPayload } from "../emulators/shopify/index";
+import type { Order as ShopifyOrder } from "../emulators/shopify/model";
+import { type AppProcess, freePort, startApp, testApiKey, testAppSecret } from "./app-process";
+import { createTestDatabase, type TestDatabase } from "./database";
+import { withoutVitest } from "./env";
+import { CONNECTED } from "./stack";
+
+const root = path.resolve(import.meta.dirname, "../..");
+
+export interface WorkerProcess {
+  pid: number;
+  healthUrl: string;
+  output(): string;
+  exited(): boolean;
+  /** Resolves once /readyz answers 200. */
+  ready(timeoutMs?: number): Promise<void>;
+  /** Sends the signal and resolves when the process is gone. */
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+/** Runs `scripts/worker.ts` (what `npm run worker` runs) against the database, with a health port. */
+export async function startWorker(options: { databaseUrl: string; env?: Record<string, string> }) {
+  const port = await freePort();
+  const env = {
+    DATABASE_URL: options.databaseUrl,
+    WORKER_HEALTH_PORT: String(port),
+    SHOPIFY_API_KEY: testApiKey,
+    SHOPIFY_API_SECRET: testAppSecret,
+    LOG_LEVEL: process.env.TEST_APP_LOG_LEVEL ?? "warn",
+    NODE_ENV: "production",
+    ...options.env,
+  };
+  const child: ChildProcess = spawn(path.join(root, "node_modules/.bin/tsx"), ["scripts/worker.ts"], {
+    cwd: root,
+    env: { ...withoutVitest(), ...env } as NodeJS.ProcessEnv,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  const keep = (d: Buffer) => {
+    out += d;
+    if (out.length > 200_000) out = out.slice(-100_000);
+  };
+  child.stdout?.on("data", keep);
+  child.stderr?.on("data", keep);
+  const healthUrl = `http://127.0.0.1:${port}`;
+  const worker: WorkerProcess = {
+    pid: child.pid ?? 0,
+    healthUrl,
+    output: () => out,
+    exited: () => child.exitCode !== null || child.signalCode !== null,
+    async ready(timeoutMs = 60_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        if (worker.exited()) throw new Error(`worker exited before it was ready:\n${out}`);
+        const ok = await fetch(`${healthUrl}/readyz`).then(
+          (r) => r.ok,
+          () => false,
+        );
+        if (ok) return;
+        if (Date.now() > deadline) throw new Error(`worker not ready within ${timeoutMs} ms:\n${out}`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    },
+    stop: (signal = "SIGTERM") =>
+      new Promise<void>((resolve) => {
+        if (worker.exited()) return resolve();
+        child.once("exit", () => resolve());
+        child.kill(signal);
+      }),
+  };
+  return worker;
+}
+
+export interface ProductionShop {
+  domain: string;
+  token: string;
+  shopId: string;
+  cjAccountId: string;
+  cjApiKey: string;
+}
+
+export interface ProductionStack {
+  cj: CjEmulator;
+  shopify: ShopifyEmulator;
+  t: TestDatabase;
+  webs: AppProcess[];
+  workers: WorkerProcess[];
+  shops: ProductionShop[];
+  /** Environment shared by every web and worker process. */
+  env: Record<string, string>;
+  addOrder(shop: number, input: BuildOrderInput): ShopifyOrder;
+  /** Delivers an order webhook to web process `web` (round-robin when omitted). */
+  webhook(
+    shop: number,
+    topic: string,
+    order: ShopifyOrder,
+    opts?: { webhookId?: string; payload?: unknown; web?: number },
+  ): Promise<number>;
+  addWorker(extraEnv?: Record<string, string>): Promise<WorkerProcess>;
+  /** CJ pushes (order and logistics) of every account go to web process 0. */
+  pointCjPushesAtApp(): void;
+  stop(): Promise<void>;
+}
+
+export interface ProductionStackOptions {
+  webs?: number;
+  workers?: number;
+  shops?: number;
+  qps?: number;
+  balance?: string;
+  settings?: Record<string, unknown>;
+  env?: Record<string, string>;
+  workerEnv?: Record<string, string>;
+  cj?: Partial<CjStartOptions>;
+  /** Wait for every worker's /readyz before returning (default true). */
+  waitForWorkers?: boolean;
+}
+
+/** Lines with a connected SKU get that product's Shopify ids, as a real store's orders would. */
+function withStoreIds(input: BuildOrderInput): BuildOrderInput {
+  return {
+    ...input,
+    lines: input.lines?.map((line) => {
+      const known = line.sku ? CONNECTED[line.sku as keyof typeof CONNECTED] : undefined;
+      if (!known) return line;
+      return {
+        variantId: `gid://shopify/ProductVariant/${known.variantId}`,
+        productId: `gid://shopify/Product/${known.productId}`,
+        ...line,
+      };
+    }),
+  };
+}
+
+export async function startProductionStack(options: ProductionStackOptions = {}): Promise<ProductionStack> {
+  const shopCount = options.shops ?? 1;
+  const qps = options.qps ?? 6;
+  const accounts = Array.from({ length: shopCount }, (_, i) => ({
+    id: `acct-${i + 1}`,
+    apiKey: `CJ-PROD-KEY-${i + 1}`,
+    openId: 5000 + i,
+    qpsLimit: qps,
+    balance: options.balance ?? "100000.00",
+  }));
+  const cj = await startCjEmulator({
+    accounts,
+    connections: accounts.flatMap((a) =>
+      Object.entries(CONNECTED).map(([sku, c]) => ({
+        accountId: a.id,
+        sku,
+        vid: c.vid,
+        platformVariantId: String(c.variantId),
+        platformProductId: String(c.productId),
+      })),
+    ),
+    pushRetryDelayMs: 200,
+    ...options.cj,
+  });
+  const shopDomains = accounts.map((_, i) => ({
+    domain: `prod-store-${i + 1}.myshopify.com`,
+    token: `shpat_prod_${i}`,
+  }));
+  const shopify = await startShopifyEmulator({
+    shops: shopDomains.map((s) => ({ domain: s.domain, accessToken: s.token })),
+  });
+  const t = await createTestDatabase("postgresql");
+  const encryptionKey = process.env.APP_ENCRYPTION_KEY ?? randomBytes(32).toString("base64");
+  process.env.APP_ENCRYPTION_KEY = encryptionKey;
+  const env: Record<string, string> = {
+    CJ_API_BASE_URL: cj.baseUrl,
+    SHOPIFY_ADMIN_API_ORIGIN: shopify.origin,
+    APP_ENCRYPTION_KEY: encryptionKey,
+    RECONCILE_EVERY_SECONDS: "3600",
+    CJ_POLL_EVERY_SECONDS: "3600",
+    JOB_SUPERVISE_SECONDS: "2",
+    JOB_RETRY_DELAY_SECONDS: "1",
+    JOB_RETRY_DELAY_MAX_SECONDS: "10",
+    ...options.env,
+  };
+  const shops: ProductionShop[] = [];
+  for (const [i, a] of accounts.entries()) {
+    const domain = shopDomains[i]?.domain as string;
+    const token = shopDomains[i]?.token as string;
+    const shop = await connectShop(t.db, {
+      shop: domain,
+      accessToken: token,
+      cjApiKey: a.apiKey,
+      scopes: "read_orders",
+    });
+    const account = await t.db.cjAccount.update({ where: { shopId: shop.id }, data: { qpsLimit: qps } });
+    if (options.settings) await t.db.shopSettings.update({ where: { shopId: shop.id }, data: options.settings });
+    shops.push({ domain, token, shopId: shop.id, cjAccountId: account.id, cjApiKey: a.apiKey });
+  }
+  const webs = await Promise.all(
+    Array.from({ length: options.webs ?? 1 }, () => startApp({ databaseUrl: t.url, env })),
+  );
+  const workers: WorkerProcess[] = [];
+  let next = 0;
+  const stack: ProductionStack = {
+    cj,
+    shopify,
+    t,
+    webs,
+    workers,
+    shops,
+    env,
+    addOrder: (shop, input) => shopify.addOrder(shops[shop]?.domain as string, withStoreIds(input)),
+    async webhook(shop, topic, order, opts = {}) {
+      const domain = shops[shop]?.domain as string;
+      const web = webs[opts.web ?? next++ % webs.length] as AppProcess;
+      const sent = await shopify.sendWebhook({
+        appUrl: web.url,
+        path: `/webhooks/${topic}`,
+        topic,
+        shop: domain,
+        secret: testAppSecret,
+        payload: opts.payload ?? toOrderWebhookPayload(order, domain),
+        ...(opts.webhookId ? { webhookId: opts.webhookId } : {}),
+      });
+      return sent.status;
+    },
+    async addWorker(extraEnv = {}) {
+      const worker = await startWorker({ databaseUrl: t.url, env: { ...env, ...options.workerEnv, ...extraEnv } });
+      workers.push(worker);
+      return worker;
+    },
+    pointCjPushesAtApp() {
+      const url = `${webs[0]?.url}/webhooks/cj`;
+      for (const a of accounts) {
+        cj.state.webhooks.set(a.id, {
+          order: { type: "ENABLE", callbackUrls: [url] },
+          logistics: { type: "ENABLE", callbackUrls: [url] },
+        });
+      }
+    },
+    async stop() {
+      await Promise.all([...workers.map((w) => w.stop()), ...webs.map((w) => w.stop())]);
+      await Promise.all([cj.close(), shopify.close()]);
+      await t.drop();
+    },
+  };
+  for (let i = 0; i < (options.workers ?? 1); i++) await stack.addWorker();
+  if (options.waitForWorkers ?? true) await Promise.all(workers.map((w) => w.ready()));
+  return stack;
+}
+
+/** CJ orders created per orderNumber, from the emulator's request log (answered successfully). */
+export function createdOrderNumbers(cj: CjEmulator): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const order of cj.state.orders.values()) {
+    const number = (order as { orderNumber?: string }).orderNumber;
+    if (number) counts.set(number, (counts.get(number) ?? 0) + 1);
+  }
+  return counts;
+}
