@@ -113,7 +113,7 @@ let processLimiter: CjRateLimiter = createInProcessRateLimiter();
 /**
  * The process-wide limiter used when a client is created without one (the IP limit must be shared). In-process by
  * default (embedded profile); the production profile swaps in the PostgreSQL-backed one at start-up
- * (`useProcessCjRateLimiter`), so every client of the process — settings probes included — shares the limits of all
+ * (`setProcessCjRateLimiter`), so every client of the process — settings probes included — shares the limits of all
  * processes.
  */
 export const processCjRateLimiter: CjRateLimiter = {
@@ -121,6 +121,6 @@ export const processCjRateLimiter: CjRateLimiter = {
 };
 
 /** Replaces the limiter behind `processCjRateLimiter` (production profile start-up). */
-export function useProcessCjRateLimiter(limiter: CjRateLimiter): void {
+export function setProcessCjRateLimiter(limiter: CjRateLimiter): void {
   processLimiter = limiter;
 }

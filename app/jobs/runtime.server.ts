@@ -8,7 +8,7 @@
  */
 
 import { createPgRateLimiter, type PgRateLimiter } from "../cj/pg-rate-limiter.server";
-import { useProcessCjRateLimiter } from "../cj/rate-limiter";
+import { setProcessCjRateLimiter } from "../cj/rate-limiter";
 import { databaseProfile } from "../db/profile";
 import db from "../db.server";
 import { logger } from "../logger.server";
@@ -35,7 +35,7 @@ function installSharedCjLimiter(env: NodeJS.ProcessEnv = process.env) {
     ...(env.CJ_ARRIVAL_MARGIN_MS ? { arrivalMarginMs: Number(env.CJ_ARRIVAL_MARGIN_MS) } : {}),
   });
   globalThis.__appCjLimiter = limiter;
-  useProcessCjRateLimiter(limiter);
+  setProcessCjRateLimiter(limiter);
 }
 
 function build(role: JobRole): JobRunner {
