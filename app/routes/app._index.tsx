@@ -1,4 +1,4 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import {
   Badge,
@@ -19,6 +19,8 @@ import { loadDashboard } from "../dashboard/dashboard.server";
 import { pageDeps } from "../dashboard/deps.server";
 import { type StringKey, t } from "../i18n/strings";
 import { authenticate } from "../shopify.server";
+
+export const meta: MetaFunction = () => [{ title: t("home.title") }];
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);

@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import {
   isRouteErrorResponse,
   useActionData,
@@ -26,6 +26,7 @@ import {
 } from "@shopify/polaris";
 import { useEffect, useState } from "react";
 import { JsonBlock } from "../components/JsonBlock";
+import { KeyboardScrollable } from "../components/KeyboardScrollable";
 import { StateBadge } from "../components/StateBadge";
 import { useSessionUrl } from "../components/session-url";
 import { useToast } from "../components/toast";
@@ -51,6 +52,10 @@ async function orThrowResponse<T>(work: () => Promise<T>): Promise<T> {
     throw error;
   }
 }
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: `${data ? t("order.title", { name: data.order.name }) : t("nav.orders")} · ${t("app.title")}` },
+];
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
@@ -219,25 +224,27 @@ export default function OrderPage() {
                   {t("order.lines.heading")}
                 </Text>
                 {order.lines.length ? (
-                  <DataTable
-                    columnContentTypes={["text", "text", "numeric", "numeric", "text"]}
-                    headings={[
-                      t("order.lines.sku"),
-                      t("order.lines.title"),
-                      t("order.lines.quantity"),
-                      t("order.lines.price"),
-                      t("order.lines.cj"),
-                    ]}
-                    rows={order.lines.map((l) => [
-                      l.sku ?? t("common.none"),
-                      l.skipReason
-                        ? `${l.title ?? ""} (${t("order.lines.skipped", { reason: l.skipReason })})`
-                        : (l.title ?? ""),
-                      l.quantity,
-                      l.unitPrice ?? t("common.none"),
-                      l.cjVariantId ?? t("common.none"),
-                    ])}
-                  />
+                  <KeyboardScrollable label={t("order.lines.heading")}>
+                    <DataTable
+                      columnContentTypes={["text", "text", "numeric", "numeric", "text"]}
+                      headings={[
+                        t("order.lines.sku"),
+                        t("order.lines.title"),
+                        t("order.lines.quantity"),
+                        t("order.lines.price"),
+                        t("order.lines.cj"),
+                      ]}
+                      rows={order.lines.map((l) => [
+                        l.sku ?? t("common.none"),
+                        l.skipReason
+                          ? `${l.title ?? ""} (${t("order.lines.skipped", { reason: l.skipReason })})`
+                          : (l.title ?? ""),
+                        l.quantity,
+                        l.unitPrice ?? t("common.none"),
+                        l.cjVariantId ?? t("common.none"),
+                      ])}
+                    />
+                  </KeyboardScrollable>
                 ) : (
                   <Text as="p" tone="subdued">
                     {t("order.lines.empty")}
@@ -267,39 +274,41 @@ export default function OrderPage() {
                   </Text>
                 ) : null}
                 {quoteRows.length ? (
-                  <DataTable
-                    columnContentTypes={["text", "numeric", "text", "text", "text"]}
-                    headings={[
-                      t("order.quotes.method"),
-                      t("order.quotes.price"),
-                      t("order.quotes.aging"),
-                      t("order.quotes.source"),
-                      "",
-                    ]}
-                    rows={quoteRows.map((q) => [
-                      q.logisticName,
-                      q.price,
-                      q.aging ? t("common.days", { days: q.aging }) : t("common.none"),
-                      q.source,
-                      q.logisticName === chosen ? (
-                        <Badge key="chosen" tone="success">
-                          {t("order.quotes.chosen")}
-                        </Badge>
-                      ) : order.preSubmission ? (
-                        <Button
-                          key="use"
-                          size="slim"
-                          disabled={busy}
-                          accessibilityLabel={`${t("order.quotes.use")}: ${q.logisticName}`}
-                          onClick={() => submit({ intent: "chooseShipping", logisticName: q.logisticName })}
-                        >
-                          {t("order.quotes.use")}
-                        </Button>
-                      ) : (
-                        ""
-                      ),
-                    ])}
-                  />
+                  <KeyboardScrollable label={t("order.quotes.heading")}>
+                    <DataTable
+                      columnContentTypes={["text", "numeric", "text", "text", "text"]}
+                      headings={[
+                        t("order.quotes.method"),
+                        t("order.quotes.price"),
+                        t("order.quotes.aging"),
+                        t("order.quotes.source"),
+                        "",
+                      ]}
+                      rows={quoteRows.map((q) => [
+                        q.logisticName,
+                        q.price,
+                        q.aging ? t("common.days", { days: q.aging }) : t("common.none"),
+                        q.source,
+                        q.logisticName === chosen ? (
+                          <Badge key="chosen" tone="success">
+                            {t("order.quotes.chosen")}
+                          </Badge>
+                        ) : order.preSubmission ? (
+                          <Button
+                            key="use"
+                            size="slim"
+                            disabled={busy}
+                            accessibilityLabel={`${t("order.quotes.use")}: ${q.logisticName}`}
+                            onClick={() => submit({ intent: "chooseShipping", logisticName: q.logisticName })}
+                          >
+                            {t("order.quotes.use")}
+                          </Button>
+                        ) : (
+                          ""
+                        ),
+                      ])}
+                    />
+                  </KeyboardScrollable>
                 ) : (
                   <Text as="p" tone="subdued">
                     {t("order.quotes.empty")}

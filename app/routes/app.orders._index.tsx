@@ -1,4 +1,4 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData, useLocation, useNavigate, useRevalidator } from "@remix-run/react";
 import {
   Banner,
@@ -26,6 +26,8 @@ import db from "../db.server";
 import type { OrderAction } from "../fulfillment/actions.server";
 import { type StringKey, t } from "../i18n/strings";
 import { authenticate } from "../shopify.server";
+
+export const meta: MetaFunction = () => [{ title: `${t("orders.title")} · ${t("app.title")}` }];
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);

@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
 import {
   Badge,
@@ -15,12 +15,15 @@ import {
   TextField,
 } from "@shopify/polaris";
 import { useState } from "react";
+import { KeyboardScrollable } from "../components/KeyboardScrollable";
 import { useSessionUrl } from "../components/session-url";
 import { pageDeps } from "../dashboard/deps.server";
 import { quoteProducts } from "../fulfillment/actions.server";
 import { maxDays } from "../fulfillment/rules";
 import { t } from "../i18n/strings";
 import { authenticate } from "../shopify.server";
+
+export const meta: MetaFunction = () => [{ title: `${t("quotes.title")} · ${t("app.title")}` }];
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
@@ -162,26 +165,28 @@ export default function Quotes() {
                 ) : null}
                 {result.ok && options.length === 0 ? <Text as="p">{t("quotes.none")}</Text> : null}
                 {options.length ? (
-                  <DataTable
-                    columnContentTypes={["text", "numeric", "text", "text", "text"]}
-                    headings={[
-                      t("order.quotes.method"),
-                      t("order.quotes.price"),
-                      t("order.quotes.aging"),
-                      t("order.quotes.source"),
-                      "",
-                    ]}
-                    rows={options.map((o) => [
-                      o.logisticName,
-                      o.price,
-                      o.aging ? t("common.days", { days: o.aging }) : t("common.none"),
-                      o.source,
-                      <InlineStack gap="100" key="tags">
-                        {o.logisticName === cheapest ? <Badge tone="success">{t("quotes.cheapest")}</Badge> : null}
-                        {o.logisticName === fastest ? <Badge tone="info">{t("quotes.fastest")}</Badge> : null}
-                      </InlineStack>,
-                    ])}
-                  />
+                  <KeyboardScrollable label={t("quotes.results")}>
+                    <DataTable
+                      columnContentTypes={["text", "numeric", "text", "text", "text"]}
+                      headings={[
+                        t("order.quotes.method"),
+                        t("order.quotes.price"),
+                        t("order.quotes.aging"),
+                        t("order.quotes.source"),
+                        "",
+                      ]}
+                      rows={options.map((o) => [
+                        o.logisticName,
+                        o.price,
+                        o.aging ? t("common.days", { days: o.aging }) : t("common.none"),
+                        o.source,
+                        <InlineStack gap="100" key="tags">
+                          {o.logisticName === cheapest ? <Badge tone="success">{t("quotes.cheapest")}</Badge> : null}
+                          {o.logisticName === fastest ? <Badge tone="info">{t("quotes.fastest")}</Badge> : null}
+                        </InlineStack>,
+                      ])}
+                    />
+                  </KeyboardScrollable>
                 ) : null}
               </BlockStack>
             </Card>

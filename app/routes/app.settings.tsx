@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
 import {
   Banner,
@@ -29,6 +29,8 @@ import {
   saveSettings,
 } from "../settings/settings.server";
 import { authenticate } from "../shopify.server";
+
+export const meta: MetaFunction = () => [{ title: `${t("settings.title")} · ${t("app.title")}` }];
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
