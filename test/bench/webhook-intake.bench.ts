@@ -134,7 +134,7 @@ for (const concurrency of CONCURRENCY) {
   const row = (route: string, s: LatencySummary) => [
     concurrency === 1 ? "1 (seq)" : String(concurrency),
     route,
-    s.count,
+    String(s.count),
     s.callsPerSecond,
     s.p50,
     s.p95,
