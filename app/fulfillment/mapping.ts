@@ -70,13 +70,18 @@ export function cjOrderNumberFor(shopDomain: string, orderGid: string): string {
 /** Keeps a leading + and the digits: "+1 (555) 010-2000" → "+15550102000". */
 export function normalisePhone(phone: string | null | undefined): string | null {
   if (!phone) return null;
-  const trimmed = phone.trim();
+  // An extension ("ext. 12", "x12", "#12") is not part of the number a courier dials.
+  const trimmed = phone.trim().replace(/\s*(?:ext\.?|extension|x|#)\s*\d+$/i, "");
   const digits = trimmed.replace(/[^\d]/g, "");
   if (!digits) return null;
   return trimmed.startsWith("+") ? `+${digits}` : digits;
 }
 
-const chars = (s: string) => [...s].length;
+/**
+ * Length as CJ counts it. CJ's API is Java, whose String.length() counts UTF-16 units: a character outside the BMP
+ * (𠮷, emoji) counts twice. The stricter count never lets through a value CJ would refuse.
+ */
+const chars = (s: string) => s.length;
 
 export function mapShopifyOrderToCjOrder(input: {
   shopDomain: string;
@@ -132,7 +137,10 @@ export function mapShopifyOrderToCjOrder(input: {
   if (settings.sendOrderNote && order.note?.trim()) {
     remark = order.note.trim();
     if (chars(remark) > CJ_LIMITS.remark) {
-      remark = `${[...remark].slice(0, CJ_LIMITS.remark - 1).join("")}…`;
+      // Cut in UTF-16 units (CJ's count) without splitting a surrogate pair, then mark the cut.
+      let head = remark.slice(0, CJ_LIMITS.remark - 1);
+      if (/[\uD800-\uDBFF]$/.test(head)) head = head.slice(0, -1);
+      remark = `${head}…`;
       warnings.push(`The order note is longer than CJ's ${CJ_LIMITS.remark} characters; only its beginning was sent.`);
     }
   }

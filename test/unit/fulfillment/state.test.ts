@@ -56,13 +56,9 @@ describe("the state table", () => {
     for (const state of ORDER_STATES) expect(TRANSITIONS[state], state).not.toContain(state);
   });
 
-  // KNOWN ISSUE (reported): SUBMITTED → FAILED and AWAITING_PAYMENT → FAILED are allowed, yet FAILED is one of the
-  // PRE_SUBMISSION_STATES ("not reached CJ yet"). forwardOrderToCj's last attempt (forward.server.ts, the FAILED
-  // transition in its catch) and the forward-order job's onExhausted move an order that already exists at CJ to
-  // FAILED when something throws after the SUBMITTED commit (e.g. enqueueing pay-order); a retry or a late
-  // orders/updated then re-forwards it, finds it at CJ by orderNumber, but FAILED → SUBMITTED is not allowed, so it
-  // stays FAILED without its CJ ids. `it.fails` turns red once the table and the list agree.
-  it.fails("an order that reached CJ never goes back to a pre-submission state except NEEDS_ATTENTION", () => {
+  // FAILED means "not at CJ yet, forward again": an order that reached CJ must never land there (it would be
+  // forwarded again and stay without its CJ ids).
+  it("an order that reached CJ never goes back to a pre-submission state except NEEDS_ATTENTION", () => {
     const submitted = ORDER_STATES.filter((s) => !PRE_SUBMISSION_STATES.includes(s));
     for (const from of submitted) {
       for (const to of TRANSITIONS[from]) {
