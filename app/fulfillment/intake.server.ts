@@ -39,7 +39,13 @@ export async function receiveOrderWebhook(ctx: ShopifyWebhookContext): Promise<v
   if (!ctx.shopId) {
     throw new Response(`Shop ${ctx.shop} is not installed`, { status: 404 });
   }
-  const { order: row, changed } = await upsertOrderSnapshot(ctx.shopId, ctx.topic, order);
+  // Two deliveries of a new order can race (several web processes): the loser of the insert finds the row on its
+  // second try and applies its snapshot as an update.
+  const shopId = ctx.shopId;
+  const { order: row, changed } = await upsertOrderSnapshot(shopId, ctx.topic, order).catch((error: unknown) => {
+    if ((error as { code?: string }).code !== "P2002") throw error;
+    return upsertOrderSnapshot(shopId, ctx.topic, order);
+  });
   if (!changed && ctx.topic !== "ORDERS_CANCELLED") return;
   const settings = await db.shopSettings.findUnique({ where: { shopId: ctx.shopId } });
   const job = nextJob(ctx.topic, order, row.state, settings?.forwardingTrigger ?? "ON_PAYMENT");

@@ -26,6 +26,8 @@ export interface PgBossQueueOptions {
   /** Grace given to in-flight jobs on stop (ms, default 20 s). */
   stopTimeoutMs?: number;
   pollingIntervalSeconds?: number;
+  /** Jobs of one type run at once by one worker process (default: the definition's, else 2). */
+  concurrency?: number;
 }
 
 export function pgBossOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): PgBossQueueOptions {
@@ -41,6 +43,7 @@ export function pgBossOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): PgBo
   set("retryDelayMaxSeconds", num("JOB_RETRY_DELAY_MAX_SECONDS"));
   set("stopTimeoutMs", num("JOB_STOP_TIMEOUT_MS"));
   set("pollingIntervalSeconds", num("JOB_POLLING_SECONDS"));
+  set("concurrency", num("JOB_CONCURRENCY"));
   return options;
 }
 
@@ -144,7 +147,7 @@ export function createPgBossQueue(
         await boss.work(
           name,
           {
-            localConcurrency: def.concurrency ?? 2,
+            localConcurrency: options.concurrency ?? def.concurrency ?? 2,
             pollingIntervalSeconds: options.pollingIntervalSeconds ?? 0.5,
             includeMetadata: true,
             batchSize: 1,

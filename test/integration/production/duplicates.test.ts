@@ -1,0 +1,148 @@
+/**
+ * Production profile, duplicates and disorder: 1,000 signed Shopify webhooks for 700 distinct orders (30 % are
+ * redeliveries or extra orders/updated, some orders/updated arriving before orders/paid, some older snapshots
+ * arriving late), shuffled, into two web processes; two workers forward. Exactly 700 CJ orders, none lost, none
+ * created twice.
+ *
+ * CJ's rate limits are raised for this test (emulator and app alike): what is under test is the intake and the
+ * queue, and 700 orders × ~5 CJ calls at 10/s would take six minutes. fault-storm.test.ts holds the real limits.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cjOrderNumberFor } from "../../../app/fulfillment/mapping";
+import type { Order as ShopifyOrder } from "../../emulators/shopify/model";
+import { isPostgresReachable } from "../../support/database";
+import { type ProductionStack, startProductionStack } from "../../support/processes";
+import { eventually } from "../../support/stack";
+
+const ORDERS = 700;
+const WEBHOOKS = 1000;
+const postgres = await isPostgresReachable();
+
+/** A small seeded PRNG (mulberry32) so a failure can be replayed. */
+function random(seed: number) {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe.skipIf(!postgres)("production profile: 1,000 webhooks for 700 orders into 2 web processes", () => {
+  let s: ProductionStack;
+  beforeAll(async () => {
+    s = await startProductionStack({
+      webs: 2,
+      workers: 2,
+      shops: 2,
+      qps: 200,
+      cj: { ipQps: 1000 },
+      env: { CJ_IP_REQUESTS_PER_SECOND: "1000", JOB_CONCURRENCY: "4", CJ_ARRIVAL_MARGIN_MS: "0" },
+      settings: { logisticsRule: "PREFERRED", preferredLogistics: JSON.stringify({ US: ["USPS+"] }) },
+    });
+  }, 180_000);
+  afterAll(async () => {
+    await s?.stop();
+  });
+
+  it("creates exactly one CJ order per distinct order", async () => {
+    const rand = random(7);
+    const orders: { shop: number; order: ShopifyOrder }[] = [];
+    for (let i = 0; i < ORDERS; i++) {
+      const shop = i % 2;
+      orders.push({
+        shop,
+        order: s.addOrder(shop, { financialStatus: "PAID", lines: [{ sku: "TSHIRT-WHITE-M", quantity: 1 + (i % 3) }] }),
+      });
+    }
+    type Delivery = { shop: number; topic: string; order: ShopifyOrder; webhookId: string; payload?: unknown };
+    const deliveries: Delivery[] = orders.map(({ shop, order }, i) => ({
+      shop,
+      topic: "orders/paid",
+      order,
+      webhookId: `paid-${i}`,
+    }));
+    const extra = WEBHOOKS - ORDERS;
+    for (let k = 0; k < extra; k++) {
+      const i = Math.floor(rand() * ORDERS);
+      const { shop, order } = orders[i] as (typeof orders)[number];
+      const kind = k % 3;
+      if (kind === 0) {
+        // Shopify redelivers the same webhook (same X-Shopify-Webhook-Id).
+        deliveries.push({ shop, topic: "orders/paid", order, webhookId: `paid-${i}` });
+      } else if (kind === 1) {
+        // An orders/updated for the paid order (may arrive before orders/paid once shuffled).
+        deliveries.push({ shop, topic: "orders/updated", order, webhookId: `updated-${k}` });
+      } else {
+        // An older, unpaid snapshot arriving late: it must neither overwrite the newer one nor stop forwarding.
+        const domain = s.shops[shop]?.domain as string;
+        const { toOrderWebhookPayload } = await import("../../emulators/shopify/index");
+        const payload = toOrderWebhookPayload(order, domain) as Record<string, unknown>;
+        const older = new Date(Date.parse(String(payload.updated_at)) - 60_000).toISOString();
+        deliveries.push({
+          shop,
+          topic: "orders/updated",
+          order,
+          webhookId: `stale-${k}`,
+          payload: { ...payload, updated_at: older, financial_status: "pending" },
+        });
+      }
+    }
+    for (let i = deliveries.length - 1; i > 0; i--) {
+      const j = Math.floor(rand() * (i + 1));
+      [deliveries[i], deliveries[j]] = [deliveries[j] as Delivery, deliveries[i] as Delivery];
+    }
+    expect(deliveries).toHaveLength(WEBHOOKS);
+
+    const statuses = new Map<number, number>();
+    let next = 0;
+    const send = async () => {
+      while (next < deliveries.length) {
+        const index = next++;
+        const d = deliveries[index] as Delivery;
+        const status = await s.webhook(d.shop, d.topic, d.order, {
+          webhookId: d.webhookId,
+          web: index % 2,
+          ...(d.payload ? { payload: d.payload } : {}),
+        });
+        statuses.set(status, (statuses.get(status) ?? 0) + 1);
+      }
+    };
+    await Promise.all(Array.from({ length: 12 }, send));
+    if (statuses.get(200) !== WEBHOOKS) {
+      console.error(s.webs.map((w) => w.output().slice(-5000)).join("\n----\n"));
+    }
+    expect(Object.fromEntries(statuses)).toEqual({ 200: WEBHOOKS });
+
+    const expected = new Set(
+      orders.map(({ shop, order }) => cjOrderNumberFor(s.shops[shop]?.domain as string, order.id)),
+    );
+    await eventually(
+      async () => {
+        const created = s.cj.state.orders.filter((o) => expected.has(o.orderNumber)).length;
+        return created >= ORDERS || undefined;
+      },
+      150_000,
+      1000,
+    ).catch(async (e) => {
+      const states = await s.t.db.order.groupBy({ by: ["state"], _count: true });
+      throw new Error(`${(e as Error).message}: ${s.cj.state.orders.length} CJ orders; ${JSON.stringify(states)}`);
+    });
+
+    // Exactly 700 CJ orders, one per distinct order, and none was ever attempted twice (CJ refuses a repeated
+    // orderNumber with 1603000: no such answer in the log).
+    const numbers = s.cj.state.orders.map((o) => o.orderNumber);
+    expect(numbers).toHaveLength(ORDERS);
+    expect(new Set(numbers)).toEqual(expected);
+    const refusedAsDuplicate = s.cj
+      .requests({ path: "/shopping/order/createOrderV2" })
+      .filter((r) => r.code === 1603000);
+    expect(refusedAsDuplicate).toEqual([]);
+    // One row per order in the app, none left behind, and one receipt per distinct delivery id.
+    expect(await s.t.db.order.count()).toBe(ORDERS);
+    expect(await s.t.db.order.count({ where: { state: "RECEIVED" } })).toBe(0);
+    const ids = new Set(deliveries.map((d) => d.webhookId));
+    expect(await s.t.db.webhookReceipt.count({ where: { source: "SHOPIFY" } })).toBe(ids.size);
+  }, 240_000);
+});
