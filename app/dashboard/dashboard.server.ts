@@ -159,7 +159,7 @@ export async function loadDashboard(
         perDay.set(k, (perDay.get(k) ?? 0) + 1);
       }
     }
-    return { name, data: days.map((key) => ({ key, value: perDay.get(key) ?? 0 })) };
+    return { name, data: days.map((key) => ({ key: key.slice(5), value: perDay.get(key) ?? 0 })) };
   });
   const spendPerDay = new Map(days.map((d) => [d, new Decimal(0)]));
   for (const o of spent) {
@@ -187,7 +187,7 @@ export async function loadDashboard(
       byState,
       // Chart values are for drawing only; amounts shown as text stay decimal strings.
       spend: days.map((key) => ({
-        key,
+        key: key.slice(5),
         value: (spendPerDay.get(key) ?? new Decimal(0)).toDecimalPlaces(2).toNumber(),
       })),
     },

@@ -145,7 +145,7 @@ async function runProfile(profile: "sqlite" | "postgresql"): Promise<Row[]> {
 }
 
 function row(profile: string, name: string, s: LatencySummary): Row {
-  return [profile, name, s.count, s.p50, s.p95, s.p99, s.mean];
+  return [profile, name, String(s.count), s.p50, s.p95, s.p99, s.mean];
 }
 
 ensureBuild();

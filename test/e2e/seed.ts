@@ -81,7 +81,9 @@ export async function seedOrders(db: Db, shopId: string, now = Date.now()): Prom
       extra.trackingUrl = "https://cjpacket.com/?trackingNumber=TRK";
       extra.shippedAt = new Date(now - DAY);
     }
-    byState[state] = await create(state, extra);
+    // Shipped orders were placed days before they shipped (the dashboard's average days to ship).
+    const shipped = ["SHIPPED", "PARTIALLY_FULFILLED", "FULFILLED", "DELIVERED"].includes(state);
+    byState[state] = shipped ? await create(state, extra, 4 * DAY) : await create(state, extra);
     await db.orderEvent.create({
       data: {
         orderId: byState[state].id,
