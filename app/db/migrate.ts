@@ -21,5 +21,14 @@ export async function migrateDatabase(url: string = process.env.DATABASE_URL ?? 
     encoding: "utf8",
     stdio: ["ignore", "pipe", "pipe"],
   });
+  // WAL: a reader (a page, another process) never blocks the job runner's writes, and commits need no full fsync
+  // of the main file. The mode is stored in the database file, so setting it once here is enough.
+  const { createClient } = await import("@libsql/client");
+  const client = createClient({ url });
+  try {
+    await client.execute("PRAGMA journal_mode=WAL");
+  } finally {
+    client.close();
+  }
   return { profile, applied: (out.match(/Applying migration/g) ?? []).length };
 }
