@@ -43,7 +43,7 @@ export async function payCjOrder(
     where: { id: orderId },
     include: { shop: { include: { settings: true } } },
   });
-  if (!order || !order.shop.settings) return { outcome: "skipped", message: "order not found" };
+  if (!order?.shop.settings) return { outcome: "skipped", message: "order not found" };
   if (!["SUBMITTED", "AWAITING_PAYMENT"].includes(order.state)) {
     return { outcome: "skipped", message: `nothing to pay in state ${order.state}` };
   }
@@ -57,7 +57,7 @@ export async function payCjOrder(
       state: { in: ["SUBMITTED", "AWAITING_PAYMENT"] },
       OR: [{ lockedUntil: null }, { lockedUntil: { lt: now } }],
     },
-    data: { lockedUntil: new Date(now.getTime() + 2 * 60 * 1000) },
+    data: { lockedUntil: new Date(now.getTime() + (deps.claimSeconds ?? 120) * 1000) },
   });
   if (claim.count === 0) return { outcome: "skipped", message: "a payment of this order is already in progress" };
   try {
