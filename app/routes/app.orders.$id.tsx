@@ -25,6 +25,7 @@ import {
   Text,
 } from "@shopify/polaris";
 import { useEffect, useState } from "react";
+import { FreightOptionsTable } from "../components/FreightOptionsTable";
 import { JsonBlock } from "../components/JsonBlock";
 import { KeyboardScrollable } from "../components/KeyboardScrollable";
 import { StateBadge } from "../components/StateBadge";
@@ -274,41 +275,26 @@ export default function OrderPage() {
                   </Text>
                 ) : null}
                 {quoteRows.length ? (
-                  <KeyboardScrollable label={t("order.quotes.heading")}>
-                    <DataTable
-                      columnContentTypes={["text", "numeric", "text", "text", "text"]}
-                      headings={[
-                        t("order.quotes.method"),
-                        t("order.quotes.price"),
-                        t("order.quotes.aging"),
-                        t("order.quotes.source"),
-                        "",
-                      ]}
-                      rows={quoteRows.map((q) => [
-                        q.logisticName,
-                        q.price,
-                        q.aging ? t("common.days", { days: q.aging }) : t("common.none"),
-                        q.source,
-                        q.logisticName === chosen ? (
-                          <Badge key="chosen" tone="success">
-                            {t("order.quotes.chosen")}
-                          </Badge>
-                        ) : order.preSubmission ? (
-                          <Button
-                            key="use"
-                            size="slim"
-                            disabled={busy}
-                            accessibilityLabel={`${t("order.quotes.use")}: ${q.logisticName}`}
-                            onClick={() => submit({ intent: "chooseShipping", logisticName: q.logisticName })}
-                          >
-                            {t("order.quotes.use")}
-                          </Button>
-                        ) : (
-                          ""
-                        ),
-                      ])}
-                    />
-                  </KeyboardScrollable>
+                  <FreightOptionsTable
+                    label={t("order.quotes.heading")}
+                    options={quoteRows}
+                    extra={(q) =>
+                      q.logisticName === chosen ? (
+                        <Badge tone="success">{t("order.quotes.chosen")}</Badge>
+                      ) : order.preSubmission ? (
+                        <Button
+                          size="slim"
+                          disabled={busy}
+                          accessibilityLabel={`${t("order.quotes.use")}: ${q.logisticName}`}
+                          onClick={() => submit({ intent: "chooseShipping", logisticName: q.logisticName })}
+                        >
+                          {t("order.quotes.use")}
+                        </Button>
+                      ) : (
+                        ""
+                      )
+                    }
+                  />
                 ) : (
                   <Text as="p" tone="subdued">
                     {t("order.quotes.empty")}

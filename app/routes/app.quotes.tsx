@@ -6,7 +6,6 @@ import {
   BlockStack,
   Button,
   Card,
-  DataTable,
   FormLayout,
   InlineStack,
   Layout,
@@ -15,7 +14,7 @@ import {
   TextField,
 } from "@shopify/polaris";
 import { useState } from "react";
-import { KeyboardScrollable } from "../components/KeyboardScrollable";
+import { FreightOptionsTable } from "../components/FreightOptionsTable";
 import { useSessionUrl } from "../components/session-url";
 import { pageDeps } from "../dashboard/deps.server";
 import { quoteProducts } from "../fulfillment/actions.server";
@@ -165,28 +164,16 @@ export default function Quotes() {
                 ) : null}
                 {result.ok && options.length === 0 ? <Text as="p">{t("quotes.none")}</Text> : null}
                 {options.length ? (
-                  <KeyboardScrollable label={t("quotes.results")}>
-                    <DataTable
-                      columnContentTypes={["text", "numeric", "text", "text", "text"]}
-                      headings={[
-                        t("order.quotes.method"),
-                        t("order.quotes.price"),
-                        t("order.quotes.aging"),
-                        t("order.quotes.source"),
-                        "",
-                      ]}
-                      rows={options.map((o) => [
-                        o.logisticName,
-                        o.price,
-                        o.aging ? t("common.days", { days: o.aging }) : t("common.none"),
-                        o.source,
-                        <InlineStack gap="100" key="tags">
-                          {o.logisticName === cheapest ? <Badge tone="success">{t("quotes.cheapest")}</Badge> : null}
-                          {o.logisticName === fastest ? <Badge tone="info">{t("quotes.fastest")}</Badge> : null}
-                        </InlineStack>,
-                      ])}
-                    />
-                  </KeyboardScrollable>
+                  <FreightOptionsTable
+                    label={t("quotes.results")}
+                    options={options}
+                    extra={(o) => (
+                      <InlineStack gap="100">
+                        {o.logisticName === cheapest ? <Badge tone="success">{t("quotes.cheapest")}</Badge> : null}
+                        {o.logisticName === fastest ? <Badge tone="info">{t("quotes.fastest")}</Badge> : null}
+                      </InlineStack>
+                    )}
+                  />
                 ) : null}
               </BlockStack>
             </Card>
