@@ -101,7 +101,7 @@ export async function loadDashboard(
   if (account) {
     cj.connected = true;
     cj.qpsLimit = account.qpsLimit;
-    cj.level = account.accountLevel;
+    cj.level = account.accountLevel ?? cjLevelForQps(account.qpsLimit);
     cj.webhooksRegisteredAt = account.webhooksRegisteredAt?.toISOString() ?? null;
     try {
       const client = await ports.cj(shopId);
@@ -112,6 +112,8 @@ export async function loadDashboard(
       cj.qpsLimit = setting.setting?.qpsLimit ?? cj.qpsLimit;
       const level = (setting as Record<string, unknown>).level ?? (setting.setting as Record<string, unknown>)?.level;
       if (typeof level === "string" || typeof level === "number") cj.level = String(level);
+      // setting/get gives the QPS, not the level; CJ's levels map one to one onto QPS (cj-api-facts "Rate limits").
+      cj.level ??= cjLevelForQps(cj.qpsLimit);
       cj.balance = {
         amount: new Decimal(balance.amount ?? 0).toFixed(2),
         frozen: new Decimal(balance.freezeAmount ?? 0).toFixed(2),
@@ -198,4 +200,13 @@ export async function loadDashboard(
       sandbox: forwardedEver > 0,
     },
   };
+}
+
+/** CJ account levels by QPS: Free/LV0–1 = 1, Plus/LV2 = 2, Prime/LV3 = 4, Advanced/LV4–5 = 6 (cj-api-facts). */
+export function cjLevelForQps(qps: number | null): string | null {
+  if (qps === null) return null;
+  if (qps >= 6) return "Advanced (LV4–5)";
+  if (qps >= 4) return "Prime (LV3)";
+  if (qps >= 2) return "Plus (LV2)";
+  return "Free (LV0–1)";
 }

@@ -7,6 +7,7 @@ import { z } from "zod";
 import { createCjClient } from "../cj";
 import { createMemoryCredentialStore } from "../cj/credentials";
 import { CjApiError } from "../cj/errors";
+import { cjLevelForQps } from "../dashboard/dashboard.server";
 import type { Db } from "../db.server";
 import { encryptSecret, secretLookupHash } from "../secrets/crypto.server";
 
@@ -187,6 +188,7 @@ export async function connectCjAccount(
       openIdEnc: openId ? encryptSecret(String(openId)) : null,
       openIdHash: openId ? secretLookupHash(String(openId)) : null,
       qpsLimit,
+      accountLevel: cjLevelForQps(qpsLimit),
     };
     await db.cjAccount.upsert({ where: { shopId: shop.id }, create: { shopId: shop.id, ...data }, update: data });
     return { ok: true, qpsLimit };
