@@ -2,7 +2,9 @@
  * The home page's figures for one shop: connection status (live from CJ's setting/get and getBalance when the
  * account is connected), KPIs, the two charts' series and the onboarding checklist. Read-only.
  */
+
 import Decimal from "decimal.js";
+import { cjLevelForQps } from "../cj/levels";
 import type { Db } from "../db.server";
 import type { ShopPorts } from "../runtime/deps.server";
 
@@ -200,13 +202,4 @@ export async function loadDashboard(
       sandbox: forwardedEver > 0,
     },
   };
-}
-
-/** CJ account levels by QPS: Free/LV0–1 = 1, Plus/LV2 = 2, Prime/LV3 = 4, Advanced/LV4–5 = 6 (cj-api-facts). */
-export function cjLevelForQps(qps: number | null): string | null {
-  if (qps === null) return null;
-  if (qps >= 6) return "Advanced (LV4–5)";
-  if (qps >= 4) return "Prime (LV3)";
-  if (qps >= 2) return "Plus (LV2)";
-  return "Free (LV0–1)";
 }

@@ -7,7 +7,7 @@ import { z } from "zod";
 import { createCjClient } from "../cj";
 import { createMemoryCredentialStore } from "../cj/credentials";
 import { CjApiError } from "../cj/errors";
-import { cjLevelForQps } from "../dashboard/dashboard.server";
+import { cjLevelForQps } from "../cj/levels";
 import type { Db } from "../db.server";
 import { encryptSecret, secretLookupHash } from "../secrets/crypto.server";
 
