@@ -167,6 +167,9 @@ export async function forwardOrderToCj(
     const countryCode = (address?.countryCodeV2 ?? "").toUpperCase();
     let logisticName = order.chosenLogisticName;
     let quoteRecord: unknown = null;
+    const vids = new Map(
+      order.lines.filter((l) => l.cjVariantId).map((l) => [l.shopifyLineItemGid, l.cjVariantId as string]),
+    );
     if (!logisticName && sending.length > 0 && countryCode) {
       const quotes = await quoteFreight(cj, {
         fromCountryCode: settings.fromCountryCode,
@@ -185,6 +188,10 @@ export async function forwardOrderToCj(
         sending.map((d) => d.line.id),
         quotes.vids,
       );
+      for (const [i, d] of sending.entries()) {
+        const vid = quotes.vids[i];
+        if (vid) vids.set(d.line.id, vid);
+      }
       const choice = chooseLogistics(rules, countryCode, quotes.options);
       if (!choice.logisticName) {
         const why =
@@ -215,6 +222,7 @@ export async function forwardOrderToCj(
       lines: decisions,
       logisticName,
       settings: mappingSettings,
+      vids,
     });
     if (!mapped.request) return await attention(mapped.problems.join(" "), { problems: mapped.problems });
 

@@ -89,6 +89,8 @@ export function mapShopifyOrderToCjOrder(input: {
   lines: LineDecision[];
   logisticName: string;
   settings: MappingSettings;
+  /** CJ variant ids the shop has mapped (connections), by Shopify line item GID: sent along with the store SKU. */
+  vids?: ReadonlyMap<string, string>;
 }): MappingResult {
   const { order, settings } = input;
   const problems: string[] = [];
@@ -161,8 +163,10 @@ export function mapShopifyOrderToCjOrder(input: {
     if (image && chars(image) > CJ_LIMITS.storeProductImg)
       warnings.push(`${label}: image URL too long for CJ; not sent.`);
     const unitPrice = d.line.originalUnitPriceSet.shopMoney.amount;
+    const vid = input.vids?.get(d.line.id);
     return {
       sku: d.sku ?? "",
+      ...(vid ? { vid } : {}),
       quantity: d.quantity,
       storeLineItemId: legacyId(d.line.id),
       ...(d.line.product ? { storeProductId: legacyId(d.line.product.id) } : {}),

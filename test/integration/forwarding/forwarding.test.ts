@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cjOrderNumberFor } from "../../../app/fulfillment/mapping";
-import { eventually, STACK_SHOP, type Stack, startStack } from "../../support/stack";
+import { CONNECTED, eventually, STACK_SHOP, type Stack, startStack } from "../../support/stack";
 
 describe("forwarding a paid Shopify order to CJ", () => {
   let s: Stack;
@@ -70,7 +70,12 @@ describe("forwarding a paid Shopify order to CJ", () => {
         unitPrice: "19.90",
         storeLineItemId: order.lineItems[0]?.id.split("/").pop(),
       }),
-      expect.objectContaining({ sku: "TSHIRT-WHITE-L", quantity: 1, unitPrice: "21.00" }),
+      expect.objectContaining({
+        sku: "TSHIRT-WHITE-L",
+        quantity: 1,
+        unitPrice: "21.00",
+        vid: CONNECTED["TSHIRT-WHITE-L"].vid,
+      }),
     ]);
     expect(row.cjOrderId).toBeTruthy();
     expect(row.logisticName).toBe(body.logisticName);
