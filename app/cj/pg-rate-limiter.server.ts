@@ -40,7 +40,7 @@ export function createPgRateLimiter(options: PgRateLimiterOptions): PgRateLimite
   const ipKey = `ip:${options.egressId ?? "default"}`;
   const pool = new pg.Pool({
     connectionString: options.connectionString,
-    max: options.poolSize ?? 4,
+    max: options.poolSize ?? 2,
     application_name: "cj-rate-limiter",
   });
   pool.on("error", () => {

@@ -67,7 +67,7 @@ export function createPgBossQueue(
     schedule: role === "worker",
     superviseIntervalSeconds: superviseSeconds,
     monitorIntervalSeconds: superviseSeconds,
-    max: role === "worker" ? 6 : 4,
+    max: role === "worker" ? 4 : 2,
   });
   boss.on("error", (error) => logger.error({ err: error.message, role }, "pg-boss error"));
   const definitions = new Map<JobName, JobDefinition>();

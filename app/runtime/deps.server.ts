@@ -28,7 +28,12 @@ export function createShopPorts(db: Db, env: NodeJS.ProcessEnv = process.env): S
   const cjClients = new Map<string, { client: CjClient; authAt: number }>();
   const sessions = new EncryptedPrismaSessionStorage(db);
   const shared = databaseProfile(env.DATABASE_URL) === "postgresql";
-  const newClient = (accountId: string) => createCjClient({ accountId, store, baseUrl: env.CJ_API_BASE_URL, logger });
+  // CJ_TIMEOUT_MS: how long a CJ call may wait for an answer (headers and body; default 30 s).
+  const timeoutMs = Number(env.CJ_TIMEOUT_MS ?? 0);
+  const timeouts =
+    timeoutMs > 0 ? { connectMs: Math.min(10_000, timeoutMs), headersMs: timeoutMs, bodyMs: timeoutMs } : null;
+  const newClient = (accountId: string) =>
+    createCjClient({ accountId, store, baseUrl: env.CJ_API_BASE_URL, logger, ...(timeouts ? { timeouts } : {}) });
 
   /**
    * Production profile: several processes use the same CJ account, and CJ allows one getAccessToken per 5 minutes.

@@ -1,0 +1,83 @@
+/**
+ * Production profile, CJ fault storm under the real limits: three shops, each with its own CJ account at QPS 6
+ * (18/s together, more than the 10/s CJ allows one IP), two workers and a web process calling CJ. CJ answers 20 % of
+ * calls with HTTP 5xx, lets 10 % hang past the client's timeout, and refuses bursts of calls with 1600200. Every
+ * order is still forwarded, and the emulator's log shows no account above its QPS and the IP never above 10/s:
+ * the limits hold across processes (the PostgreSQL-backed limiter, docs/decisions/0007-production-profile.md).
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cjOrderNumberFor } from "../../../app/fulfillment/mapping";
+import type { Order as ShopifyOrder } from "../../emulators/shopify/model";
+import { isPostgresReachable } from "../../support/database";
+import { type ProductionStack, startProductionStack } from "../../support/processes";
+import { eventually } from "../../support/stack";
+
+const PER_SHOP = 15;
+const SHOPS = 3;
+const postgres = await isPostgresReachable();
+
+describe.skipIf(!postgres)("production profile: CJ fault storm at the real limits", () => {
+  let s: ProductionStack;
+  beforeAll(async () => {
+    s = await startProductionStack({
+      webs: 1,
+      workers: 2,
+      shops: SHOPS,
+      qps: 6,
+      env: { CJ_TIMEOUT_MS: "2000", JOB_CONCURRENCY: "3" },
+      settings: { logisticsRule: "PREFERRED", preferredLogistics: JSON.stringify({ US: ["USPS+"] }) },
+    });
+  }, 180_000);
+  afterAll(async () => {
+    await s?.stop();
+  });
+
+  it("forwards every order; no account above its QPS, the IP never above 10/s", async () => {
+    s.cj.addFault({ kind: "http5xx", probability: 0.2, status: 503 });
+    s.cj.addFault({ kind: "hang", probability: 0.1, hangMs: 2500 });
+    const bursts = setInterval(() => s.cj.addFault({ kind: "rateLimit", times: 5 }), 3000);
+    const orders: { shop: number; order: ShopifyOrder }[] = [];
+    try {
+      for (let i = 0; i < PER_SHOP * SHOPS; i++) {
+        const shop = i % SHOPS;
+        const order = s.addOrder(shop, { financialStatus: "PAID", lines: [{ sku: "TSHIRT-WHITE-M", quantity: 1 }] });
+        orders.push({ shop, order });
+        expect(await s.webhook(shop, "orders/paid", order)).toBe(200);
+      }
+      const numbers = new Set(
+        orders.map(({ shop, order }) => cjOrderNumberFor(s.shops[shop]?.domain as string, order.id)),
+      );
+      await eventually(
+        async () => s.cj.state.orders.filter((o) => numbers.has(o.orderNumber)).length >= numbers.size || undefined,
+        180_000,
+        1000,
+      ).catch(async (e) => {
+        const states = await s.t.db.order.groupBy({ by: ["state", "errorReason"], _count: true });
+        throw new Error(`${(e as Error).message}: ${s.cj.state.orders.length} CJ orders; ${JSON.stringify(states)}`);
+      });
+    } finally {
+      clearInterval(bursts);
+    }
+    const requests = s.cj.requests();
+    const faults = new Map<string, number>();
+    for (const r of requests) if (r.fault) faults.set(r.fault, (faults.get(r.fault) ?? 0) + 1);
+    // The storm happened…
+    expect(requests.some((r) => r.httpStatus === 503)).toBe(true);
+    expect(requests.some((r) => r.outcome === "hung")).toBe(true);
+    expect(requests.some((r) => r.code === 1600200 && r.fault !== null)).toBe(true);
+    // …and the limits held: CJ's own limiter refused nothing, and its log agrees.
+    expect(s.cj.limitViolations()).toEqual([]);
+    for (const shop of s.shops) {
+      const accountId = `acct-${s.shops.indexOf(shop) + 1}`;
+      expect(s.cj.maxRequestsInAnyWindow(accountId, 1000)).toBeLessThanOrEqual(6);
+    }
+    const { maxInAnyWindow } = await import("../../emulators/cj/limits");
+    expect(
+      maxInAnyWindow(
+        requests.map((r) => r.t),
+        1000,
+      ),
+    ).toBeLessThanOrEqual(10);
+    expect(s.cj.state.orders).toHaveLength(PER_SHOP * SHOPS);
+  }, 300_000);
+});
