@@ -218,14 +218,18 @@ export function createCjTransport(options: CjTransportOptions): CjTransport {
   }
 
   function withRetries<T>(call: CjCall<T>, token: string | undefined): Promise<T> {
+    // A call that must not be repeated blindly (create, pay: `retries: 0`) is still retried after a rate-limit
+    // answer: CJ refused it before doing anything, so sending it again cannot do it twice.
+    const unsafeToRepeat = call.retries === 0;
     return pRetry((attempt) => sendOnce(call, token, attempt), {
-      retries: call.retries ?? retry.retries,
+      retries: unsafeToRepeat ? retry.retries : (call.retries ?? retry.retries),
       minTimeout: retry.minTimeoutMs,
       maxTimeout: retry.maxTimeoutMs,
       factor: 2,
       randomize: true,
       shouldRetry: ({ error }) =>
-        error instanceof CjApiError && (error.kind === "retryable" || error.kind === "rate_limited"),
+        error instanceof CjApiError &&
+        (error.kind === "rate_limited" || (!unsafeToRepeat && error.kind === "retryable")),
       onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
         // 1600200 / 429 block the caller for the rest of the limit window (cj-api-facts "Error codes").
         if (error instanceof CjApiError && error.kind === "rate_limited" && retriesLeft > 0) {
