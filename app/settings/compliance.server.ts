@@ -2,6 +2,7 @@
  * Shopify's mandatory compliance topics. Shipping name, address, phone and email are protected customer data:
  * the app keeps them only in order snapshots, the CJ request recorded in the timeline, and a few order columns.
  */
+import { z } from "zod";
 import type { Db } from "../db.server";
 import { logger } from "../logger.server";
 
@@ -54,13 +55,40 @@ export function scrubPersonalData(json: string | null): string | null {
   return JSON.stringify(walk(value));
 }
 
-interface CustomerRedactPayload {
-  customer?: { id?: number | string; email?: string | null; phone?: string | null };
-  orders_to_redact?: Array<number | string>;
+const orderIds = z
+  .array(z.union([z.number(), z.string().max(255)]))
+  .max(10_000)
+  .nullish();
+const customer = z
+  .looseObject({
+    id: z.union([z.number(), z.string().max(255)]).nullish(),
+    email: z.string().max(1000).nullish(),
+    phone: z.string().nullish(),
+  })
+  .nullish();
+const redactPayload = z.looseObject({ customer, orders_to_redact: orderIds });
+const dataRequestPayload = z.looseObject({
+  customer,
+  orders_requested: orderIds,
+  data_request: z.looseObject({ id: z.union([z.number(), z.string()]).nullish() }).nullish(),
+});
+
+type CustomerRedactPayload = z.infer<typeof redactPayload>;
+type DataRequestPayload = z.infer<typeof dataRequestPayload>;
+
+/** A compliance payload of the wrong shape is refused with 422 (recorded on the receipt), never a 500. */
+function parseCompliancePayload<T>(schema: z.ZodType<T>, payload: unknown, topic: string): T {
+  const parsed = schema.safeParse(payload);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  throw new Response(`${topic} payload rejected: ${issue?.path.join(".") || "body"}: ${issue?.message}`, {
+    status: 422,
+  });
 }
 
 /** customers/redact: scrub that customer's personal fields from every stored order of the shop. */
-export async function redactCustomer(db: Db, shopDomain: string, payload: CustomerRedactPayload) {
+export async function redactCustomer(db: Db, shopDomain: string, input: unknown) {
+  const payload: CustomerRedactPayload = parseCompliancePayload(redactPayload, input, "customers/redact");
   const shop = await db.shop.findUnique({ where: { domain: shopDomain }, select: { id: true } });
   if (!shop) return { orders: 0 };
   const gids = (payload.orders_to_redact ?? []).map((id) => `gid://shopify/Order/${id}`);
@@ -87,14 +115,9 @@ export async function redactCustomer(db: Db, shopDomain: string, payload: Custom
   return { orders: orders.length };
 }
 
-interface DataRequestPayload {
-  customer?: { id?: number | string; email?: string | null };
-  orders_requested?: Array<number | string>;
-  data_request?: { id?: number | string };
-}
-
 /** customers/data_request: record the request and what the app holds for that customer, for the merchant to send. */
-export async function recordDataRequest(db: Db, shopDomain: string, payload: DataRequestPayload) {
+export async function recordDataRequest(db: Db, shopDomain: string, input: unknown) {
+  const payload: DataRequestPayload = parseCompliancePayload(dataRequestPayload, input, "customers/data_request");
   const shop = await db.shop.findUnique({ where: { domain: shopDomain }, select: { id: true } });
   const gids = (payload.orders_requested ?? []).map((id) => `gid://shopify/Order/${id}`);
   const email = payload.customer?.email ?? undefined;
