@@ -56,6 +56,8 @@ export default defineConfig({
           testTimeout: 60_000,
           hookTimeout: 120_000,
           pool: "forks",
+          // These tests mostly wait on child processes and loopback HTTP, so three files at once fit two cores.
+          poolOptions: { forks: { maxForks: 3, minForks: 1 } },
         },
       },
       {
