@@ -40,6 +40,8 @@ export default defineConfig({
   build: { assetsInlineLimit: 0 },
   optimizeDeps: { include: ["@shopify/app-bridge-react", "@shopify/polaris"] },
   test: {
+    // Integration files mostly wait on child processes and loopback HTTP: three at once fit two cores.
+    poolOptions: { forks: { maxForks: 3, minForks: 1 } },
     // One folder per kind of test; `npm test` runs them all (see scripts/test.ts).
     projects: [
       {
@@ -56,8 +58,6 @@ export default defineConfig({
           testTimeout: 60_000,
           hookTimeout: 120_000,
           pool: "forks",
-          // These tests mostly wait on child processes and loopback HTTP, so three files at once fit two cores.
-          poolOptions: { forks: { maxForks: 3, minForks: 1 } },
         },
       },
       {

@@ -16,11 +16,12 @@ export interface InProcessRateLimiterOptions {
   /** Window length in ms (1000 for "per second"). */
   intervalMs?: number;
   /**
-   * Extra time a permit is held beyond `intervalMs` (default 100 ms). CJ counts requests when they *arrive*, and the
+   * Extra time a permit is held beyond `intervalMs` (default 250 ms, as the shared PostgreSQL limiter). CJ counts requests when they *arrive*, and the
    * time from our start to CJ's arrival varies (a request on a new connection pays the TCP/TLS handshakes, one on a
    * warm keep-alive connection does not): two starts exactly `intervalMs` apart can arrive less than `intervalMs`
    * apart and the second is refused with 1600200. Holding permits `intervalMs + arrivalMarginMs` keeps arrivals
-   * within the limit as long as that delay varies by less than the margin.
+   * within the limit as long as that delay varies by less than the margin. 100 ms was enough on an idle machine but
+   * not with a loaded CPU (or a real network), where a request was refused now and then.
    */
   arrivalMarginMs?: number;
 }
@@ -80,7 +81,7 @@ class DelayedReleaseSemaphore {
 }
 
 export function createInProcessRateLimiter(options: InProcessRateLimiterOptions = {}): CjRateLimiter {
-  const holdMs = (options.intervalMs ?? 1000) + (options.arrivalMarginMs ?? 100);
+  const holdMs = (options.intervalMs ?? 1000) + (options.arrivalMarginMs ?? 250);
   // p-throttle's strict mode keeps a sliding log: never more than `limit` calls in any `interval`.
   const ipGate = pThrottle({ limit: options.ipRequestsPerSecond ?? 10, interval: holdMs, strict: true })(
     () => undefined,

@@ -31,6 +31,8 @@ async function stateOf(order: ShopifyOrder, states: string[]) {
   });
 }
 const calls = (path: string) => s.cj.requests({ path });
+/** Requests CJ carried out (a 1600200 refusal, retried later, did nothing). */
+const done = (path: string) => calls(path).filter((r) => r.code === 200);
 
 describe("paying CJ", () => {
   it("pays from the balance under the caps", async () => {
@@ -83,16 +85,16 @@ describe("paying CJ", () => {
       } as unknown as NodeJS.ProcessEnv),
       queue,
     };
-    const before = calls("/shopping/pay/payBalanceV2").length;
+    const before = done("/shopping/pay/payBalanceV2").length;
     const results = await Promise.all([
       payCjOrder(deps, row.id, { trigger: "merchant" }),
       payCjOrder(deps, row.id, { trigger: "merchant" }),
     ]);
     expect(results.map((r) => r.outcome).sort()).toEqual(["paid", "skipped"]);
-    expect(calls("/shopping/pay/payBalanceV2").length - before).toBe(1);
+    expect(done("/shopping/pay/payBalanceV2").length - before).toBe(1);
     const again = await payCjOrder(deps, row.id, { trigger: "merchant" });
     expect(again.outcome).toBe("skipped");
-    expect(calls("/shopping/pay/payBalanceV2").length - before).toBe(1);
+    expect(done("/shopping/pay/payBalanceV2").length - before).toBe(1);
     expect((await s.t.db.order.findUniqueOrThrow({ where: { id: row.id } })).state).toBe("PAID");
   });
 });
