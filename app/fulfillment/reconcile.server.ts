@@ -7,6 +7,10 @@ import { logger } from "../logger.server";
 import { iteratePaidOrdersSince } from "../shopify/orders";
 import type { ForwardDeps } from "./forward.server";
 
+/** Forward attempts (all jobs together) after which a FAILED order waits for the merchant. */
+const MAX_AUTOMATIC_ATTEMPTS = 25;
+const FAILED_RETRY_AFTER_SECONDS = 600;
+
 export interface ReconcileOptions {
   lookbackHours?: number;
   /** An order untouched for this long in a state that should move on is re-driven. */
@@ -18,6 +22,7 @@ export async function reconcileOrders(deps: ForwardDeps, options: ReconcileOptio
   const now = deps.now?.() ?? new Date();
   const since = new Date(now.getTime() - (options.lookbackHours ?? 72) * 3600_000);
   const stale = new Date(now.getTime() - (options.staleAfterSeconds ?? 120) * 1000);
+  const failedRetryBefore = new Date(now.getTime() - FAILED_RETRY_AFTER_SECONDS * 1000);
   const shops = await db.shop.findMany({ where: { uninstalledAt: null }, include: { settings: true } });
   let discovered = 0;
   let redriven = 0;
@@ -62,13 +67,19 @@ export async function reconcileOrders(deps: ForwardDeps, options: ReconcileOptio
     where: {
       shop: { uninstalledAt: null },
       updatedAt: { lt: stale },
-      OR: [{ state: "RECEIVED", OR: [{ lockedUntil: null }, { lockedUntil: { lt: now } }] }, { state: "SUBMITTED" }],
+      OR: [
+        { state: "RECEIVED", OR: [{ lockedUntil: null }, { lockedUntil: { lt: now } }] },
+        { state: "SUBMITTED" },
+        // A forward that used up its tries on passing trouble (CJ down, timeouts) gets more, spaced out, for a while;
+        // the reason stays on the order and the merchant can retry at any time.
+        { state: "FAILED", attempts: { lt: MAX_AUTOMATIC_ATTEMPTS }, updatedAt: { lt: failedRetryBefore } },
+      ],
     },
     select: { id: true, state: true, financialStatus: true, shop: { select: { settings: true } } },
     take: 500,
   });
   for (const order of stuck) {
-    if (order.state === "RECEIVED") {
+    if (order.state === "RECEIVED" || order.state === "FAILED") {
       const trigger = order.shop.settings?.forwardingTrigger ?? "ON_PAYMENT";
       if (trigger === "MANUAL") continue;
       await queue.enqueue("forward-order", { orderId: order.id }, { singletonKey: `forward:${order.id}` });

@@ -21,7 +21,7 @@ export function registerJobHandlers(runner: JobRunner, deps: ForwardDeps) {
     });
   };
   runner.register("forward-order", {
-    maxAttempts: 5,
+    maxAttempts: 8,
     handler: async (data, ctx) => {
       await forwardOrderToCj(deps, orderIdOf(data), {
         trigger: data.trigger === "merchant" ? "merchant" : "automatic",

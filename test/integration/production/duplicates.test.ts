@@ -127,7 +127,14 @@ describe.skipIf(!postgres)("production profile: 1,000 webhooks for 700 orders in
       1000,
     ).catch(async (e) => {
       const states = await s.t.db.order.groupBy({ by: ["state"], _count: true });
-      throw new Error(`${(e as Error).message}: ${s.cj.state.orders.length} CJ orders; ${JSON.stringify(states)}`);
+      const stuck = await s.t.db.order.findMany({
+        where: { state: { in: ["FAILED", "NEEDS_ATTENTION", "RECEIVED"] } },
+        select: { shopifyOrderName: true, state: true, errorReason: true },
+        take: 5,
+      });
+      throw new Error(
+        `${(e as Error).message}: ${s.cj.state.orders.length} CJ orders; ${JSON.stringify(states)}; ${JSON.stringify(stuck)}`,
+      );
     });
 
     // Exactly 700 CJ orders, one per distinct order, and none was ever attempted twice (CJ refuses a repeated
