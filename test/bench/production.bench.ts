@@ -1,0 +1,361 @@
+/**
+ * Production-profile benchmarks (PostgreSQL + pg-boss, web and worker processes, CJ and Shopify emulators in this
+ * process; everything on 127.0.0.1). Prints tables; asserts nothing but that every request was answered.
+ *
+ * (a) Webhook intake: signed orders/paid deliveries spread over 2 web processes (`scripts/start.ts`), against the
+ *     bare HMAC route (/bench/hmac-baseline, ENABLE_BENCH_ROUTES=1) on the same 2 processes, ABBA halves.
+ *     forwardingTrigger MANUAL and no worker: the intake records the receipt, upserts the order, enqueues nothing.
+ * (b) Draining N paid orders through the CJ emulator at account QPS 2 and 6 with 1, 2 and 4 workers (one shop, one
+ *     CJ account, the real limits and the shared limiter's default 250 ms arrival margin). The theoretical minimum
+ *     time is (CJ calls made ÷ QPS) — CJ's rule — so "fraction" = that minimum ÷ the measured wall time; with the
+ *     margin the limiter itself allows at most QPS ÷ 1.25, i.e. a fraction of 0.8.
+ * (c) CJ LOGISTIC push → Shopify fulfillmentCreate latency while (b) runs at QPS 6 with 2 workers: each second one
+ *     already-forwarded order is shipped in CJ and its push delivered to web process 0; the clock stops when the
+ *     Shopify emulator holds the fulfillment.
+ *
+ *   npx tsx test/bench/production.bench.ts     (BENCH_WEBHOOKS=1000 per side, BENCH_DRAIN_ORDERS=40 by default)
+ */
+import { createHmac, randomUUID } from "node:crypto";
+import { Pool } from "undici";
+import { buildOrder } from "../emulators/shopify/build-order";
+import { toOrderWebhookPayload } from "../emulators/shopify/index";
+import type { Order as ShopifyOrder } from "../emulators/shopify/model";
+import { testAppSecret } from "../support/app-process";
+import { isPostgresReachable } from "../support/database";
+import { type ProductionStack, startProductionStack } from "../support/processes";
+import { formatTable, type LatencySummary, measure, summarize } from "./stats";
+
+const COMMAND = "npx tsx test/bench/production.bench.ts";
+const WEBHOOKS = Number(process.env.BENCH_WEBHOOKS ?? 1000);
+const DRAIN_ORDERS = Number(process.env.BENCH_DRAIN_ORDERS ?? 40);
+const CONCURRENCY = 16;
+const QPS_VALUES = [2, 6] as const;
+const WORKER_COUNTS = [1, 2, 4] as const;
+const LEFT_FORWARDING = new Set([
+  "AWAITING_PAYMENT",
+  "PAID",
+  "SHIPPED",
+  "PARTIALLY_FULFILLED",
+  "FULFILLED",
+  "DELIVERED",
+]);
+
+const deadline = setTimeout(() => {
+  console.error("production bench: gave up after 14 minutes");
+  process.exit(1);
+}, 14 * 60_000);
+deadline.unref();
+
+if (!(await isPostgresReachable())) {
+  console.error("production bench: PostgreSQL is not reachable (DATABASE_URL / the machine's server)");
+  process.exit(1);
+}
+
+function loopbackOnly(url: string) {
+  const host = new URL(url).hostname;
+  if (host !== "127.0.0.1") throw new Error(`refusing to benchmark a non-loopback host: ${host}`);
+}
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+// --- (a) intake vs HMAC baseline, 2 web processes --------------------------------------------------------------
+async function intake() {
+  const s = await startProductionStack({
+    webs: 2,
+    workers: 0,
+    shops: 1,
+    settings: { forwardingTrigger: "MANUAL" },
+    env: { ENABLE_BENCH_ROUTES: "1", LOG_LEVEL: "warn" },
+  });
+  try {
+    for (const w of s.webs) loopbackOnly(w.url);
+    const shop = s.shops[0]?.domain as string;
+    const pools = s.webs.map((w) => new Pool(new URL(w.url).origin, { connections: CONCURRENCY / 2 }));
+    const statuses = new Map<string, number>();
+    const signed = (count: number) =>
+      Array.from({ length: count }, (_, i) => {
+        const order = buildOrder({
+          financialStatus: "PAID",
+          lines: [{ sku: "TSHIRT-WHITE-M", quantity: 1 + (i % 3), price: "19.90" }],
+        });
+        const body = JSON.stringify(toOrderWebhookPayload(order, shop));
+        return {
+          body,
+          headers: {
+            "content-type": "application/json",
+            "x-shopify-hmac-sha256": createHmac("sha256", testAppSecret).update(body, "utf8").digest("base64"),
+            "x-shopify-topic": "orders/paid",
+            "x-shopify-shop-domain": shop,
+            "x-shopify-api-version": "2026-10",
+            "x-shopify-webhook-id": randomUUID(),
+            "x-shopify-event-id": randomUUID(),
+            "x-shopify-triggered-at": new Date().toISOString(),
+          },
+        };
+      });
+    const post = async (path: string, d: { body: string; headers: Record<string, string> }, i: number) => {
+      const pool = pools[i % pools.length] as Pool;
+      const res = await pool.request({ path, method: "POST", headers: d.headers, body: d.body });
+      await res.body.dump();
+      const key = `${path} ${res.statusCode}`;
+      statuses.set(key, (statuses.get(key) ?? 0) + 1);
+    };
+    const PATHS = { intake: "/webhooks/orders/paid", baseline: "/bench/hmac-baseline" } as const;
+    const warm = signed(200);
+    await measure(200, CONCURRENCY, (i) => post(PATHS.baseline, warm[i] as never, i));
+    await measure(200, CONCURRENCY, (i) => post(PATHS.intake, warm[i] as never, i));
+    statuses.clear();
+    const half = Math.ceil(WEBHOOKS / 2);
+    const samples = { intake: [] as number[], baseline: [] as number[] };
+    const wall = { intake: 0, baseline: 0 };
+    for (const side of ["baseline", "intake", "intake", "baseline"] as const) {
+      const deliveries = signed(half);
+      const run = await measure(half, CONCURRENCY, (i) => post(PATHS[side], deliveries[i] as never, i));
+      samples[side].push(...run.samplesMs);
+      wall[side] += run.wallMs;
+    }
+    await Promise.all(pools.map((p) => p.close()));
+    return {
+      intake: summarize(samples.intake, wall.intake),
+      baseline: summarize(samples.baseline, wall.baseline),
+      statuses,
+      orders: await s.t.db.order.count(),
+    };
+  } finally {
+    await s.stop();
+  }
+}
+
+// --- (b) + (c) draining ------------------------------------------------------------------------------------------
+interface DrainResult {
+  qps: number;
+  workers: number;
+  orders: number;
+  wallMs: number;
+  calls: number;
+  refused: number;
+  failed: number;
+  pushSamples: number[];
+}
+
+async function drain(s: ProductionStack, qps: number, workers: number, withPushes: boolean): Promise<DrainResult> {
+  const started = await Promise.all(Array.from({ length: workers }, () => s.addWorker()));
+  await Promise.all(started.map((w) => w.ready()));
+  const orders: ShopifyOrder[] = Array.from({ length: DRAIN_ORDERS }, () =>
+    s.addOrder(0, { financialStatus: "PAID", lines: [{ sku: "TSHIRT-WHITE-M", quantity: 1, price: "19.90" }] }),
+  );
+
+  const firstRequest = s.cj.state.requests.length;
+  const t0 = performance.now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      while (next < orders.length) {
+        const order = orders[next++] as ShopifyOrder;
+        const status = await s.webhook(0, "orders/paid", order);
+        if (status !== 200) throw new Error(`orders/paid answered ${status}`);
+      }
+    }),
+  );
+
+  // (c): ship one forwarded order per second and time push → fulfillment, while the drain goes on.
+  const pushSamples: number[] = [];
+  const pending: Promise<void>[] = [];
+  const shipped = new Set<string>();
+  let draining = true;
+  const shipper = withPushes
+    ? (async () => {
+        while (draining) {
+          await sleep(1000);
+          const candidates = await s.t.db.order.findMany({
+            where: { shopId: s.shops[0]?.shopId, cjOrderId: { not: null }, state: { in: [...LEFT_FORWARDING] } },
+            select: { cjOrderId: true, shopifyOrderGid: true },
+          });
+          const pick = candidates.find((c) => !shipped.has(c.cjOrderId as string));
+          if (!pick) continue;
+          shipped.add(pick.cjOrderId as string);
+          s.cj.shipOrder(pick.cjOrderId as string, { force: true });
+          const delivery = s.cj
+            .pushes({ type: "LOGISTIC" })
+            .find((p) => (JSON.parse(p.body) as { params: { orderId?: string } }).params.orderId === pick.cjOrderId);
+          if (!delivery) continue;
+          const start = performance.now();
+          pending.push(
+            (async () => {
+              const res = await fetch(`${s.webs[0]?.url}/webhooks/cj`, {
+                method: "POST",
+                headers: { "content-type": "application/json", sign: delivery.sign },
+                body: delivery.body,
+              });
+              await res.arrayBuffer();
+              if (res.status !== 200) return;
+              while ((s.shopify.state.orders.get(pick.shopifyOrderGid)?.order.fulfillments ?? []).length === 0) {
+                if (performance.now() - start > 120_000) return;
+                await sleep(5);
+              }
+              pushSamples.push(performance.now() - start);
+            })(),
+          );
+        }
+      })()
+    : Promise.resolve();
+
+  const ids = orders.map((o) => o.id);
+  let failed = 0;
+  for (;;) {
+    const rows = await s.t.db.order.findMany({
+      where: { shopifyOrderGid: { in: ids } },
+      select: { state: true, cjOrderNumber: true },
+    });
+    failed = rows.filter((r) => r.state === "FAILED" || r.state === "NEEDS_ATTENTION").length;
+    const done = rows.filter((r) => LEFT_FORWARDING.has(r.state)).length;
+    if (rows.length === ids.length && done + failed === ids.length) break;
+    if (performance.now() - t0 > 6 * 60_000) throw new Error(`drain qps ${qps} × ${workers}: not done in 6 minutes`);
+    await sleep(100);
+  }
+  const wallMs = performance.now() - t0;
+  draining = false;
+  await shipper;
+  await Promise.all(pending);
+  const requests = s.cj.state.requests.slice(firstRequest).filter((r) => r.accountId === "acct-1");
+  await Promise.all(started.map((w) => w.stop()));
+  s.workers.splice(0, s.workers.length);
+  return {
+    qps,
+    workers,
+    orders: DRAIN_ORDERS,
+    wallMs,
+    calls: requests.length,
+    refused: requests.filter((r) => r.code === 1600200 && r.fault === null).length,
+    failed,
+    pushSamples,
+  };
+}
+
+async function drains(): Promise<DrainResult[]> {
+  const results: DrainResult[] = [];
+  for (const qps of QPS_VALUES) {
+    const s = await startProductionStack({
+      webs: 1,
+      workers: 0,
+      shops: 1,
+      qps,
+      settings: { logisticsRule: "PREFERRED", preferredLogistics: JSON.stringify({ US: ["USPS+"] }) },
+      env: { LOG_LEVEL: "warn" },
+    });
+    try {
+      for (const url of [s.webs[0]?.url as string, s.cj.baseUrl, s.shopify.origin]) loopbackOnly(url);
+      s.cj.setPushesEnabled(false);
+      // The account's token first (a merchant connecting it): one order, not measured.
+      await drainWarmup(s);
+      for (const workers of WORKER_COUNTS) {
+        const r = await drain(s, qps, workers, qps === 6 && workers === 2);
+        results.push(r);
+        console.error(
+          `  drained ${r.orders} orders at QPS ${qps} with ${workers} worker(s) in ${(r.wallMs / 1000).toFixed(1)} s`,
+        );
+      }
+    } finally {
+      await s.stop();
+    }
+  }
+  return results;
+}
+
+async function drainWarmup(s: ProductionStack) {
+  const worker = await s.addWorker();
+  await worker.ready();
+  const order = s.addOrder(0, { financialStatus: "PAID", lines: [{ sku: "TSHIRT-WHITE-M", quantity: 1 }] });
+  await s.webhook(0, "orders/paid", order);
+  const t0 = Date.now();
+  for (;;) {
+    const row = await s.t.db.order.findFirst({ where: { shopifyOrderGid: order.id }, select: { state: true } });
+    if (row && LEFT_FORWARDING.has(row.state)) break;
+    if (Date.now() - t0 > 60_000) throw new Error("warm-up order not forwarded in 60 s");
+    await sleep(200);
+  }
+  await worker.stop();
+  s.workers.splice(0, s.workers.length);
+}
+
+// --- run and print ----------------------------------------------------------------------------------------------
+const a = await intake();
+const b = await drains();
+
+console.log(
+  `$ ${COMMAND}${process.env.BENCH_WEBHOOKS || process.env.BENCH_DRAIN_ORDERS ? ` (BENCH_WEBHOOKS=${WEBHOOKS} BENCH_DRAIN_ORDERS=${DRAIN_ORDERS})` : ""}`,
+);
+console.log(`Node ${process.version}; PostgreSQL scratch database; emulators in this process; 127.0.0.1 only\n`);
+console.log(
+  `(a) Webhook intake, 2 web processes, ${WEBHOOKS} signed orders/paid per route, ${CONCURRENCY} in flight ` +
+    `(after 200 warm-up deliveries per route), ABBA halves`,
+);
+const row = (route: string, x: LatencySummary) => [route, String(x.count), x.callsPerSecond, x.p50, x.p95, x.p99];
+console.log(
+  formatTable([
+    ["route", "requests", "req/s", "p50 ms", "p95 ms", "p99 ms"],
+    row("hmac baseline", a.baseline),
+    row("orders/paid intake", a.intake),
+    [
+      "intake / baseline",
+      "",
+      a.intake.callsPerSecond / a.baseline.callsPerSecond,
+      a.intake.p50 / a.baseline.p50,
+      a.intake.p95 / a.baseline.p95,
+      a.intake.p99 / a.baseline.p99,
+    ],
+  ]),
+);
+console.log(`answers: ${[...a.statuses].map(([k, n]) => `${k} ×${n}`).join(", ")}; ${a.orders} order rows\n`);
+
+console.log(
+  `(b) Draining N = ${DRAIN_ORDERS} paid orders per cell through the CJ emulator (one account, real limits, 250 ms ` +
+    `arrival margin). N is small because at QPS 2 each order costs ~2 s of CJ time: 1,000 orders would take ` +
+    `~40 minutes per cell; 6 cells of ${DRAIN_ORDERS} keep the whole run under ~10 minutes.`,
+);
+console.log(
+  formatTable([
+    [
+      "QPS",
+      "workers",
+      "orders",
+      "wall s",
+      "CJ calls",
+      "calls/order",
+      "min s (calls÷QPS)",
+      "fraction",
+      "orders/s",
+      "1600200",
+      "failed",
+    ],
+    ...b.map((r) => {
+      const minS = r.calls / r.qps;
+      return [
+        String(r.qps),
+        String(r.workers),
+        String(r.orders),
+        r.wallMs / 1000,
+        String(r.calls),
+        r.calls / r.orders,
+        minS,
+        minS / (r.wallMs / 1000),
+        r.orders / (r.wallMs / 1000),
+        String(r.refused),
+        String(r.failed),
+      ];
+    }),
+  ]),
+);
+console.log(`fraction = theoretical minimum ÷ wall; the limiter's 250 ms margin caps it at 0.80.\n`);
+
+const pushes = b.flatMap((r) => r.pushSamples);
+const p = summarize(pushes, 0);
+console.log(`(c) CJ LOGISTIC push → Shopify fulfillmentCreate during the QPS 6 × 2 workers drain`);
+console.log(
+  formatTable([
+    ["pushes", "p50 ms", "p95 ms", "p99 ms", "mean ms"],
+    [String(p.count), p.p50, p.p95, p.p99, p.mean],
+  ]),
+);
+clearTimeout(deadline);
+const notOk = [...a.statuses].filter(([k]) => !k.endsWith(" 200"));
+process.exit(notOk.length > 0 ? 1 : 0);
