@@ -29,8 +29,18 @@ export interface WorkerProcess {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
-/** Runs `scripts/worker.ts` (what `npm run worker` runs) against the database, with a health port. */
-export async function startWorker(options: { databaseUrl: string; env?: Record<string, string> }) {
+/**
+ * Runs `scripts/worker.ts` (what `npm run worker` runs) against the database, with a health port.
+ *
+ * `spawn: "node"` runs the worker as `node --import tsx scripts/worker.ts`, one process, so `stop("SIGKILL")` kills
+ * the worker itself. The default (`"tsx"`, the `node_modules/.bin/tsx` CLI) puts a wrapper process in front of the
+ * worker: SIGTERM is relayed, but a SIGKILL only kills the wrapper and leaves the worker running as an orphan.
+ */
+export async function startWorker(options: {
+  databaseUrl: string;
+  env?: Record<string, string>;
+  spawn?: "tsx" | "node";
+}) {
   const port = await freePort();
   const env = {
     DATABASE_URL: options.databaseUrl,
@@ -41,7 +51,11 @@ export async function startWorker(options: { databaseUrl: string; env?: Record<s
     NODE_ENV: "production",
     ...options.env,
   };
-  const child: ChildProcess = spawn(path.join(root, "node_modules/.bin/tsx"), ["scripts/worker.ts"], {
+  const [command, args] =
+    options.spawn === "node"
+      ? [process.execPath, ["--import", "tsx", "scripts/worker.ts"]]
+      : [path.join(root, "node_modules/.bin/tsx"), ["scripts/worker.ts"]];
+  const child: ChildProcess = spawn(command, args, {
     cwd: root,
     env: { ...withoutVitest(), ...env } as NodeJS.ProcessEnv,
     stdio: ["ignore", "pipe", "pipe"],
@@ -125,6 +139,8 @@ export interface ProductionStackOptions {
   cj?: Partial<CjStartOptions>;
   /** Wait for every worker's /readyz before returning (default true). */
   waitForWorkers?: boolean;
+  /** How workers are spawned (see startWorker); "node" when a test SIGKILLs workers. */
+  workerSpawn?: "tsx" | "node";
 }
 
 /** Lines with a connected SKU get that product's Shopify ids, as a real store's orders would. */
@@ -231,7 +247,11 @@ export async function startProductionStack(options: ProductionStackOptions = {})
       return sent.status;
     },
     async addWorker(extraEnv = {}) {
-      const worker = await startWorker({ databaseUrl: t.url, env: { ...env, ...options.workerEnv, ...extraEnv } });
+      const worker = await startWorker({
+        databaseUrl: t.url,
+        env: { ...env, ...options.workerEnv, ...extraEnv },
+        ...(options.workerSpawn ? { spawn: options.workerSpawn } : {}),
+      });
       workers.push(worker);
       return worker;
     },

@@ -18,8 +18,10 @@ import { eventually } from "../../support/stack";
 const ORDERS = 150;
 const KILLS = 100;
 const postgres = await isPostgresReachable();
-// Known open defect (see docs/decisions/0007-production-profile.md): after some dozens of kills the web process
-// stops answering webhooks within Shopify's 5 s. Run with PRODUCTION_CRASH_TEST=1 until it is fixed.
+// Opt-in (PRODUCTION_CRASH_TEST=1) until it passes; see docs/decisions/0007-production-profile.md. The web hang was
+// the test's own kills hitting the tsx wrapper (workers survived as orphans and exhausted PostgreSQL connections);
+// with `workerSpawn: "node"` all 100 kills are real and every webhook is answered, but in the first such run 64 of
+// 150 orders were still RECEIVED 120 s after the last kill — not yet diagnosed.
 const enabled = process.env.PRODUCTION_CRASH_TEST === "1";
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -30,6 +32,8 @@ describe.skipIf(!postgres || !enabled)("production profile: 100 worker SIGKILLs 
       webs: 1,
       workers: 3,
       shops: 1,
+      // One process per worker: a SIGKILL of the tsx CLI wrapper would leave the worker itself running.
+      workerSpawn: "node",
       qps: 200,
       cj: { ipQps: 1000 },
       env: {
