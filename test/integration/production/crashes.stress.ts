@@ -11,21 +11,18 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cjOrderNumberFor } from "../../../app/fulfillment/mapping";
 import type { Order as ShopifyOrder } from "../../emulators/shopify/model";
-import { isPostgresReachable } from "../../support/database";
 import { type ProductionStack, startProductionStack, type WorkerProcess } from "../../support/processes";
 import { eventually } from "../../support/stack";
 
 const ORDERS = 150;
 const KILLS = 100;
-const postgres = await isPostgresReachable();
-// Opt-in (PRODUCTION_CRASH_TEST=1) until it passes; see docs/decisions/0007-production-profile.md. The web hang was
+// Runs with `npm run test:stress`, outside `npm test`, until it passes; see docs/decisions/0007-production-profile.md. The web hang was
 // the test's own kills hitting the tsx wrapper (workers survived as orphans and exhausted PostgreSQL connections);
 // with `workerSpawn: "node"` all 100 kills are real and every webhook is answered, but in the first such run 64 of
 // 150 orders were still RECEIVED 120 s after the last kill — not yet diagnosed.
-const enabled = process.env.PRODUCTION_CRASH_TEST === "1";
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-describe.skipIf(!postgres || !enabled)("production profile: 100 worker SIGKILLs while orders flow", () => {
+describe("production profile: 100 worker SIGKILLs while orders flow", () => {
   let s: ProductionStack;
   beforeAll(async () => {
     s = await startProductionStack({
