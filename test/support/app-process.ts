@@ -48,11 +48,15 @@ export async function startApp(options: { databaseUrl: string; env?: Record<stri
   });
   // One process (`node --import tsx`, not the tsx wrapper that forks a second one): a test's SIGKILL must kill the app
   // itself, or the "crashed" app would go on running beside its replacement.
-  const child: ChildProcess = spawn(path.join(root, "node_modules/.bin/node"), ["--import", "tsx", "scripts/start.ts"], {
-    cwd: root,
-    env: { ...withoutVitest(), ...env } as NodeJS.ProcessEnv,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child: ChildProcess = spawn(
+    path.join(root, "node_modules/.bin/node"),
+    ["--import", "tsx", "scripts/start.ts"],
+    {
+      cwd: root,
+      env: { ...withoutVitest(), ...env } as NodeJS.ProcessEnv,
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   let out = "";
   child.stdout?.on("data", (d) => {
     out += d;
