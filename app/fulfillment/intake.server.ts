@@ -64,8 +64,8 @@ export function nextJob(
   if (!PRE_SUBMISSION_STATES.includes(state as never) || trigger === "MANUAL") return null;
   const paid = ["paid", "partially_refunded"].includes(order.financial_status ?? "");
   if (t === "ORDERS_PAID") return "forward-order";
-  if (t === "ORDERS_CREATE") return trigger === "ON_CREATION" || paid ? "forward-order" : null;
-  // orders/updated and orders/edited before submission: re-map the address and lines.
+  // orders/create, and orders/updated before submission (re-maps the address and lines): forward when the trigger
+  // allows it now.
   return trigger === "ON_CREATION" || paid ? "forward-order" : null;
 }
 
