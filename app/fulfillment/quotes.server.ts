@@ -96,6 +96,10 @@ export async function quoteFreight(
         source: "freightCalculate",
       })),
   );
+  // Keep the cache small: drop what has expired once it grows (one process serves many shops).
+  if (cache.size >= 5000) {
+    for (const [k, v] of cache) if (now - v.at >= TTL_MS) cache.delete(k);
+  }
   cache.set(key, { at: now, options });
   return { options, vids, unmapped, cached: false };
 }
