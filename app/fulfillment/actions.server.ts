@@ -4,6 +4,7 @@
  */
 import Decimal from "decimal.js";
 import type { Db } from "../db.server";
+import { orderJobKey } from "../jobs/queue";
 import type { ForwardDeps } from "./forward.server";
 import { legacyId } from "./mapping";
 import { payCjOrder } from "./payment.server";
@@ -39,7 +40,7 @@ export async function forwardNow(deps: ForwardDeps, shopDomain: string, orderId:
   await deps.queue.enqueue(
     "forward-order",
     { orderId: order.id, trigger: "merchant" },
-    { singletonKey: `forward:${order.id}` },
+    { singletonKey: orderJobKey(order.id) },
   );
   return { queued: true, message: `${order.shopifyOrderName} is being forwarded to CJ.` };
 }
@@ -57,7 +58,7 @@ export async function approveHeld(deps: ForwardDeps, shopDomain: string, orderId
   await deps.queue.enqueue(
     "forward-order",
     { orderId: order.id, trigger: "merchant" },
-    { singletonKey: `forward:${order.id}` },
+    { singletonKey: orderJobKey(order.id) },
   );
   return { queued: true, message: `${order.shopifyOrderName} approved and being forwarded.` };
 }
@@ -67,10 +68,10 @@ export async function retryOrder(deps: ForwardDeps, shopDomain: string, orderId:
   const order = await findShopOrder(deps.db, shopDomain, orderId);
   if (isPreSubmission(order.state)) return forwardNow(deps, shopDomain, orderId);
   if (["SUBMITTED", "AWAITING_PAYMENT"].includes(order.state)) {
-    await deps.queue.enqueue("pay-order", { orderId: order.id }, { singletonKey: `pay:${order.id}` });
+    await deps.queue.enqueue("pay-order", { orderId: order.id }, { singletonKey: orderJobKey(order.id) });
     return { queued: true, message: `Payment of ${order.shopifyOrderName} retried.` };
   }
-  await deps.queue.enqueue("sync-tracking", { orderId: order.id }, { singletonKey: `track:${order.id}` });
+  await deps.queue.enqueue("sync-tracking", { orderId: order.id }, { singletonKey: orderJobKey(order.id) });
   return { queued: true, message: `Tracking of ${order.shopifyOrderName} re-synced.` };
 }
 
@@ -113,7 +114,7 @@ export async function refreshFromCj(deps: ForwardDeps, shopDomain: string, order
     message: `Refreshed from CJ: ${detail.orderStatus ?? "?"}${detail.trackNumber ? `, tracking ${detail.trackNumber}` : ""}`,
   });
   if (detail.trackNumber) {
-    await deps.queue.enqueue("sync-tracking", { orderId: order.id }, { singletonKey: `track:${order.id}` });
+    await deps.queue.enqueue("sync-tracking", { orderId: order.id }, { singletonKey: orderJobKey(order.id) });
   }
   return { queued: false, message: `${order.shopifyOrderName}: CJ status ${detail.orderStatus ?? "unknown"}.` };
 }

@@ -3,6 +3,8 @@
  * its process. Periodically: ask Shopify for recent paid orders the app has not seen, and re-drive orders stuck in a
  * non-final state. Every job it enqueues is idempotent, so a sweep that overlaps live traffic changes nothing.
  */
+
+import { orderJobKey } from "../jobs/queue";
 import { logger } from "../logger.server";
 import { iteratePaidOrdersSince } from "../shopify/orders";
 import type { ForwardDeps } from "./forward.server";
@@ -56,7 +58,7 @@ export async function reconcileOrders(deps: ForwardDeps, options: ReconcileOptio
           },
         });
         discovered++;
-        await queue.enqueue("forward-order", { orderId: created.id }, { singletonKey: `forward:${created.id}` });
+        await queue.enqueue("forward-order", { orderId: created.id }, { singletonKey: orderJobKey(created.id) });
       }
     } catch (error) {
       logger.warn({ shop: shop.domain, err: (error as Error).message }, "reconciliation could not read Shopify orders");
@@ -82,9 +84,9 @@ export async function reconcileOrders(deps: ForwardDeps, options: ReconcileOptio
     if (order.state === "RECEIVED" || order.state === "FAILED") {
       const trigger = order.shop.settings?.forwardingTrigger ?? "ON_PAYMENT";
       if (trigger === "MANUAL") continue;
-      await queue.enqueue("forward-order", { orderId: order.id }, { singletonKey: `forward:${order.id}` });
+      await queue.enqueue("forward-order", { orderId: order.id }, { singletonKey: orderJobKey(order.id) });
     } else {
-      await queue.enqueue("pay-order", { orderId: order.id }, { singletonKey: `pay:${order.id}` });
+      await queue.enqueue("pay-order", { orderId: order.id }, { singletonKey: orderJobKey(order.id) });
     }
     redriven++;
   }

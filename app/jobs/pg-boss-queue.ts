@@ -124,7 +124,15 @@ export function createPgBossQueue(
     const data = job.data ?? {};
     const reason = reasonOf(job.sourceOutput);
     const log = logger.child({ job: name, jobId: job.sourceId ?? job.id, ...idsOf(data) });
-    log.error({ reason, tries: (job.sourceRetryCount ?? 0) + 1 }, "job used up its tries (dead letter)");
+    const tries = (job.sourceRetryCount ?? 0) + 1;
+    if (tries < def.maxAttempts) {
+      // pg-boss fails a job that still had tries left when it cannot be put back for retry: the stately queue
+      // already holds a job of the same key waiting for its retry (one per state and key). That job carries on
+      // the work, so nothing is exhausted yet; marking the order failed now would contradict it.
+      log.info({ reason, tries }, "job failed with tries left while a job of its key waits for retry");
+      return;
+    }
+    log.error({ reason, tries }, "job used up its tries (dead letter)");
     await def.onExhausted?.(data, new Error(reason));
   };
 

@@ -14,8 +14,15 @@ export const JOB_NAMES = [
 
 export type JobName = (typeof JOB_NAMES)[number];
 
+/**
+ * The singleton key of a job about one order. Queues are per job type, so the order's id is enough; every producer
+ * (webhook intake, sweeps, polls, CJ pushes, the merchant's buttons) uses this one key, so the queue's
+ * one-queued-one-active rule holds across all of them.
+ */
+export const orderJobKey = (orderId: string): string => `order:${orderId}`;
+
 export interface EnqueueOptions {
-  /** At most one pending job with this key (e.g. "forward:<orderId>"). */
+  /** At most one pending job with this key per job type (orderJobKey for jobs about one order). */
   singletonKey?: string;
   startAfterSeconds?: number;
 }

@@ -1,11 +1,13 @@
 import pRetry, { AbortError } from "p-retry";
 import { fetch as undiciFetch } from "undici";
+import { processShopifyCostPacer, type ShopifyCostPacer } from "./cost-pacer";
 import {
   type AdminApiVersion,
   type AdminGraphql,
   adminApiVersion,
   graphqlErrorFromBody,
   operationNameOf,
+  queryCostOf,
   ShopifyGraphqlError,
 } from "./graphql";
 
@@ -23,8 +25,15 @@ export interface AdminGraphqlClientOptions {
   origin?: string | undefined;
   apiVersion?: AdminApiVersion;
   fetch?: FetchLike;
-  /** Retries after THROTTLED / 429 (and 5xx for queries). */
+  /** Retries after 429 and 5xx (queries only). THROTTLED answers do not use them up: see throttledBudgetMs. */
   retries?: number;
+  /**
+   * How long one request may keep waiting for the shop's bucket after THROTTLED answers before it fails
+   * (default 120 s). A busy shop's calls wait their turn instead of failing their job.
+   */
+  throttledBudgetMs?: number;
+  /** Paces calls per shop from the reported bucket (default: the process-wide pacer). */
+  pacer?: ShopifyCostPacer;
   timeoutMs?: number;
   /** Injected by tests to observe the backoff without waiting. */
   sleep?: (ms: number) => Promise<void>;
@@ -62,9 +71,11 @@ export function createAdminGraphqlClient(options: AdminGraphqlClientOptions): Ad
   const doFetch: FetchLike = options.fetch ?? (undiciFetch as unknown as FetchLike);
   const sleep = options.sleep ?? defaultSleep;
   const timeoutMs = options.timeoutMs ?? 30_000;
+  const pacer = options.pacer ?? processShopifyCostPacer;
 
   async function attempt(query: string, variables: Record<string, unknown> | undefined) {
     const operationName = operationNameOf(query);
+    await pacer.admit(options.shop, operationName, sleep);
     const isMutation = /^\s*mutation\b/.test(query.replace(/#[^\n]*\n/g, ""));
     let response: Awaited<ReturnType<FetchLike>>;
     try {
@@ -138,6 +149,7 @@ export function createAdminGraphqlClient(options: AdminGraphqlClientOptions): Ad
         }),
       );
     }
+    pacer.observe(options.shop, operationName, queryCostOf(body.extensions));
     if (body.errors) {
       const error = graphqlErrorFromBody(body, { operationName, status: response.status, requestId });
       if (error.kind === "throttled") throw new RetryableResponse(error, null);
@@ -155,7 +167,12 @@ export function createAdminGraphqlClient(options: AdminGraphqlClientOptions): Ad
           minTimeout: 0,
           maxTimeout: 0,
           shouldRetry: ({ error }) => error instanceof RetryableResponse,
+          // THROTTLED means "not run yet, wait for the bucket": it does not use up a retry, only the time budget.
+          shouldConsumeRetry: ({ error }) => !(error instanceof RetryableResponse && error.error.kind === "throttled"),
+          maxRetryTime: options.throttledBudgetMs ?? 120_000,
           onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
+            // THROTTLED with the bucket's status: the pacer waits for the refill before the next attempt.
+            if (error instanceof RetryableResponse && error.error.kind === "throttled" && error.error.cost) return;
             if (error instanceof RetryableResponse && retriesLeft > 0) {
               await sleep(backoffMs(error.error, attemptNumber, error.retryAfterSeconds));
             }

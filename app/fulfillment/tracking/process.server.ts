@@ -11,6 +11,7 @@ import {
   CjWebhookPayloadError,
   parseCjWebhook,
 } from "../../cj/webhooks";
+import { orderJobKey } from "../../jobs/queue";
 import { logger } from "../../logger.server";
 import { recordOrderEvent } from "../state";
 import {
@@ -61,7 +62,7 @@ export async function processCjWebhookReceipt(
       break;
   }
   for (const orderId of syncOrders) {
-    await deps.queue.enqueue("sync-tracking", { orderId }, { singletonKey: `sync:${orderId}` });
+    await deps.queue.enqueue("sync-tracking", { orderId }, { singletonKey: orderJobKey(orderId) });
   }
   await done();
   return "processed";
@@ -88,7 +89,7 @@ async function processOrderMessage(deps: TrackingDeps, shopId: string, message: 
         data: { cjOrderId: p.cjOrderId },
       });
     }
-    await deps.queue.enqueue("pay-order", { orderId: order.id }, { singletonKey: `pay:${order.id}` });
+    await deps.queue.enqueue("pay-order", { orderId: order.id }, { singletonKey: orderJobKey(order.id) });
     return;
   }
   const order = await findOrderForCj(db, shopId, { cjOrderId: p.cjOrderId, orderNumbers });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { backoffMs, createAdminGraphqlClient, type FetchLike } from "~/shopify/admin-client.server";
+import { createShopifyCostPacer } from "~/shopify/cost-pacer";
 import { ShopifyGraphqlError } from "~/shopify/graphql";
 
 interface Call {
@@ -44,7 +45,12 @@ const mutation =
 describe("createAdminGraphqlClient", () => {
   it("posts the document to the shop's 2026-10 endpoint with the access token", async () => {
     const { fetch, calls } = scriptedFetch([{ status: 200, body: { data: { shop: { name: "x" } } } }]);
-    const admin = createAdminGraphqlClient({ shop: "x.myshopify.com", accessToken: "shpat_1", fetch });
+    const admin = createAdminGraphqlClient({
+      pacer: createShopifyCostPacer(),
+      shop: "x.myshopify.com",
+      accessToken: "shpat_1",
+      fetch,
+    });
     expect((await admin.request(query)).data).toEqual({ shop: { name: "x" } });
     expect(calls[0]).toMatchObject({
       url: "https://x.myshopify.com/admin/api/2026-10/graphql.json",
@@ -56,6 +62,7 @@ describe("createAdminGraphqlClient", () => {
   it("uses SHOPIFY_ADMIN_API_ORIGIN when given", async () => {
     const { fetch, calls } = scriptedFetch([{ status: 200, body: { data: {} } }]);
     const admin = createAdminGraphqlClient({
+      pacer: createShopifyCostPacer(),
       shop: "x.myshopify.com",
       accessToken: "t",
       origin: "http://127.0.0.1:4010/",
@@ -72,6 +79,7 @@ describe("createAdminGraphqlClient", () => {
     ]);
     const sleeps: number[] = [];
     const admin = createAdminGraphqlClient({
+      pacer: createShopifyCostPacer(),
       shop: "x",
       accessToken: "t",
       fetch,
@@ -82,6 +90,40 @@ describe("createAdminGraphqlClient", () => {
     expect(sleeps).toEqual([4000]);
   });
 
+  it("keeps waiting through THROTTLED answers without using up its retries", async () => {
+    const { fetch, calls } = scriptedFetch([
+      ...Array.from({ length: 7 }, () => throttled(500, 400)),
+      { status: 200, body: { data: { shop: { name: "x" } } } },
+    ]);
+    const sleeps: number[] = [];
+    const admin = createAdminGraphqlClient({
+      pacer: createShopifyCostPacer(),
+      shop: "x",
+      accessToken: "t",
+      fetch,
+      retries: 1,
+      sleep: async (ms) => void sleeps.push(ms),
+    });
+    expect((await admin.request(query)).data).toEqual({ shop: { name: "x" } });
+    expect(calls).toHaveLength(8);
+    expect(sleeps).toEqual(Array.from({ length: 7 }, () => 1000));
+  });
+
+  it("fails with THROTTLED once the wait budget is spent", async () => {
+    const { fetch } = scriptedFetch([throttled(500, 499)]);
+    const admin = createAdminGraphqlClient({
+      pacer: createShopifyCostPacer(),
+      shop: "x",
+      accessToken: "t",
+      fetch,
+      throttledBudgetMs: 50,
+      sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+    });
+    const error = await admin.request(query).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ShopifyGraphqlError);
+    expect((error as ShopifyGraphqlError).kind).toBe("throttled");
+  });
+
   it("honours Retry-After on HTTP 429", async () => {
     const { fetch } = scriptedFetch([
       { status: 429, headers: { "retry-after": "2" } },
@@ -89,6 +131,7 @@ describe("createAdminGraphqlClient", () => {
     ]);
     const sleeps: number[] = [];
     const admin = createAdminGraphqlClient({
+      pacer: createShopifyCostPacer(),
       shop: "x",
       accessToken: "t",
       fetch,
@@ -100,12 +143,24 @@ describe("createAdminGraphqlClient", () => {
 
   it("retries a query after a 503 but never a mutation, which may have been applied", async () => {
     const flaky = scriptedFetch([{ status: 503 }, { status: 200, body: { data: {} } }]);
-    const admin = createAdminGraphqlClient({ shop: "x", accessToken: "t", fetch: flaky.fetch, sleep: async () => {} });
+    const admin = createAdminGraphqlClient({
+      pacer: createShopifyCostPacer(),
+      shop: "x",
+      accessToken: "t",
+      fetch: flaky.fetch,
+      sleep: async () => {},
+    });
     await admin.request(query);
     expect(flaky.calls).toHaveLength(2);
 
     const down = scriptedFetch([{ status: 503 }, { status: 200, body: { data: {} } }]);
-    const writer = createAdminGraphqlClient({ shop: "x", accessToken: "t", fetch: down.fetch, sleep: async () => {} });
+    const writer = createAdminGraphqlClient({
+      pacer: createShopifyCostPacer(),
+      shop: "x",
+      accessToken: "t",
+      fetch: down.fetch,
+      sleep: async () => {},
+    });
     const error = await writer.request(mutation, { f: {} }).catch((caught: unknown) => caught);
     expect(down.calls).toHaveLength(1);
     expect(error).toBeInstanceOf(ShopifyGraphqlError);
@@ -119,7 +174,12 @@ describe("createAdminGraphqlClient", () => {
         body: { errors: [{ message: "Field 'nope' doesn't exist", extensions: { code: "undefinedField" } }] },
       },
     ]);
-    const admin = createAdminGraphqlClient({ shop: "x", accessToken: "t", fetch });
+    const admin = createAdminGraphqlClient({
+      pacer: createShopifyCostPacer(),
+      shop: "x",
+      accessToken: "t",
+      fetch,
+    });
     const error = await admin.request(query).catch((caught: unknown) => caught);
     expect(calls).toHaveLength(1);
     expect(error).toMatchObject({ kind: "graphql", code: "undefinedField", retryable: false });
