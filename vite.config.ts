@@ -60,24 +60,6 @@ export default defineConfig({
           pool: "forks",
         },
       },
-      // Heavy fault tests, one at a time, outside `npm test`: `npm run test:stress` (see docs/decisions/0007).
-      ...(process.env.STRESS === "1"
-        ? [
-            {
-              extends: true as const,
-              test: {
-                name: "stress",
-                include: ["test/integration/**/*.stress.ts"],
-                environment: "node" as const,
-                testTimeout: 900_000,
-                hookTimeout: 300_000,
-                pool: "forks" as const,
-                globalSetup: ["scripts/ensure-build.ts"],
-                poolOptions: { forks: { singleFork: true } },
-              },
-            },
-          ]
-        : []),
       {
         extends: true,
         test: {

@@ -147,7 +147,12 @@ export type { CjMergeApi } from "./merge";
 export type { CjCreateOrderV2Options, CjCreateOrderV2Outcome, CjOrdersApi } from "./orders";
 export type { CjOutboundApi } from "./outbound";
 export type { CjPaymentApi } from "./payment";
-export { type CjRateLimiter, createInProcessRateLimiter, processCjRateLimiter } from "./rate-limiter";
+export {
+  type CjPermitRelease,
+  type CjRateLimiter,
+  createInProcessRateLimiter,
+  processCjRateLimiter,
+} from "./rate-limiter";
 export type * from "./requests";
 export { CJ_ORDER_STATUSES } from "./requests";
 export type {

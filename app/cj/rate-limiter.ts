@@ -1,13 +1,23 @@
 /**
  * Rate limiting of CJ calls (cj-api-facts "Rate limits"): per CJ account (QPS from setting/get, 1 by default) and
- * per egress IP (10 requests/s across all accounts). `acquire` resolves at the moment the caller may start its
- * request. The interface is small so that a PostgreSQL-backed implementation can share the limits across processes.
+ * per egress IP (10 requests/s across all accounts). CJ counts a request when it ARRIVES, in sliding 1-second
+ * windows. We cannot see the arrival, but we know an upper bound for it: CJ had the request before it answered, so
+ * it arrived before our transport received the response headers (or before the request failed). A permit is
+ * therefore held from the moment the request may start until `intervalMs` after the caller releases it at that
+ * moment — whatever the delay between our start and CJ's arrival (event-loop lag, connection set-up), two requests
+ * that share a permit arrive at least `intervalMs` apart. See docs/decisions/0003-cj-rate-limits.md.
  */
-import pThrottle from "p-throttle";
+
+/** Gives the permit back; the transport calls it once CJ's response headers are in or the request failed. */
+export type CjPermitRelease = () => void;
 
 export interface CjRateLimiter {
-  /** Resolves when a request for `accountKey` may start without exceeding `qps` for the account nor the IP limit. */
-  acquire(accountKey: string, qps: number): Promise<void>;
+  /**
+   * Resolves when a request for `accountKey` may start without exceeding `qps` for the account nor the IP limit.
+   * The caller must call the returned function as soon as the request is known to have reached CJ (its response
+   * headers arrived, or it failed or was aborted); until then the permit stays taken. Calling it again is a no-op.
+   */
+  acquire(accountKey: string, qps: number): Promise<CjPermitRelease>;
 }
 
 export interface InProcessRateLimiterOptions {
@@ -16,23 +26,26 @@ export interface InProcessRateLimiterOptions {
   /** Window length in ms (1000 for "per second"). */
   intervalMs?: number;
   /**
-   * Extra time a permit is held beyond `intervalMs` (default 250 ms, as the shared PostgreSQL limiter). CJ counts requests when they *arrive*, and the
-   * time from our start to CJ's arrival varies (a request on a new connection pays the TCP/TLS handshakes, one on a
-   * warm keep-alive connection does not): two starts exactly `intervalMs` apart can arrive less than `intervalMs`
-   * apart and the second is refused with 1600200. Holding permits `intervalMs + arrivalMarginMs` keeps arrivals
-   * within the limit as long as that delay varies by less than the margin. 100 ms was enough on an idle machine but
-   * not with a loaded CPU (or a real network), where a request was refused now and then.
+   * Optional extra hold after the release, added to `intervalMs` (default 0). Releasing when the response headers
+   * arrive already bounds CJ's arrival time, so the limits hold without it; it stays as a knob in case CJ's counting
+   * proves stricter than documented.
    */
   arrivalMarginMs?: number;
 }
 
 /**
- * A counting semaphore whose permits come back `holdMs` after the request they admitted started.
- * Holding at most `permits` permits guarantees at most `permits` starts in any window of `holdMs` for the account,
- * however long the request then waits for the IP limiter (two chained p-throttles would not: starts delayed by
- * the second throttle can bunch up in the first one's window).
+ * Node's timers count whole milliseconds of a clock other than the one CJ reads, so a 1000 ms timer can fire up to
+ * about 1 ms early in real time. The permit comes back this much later to stay on the safe side.
  */
-class DelayedReleaseSemaphore {
+const TIMER_SLACK_MS = 2;
+
+/**
+ * A counting semaphore whose permits come back `holdMs` after their release. Holding at most `permits` permits,
+ * each from before its request starts until `holdMs` after the request is known to have arrived, means that any
+ * two arrivals on the same permit are at least `holdMs` apart: at most `permits` arrivals fall in any window of
+ * `holdMs`, however long a request waited for another semaphore or for the event loop before it was sent.
+ */
+class DelayedReturnSemaphore {
   private available: number;
   private readonly waiters: Array<() => void> = [];
 
@@ -46,7 +59,7 @@ class DelayedReleaseSemaphore {
   /**
    * A changed QPS (setting/get) applies to the permits still out as well: lowering it leaves `available` negative
    * until enough permits came back, raising it admits waiting callers at once. (Replacing the semaphore would
-   * forget the requests of the last window and let the new one admit a full window on top of them.)
+   * forget the requests still in flight or in their window and let the new one admit a full window on top of them.)
    */
   resize(permits: number): void {
     if (permits === this.permits) return;
@@ -63,12 +76,12 @@ class DelayedReleaseSemaphore {
     await new Promise<void>((resolve) => this.waiters.push(resolve));
   }
 
-  /** Returns the permit `holdMs` after now (the moment the request started). */
-  releaseLater(): void {
+  /** Called at the release: the permit comes back `holdMs` from now. */
+  returnLater(): void {
     const timer = setTimeout(() => {
       this.available += 1;
       this.admitWaiters();
-    }, this.holdMs);
+    }, this.holdMs + TIMER_SLACK_MS);
     timer.unref?.();
   }
 
@@ -80,19 +93,22 @@ class DelayedReleaseSemaphore {
   }
 }
 
+/**
+ * The limiter of one process (embedded profile, tests): a semaphore per account with `qps` permits and one for the
+ * IP with `ipRequestsPerSecond` permits. A caller takes its account's permit first, then the IP's. The order is
+ * always the same and nobody waits for an account permit while holding an IP permit, so callers never deadlock;
+ * a caller waiting for the IP holds back only its own account, whose QPS it would use anyway.
+ */
 export function createInProcessRateLimiter(options: InProcessRateLimiterOptions = {}): CjRateLimiter {
-  const holdMs = (options.intervalMs ?? 1000) + (options.arrivalMarginMs ?? 250);
-  // p-throttle's strict mode keeps a sliding log: never more than `limit` calls in any `interval`.
-  const ipGate = pThrottle({ limit: options.ipRequestsPerSecond ?? 10, interval: holdMs, strict: true })(
-    () => undefined,
-  );
-  const accounts = new Map<string, DelayedReleaseSemaphore>();
+  const holdMs = (options.intervalMs ?? 1000) + (options.arrivalMarginMs ?? 0);
+  const ip = new DelayedReturnSemaphore(options.ipRequestsPerSecond ?? 10, holdMs);
+  const accounts = new Map<string, DelayedReturnSemaphore>();
 
-  const semaphoreFor = (accountKey: string, qps: number): DelayedReleaseSemaphore => {
+  const semaphoreFor = (accountKey: string, qps: number): DelayedReturnSemaphore => {
     const permits = Math.max(1, Math.floor(qps));
     let semaphore = accounts.get(accountKey);
     if (!semaphore) {
-      semaphore = new DelayedReleaseSemaphore(permits, holdMs);
+      semaphore = new DelayedReturnSemaphore(permits, holdMs);
       accounts.set(accountKey, semaphore);
     }
     semaphore.resize(permits);
@@ -101,10 +117,16 @@ export function createInProcessRateLimiter(options: InProcessRateLimiterOptions 
 
   return {
     async acquire(accountKey, qps) {
-      const semaphore = semaphoreFor(accountKey, qps);
-      await semaphore.take();
-      await ipGate();
-      semaphore.releaseLater();
+      const account = semaphoreFor(accountKey, qps);
+      await account.take();
+      await ip.take();
+      let released = false;
+      return () => {
+        if (released) return;
+        released = true;
+        account.returnLater();
+        ip.returnLater();
+      };
     },
   };
 }

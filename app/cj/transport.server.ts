@@ -120,7 +120,6 @@ export function createCjTransport(options: CjTransportOptions): CjTransport {
   const log = options.logger;
 
   async function sendOnce<T>(call: CjCall<T>, token: string | undefined, attempt: number): Promise<T> {
-    await options.rateLimiter.acquire(options.accountKey, options.qps());
     const headers: Record<string, string> = {};
     if (token !== undefined) headers["CJ-Access-Token"] = token;
     let body: string | FormData | undefined;
@@ -129,8 +128,8 @@ export function createCjTransport(options: CjTransportOptions): CjTransport {
       headers["Content-Type"] = "application/json";
       body = JSON.stringify(call.json);
     }
-    const started = performance.now();
     const logFields = { endpoint: call.path, method: call.method, attempt };
+    let started = 0;
     const fail = (init: Omit<CjApiErrorInit, "endpoint">, retryAfterMs?: number) => {
       const error = new CjApiError({ ...init, endpoint: call.path, retryAfterMs }, clock());
       log.warn(
@@ -147,11 +146,13 @@ export function createCjTransport(options: CjTransportOptions): CjTransport {
       return error;
     };
 
-    let status: number;
-    let text: string;
-    let retryAfterMs: number | undefined;
+    // Everything else is ready before the permit is taken: it is held until the answer's headers are in, so any
+    // work between admission and sending would only hold it longer.
+    const release = await options.rateLimiter.acquire(options.accountKey, options.qps());
+    started = performance.now();
+    let response: Dispatcher.ResponseData;
     try {
-      const response = await dispatcher.request({
+      response = await dispatcher.request({
         origin: base.origin,
         path: `${basePath}${call.path}${queryString(call.query)}`,
         method: call.method,
@@ -160,8 +161,19 @@ export function createCjTransport(options: CjTransportOptions): CjTransport {
         headersTimeout: timeouts.headersMs,
         bodyTimeout: timeouts.bodyMs,
       });
-      status = response.statusCode;
-      retryAfterMs = parseRetryAfter(response.headers["retry-after"]);
+    } catch (cause) {
+      const code = (cause as { code?: string }).code ?? (cause as Error).name;
+      throw fail({ code: 0, httpStatus: 0, message: `No answer from CJ (${code})`, cause });
+    } finally {
+      // CJ answered (headers in), so it received the request before now; or the request failed, and whatever part
+      // of it reached CJ did so before now. From here the permit only has to cover CJ's window after the arrival.
+      release();
+    }
+
+    const status = response.statusCode;
+    const retryAfterMs = parseRetryAfter(response.headers["retry-after"]);
+    let text: string;
+    try {
       text = await response.body.text();
     } catch (cause) {
       const code = (cause as { code?: string }).code ?? (cause as Error).name;

@@ -33,6 +33,8 @@ function installSharedCjLimiter(env: NodeJS.ProcessEnv = process.env) {
     egressId: env.CJ_EGRESS_ID || "default",
     ...(env.CJ_IP_REQUESTS_PER_SECOND ? { ipRequestsPerSecond: Number(env.CJ_IP_REQUESTS_PER_SECOND) } : {}),
     ...(env.CJ_ARRIVAL_MARGIN_MS ? { arrivalMarginMs: Number(env.CJ_ARRIVAL_MARGIN_MS) } : {}),
+    ...(env.CJ_IN_FLIGHT_CAP_MS ? { inFlightCapMs: Number(env.CJ_IN_FLIGHT_CAP_MS) } : {}),
+    logger,
   });
   globalThis.__appCjLimiter = limiter;
   setProcessCjRateLimiter(limiter);

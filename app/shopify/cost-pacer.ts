@@ -43,25 +43,42 @@ export function createShopifyCostPacer(options: CostPacerOptions = {}): ShopifyC
   const estimate = (view: BucketView, t: number) =>
     Math.min(view.maximumAvailable, view.available + ((t - view.at) / 1000) * view.restoreRate);
 
+  /** Resolvers of callers waiting for the next report about a shop's bucket. */
+  const listeners = new Map<string, Array<() => void>>();
+  const nextReport = (shop: string) =>
+    new Promise<true>((resolve) => {
+      const list = listeners.get(shop) ?? [];
+      list.push(() => resolve(true));
+      listeners.set(shop, list);
+    });
+
   const waitForRoom = async (shop: string, operation: string | null, sleep: (ms: number) => Promise<void>) => {
-    const view = buckets.get(shop);
     const need = operation ? (requested.get(operation) ?? 0) : 0;
-    // Nothing known yet (first call, or a query never seen): send it and learn from the answer.
-    if (!view || need === 0 || view.restoreRate <= 0) return;
-    // A query that costs more than the bucket holds is answered MAX_COST_EXCEEDED by Shopify: do not wait for it.
-    const target = Math.min(need, view.maximumAvailable);
-    const available = estimate(view, now());
-    if (available >= target) {
-      view.available = available - target;
-      view.at = now();
+    for (;;) {
+      const view = buckets.get(shop);
+      // Nothing known yet (first call, or a query never seen): send it and learn from the answer.
+      if (!view || need === 0 || view.restoreRate <= 0) return;
+      // A query that costs more than the bucket holds is answered MAX_COST_EXCEEDED by Shopify: do not wait for it.
+      const target = Math.min(need, view.maximumAvailable);
+      const available = estimate(view, now());
+      if (available >= target) {
+        view.available = available - target;
+        view.at = now();
+        return;
+      }
+      // Wait for the restore, or less when an answer (a refund of a query in flight) reports more room. The callers
+      // behind this one wait in line, so the room restored meanwhile is this caller's.
+      const reported = await Promise.race([
+        sleep(Math.ceil(((target - available) / view.restoreRate) * 1000)).then(() => false),
+        nextReport(shop),
+      ]);
+      if (reported) continue;
+      const latest = buckets.get(shop) ?? view;
+      const t = now();
+      latest.available = Math.max(0, estimate(latest, t) - target);
+      latest.at = t;
       return;
     }
-    // The callers behind this one wait in line, so the room restored meanwhile is this caller's.
-    await sleep(Math.ceil(((target - available) / view.restoreRate) * 1000));
-    const latest = buckets.get(shop) ?? view;
-    const t = now();
-    latest.available = Math.max(0, estimate(latest, t) - target);
-    latest.at = t;
   };
 
   return {
@@ -85,6 +102,9 @@ export function createShopifyCostPacer(options: CostPacerOptions = {}): ShopifyC
         restoreRate: status.restoreRate,
         at: now(),
       });
+      const waiting = listeners.get(shop);
+      listeners.delete(shop);
+      for (const wake of waiting ?? []) wake();
     },
   };
 }

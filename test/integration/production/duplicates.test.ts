@@ -38,7 +38,7 @@ describe.skipIf(!postgres)("production profile: 1,000 webhooks for 700 orders in
       shops: 2,
       qps: 200,
       cj: { ipQps: 1000 },
-      env: { CJ_IP_REQUESTS_PER_SECOND: "1000", JOB_CONCURRENCY: "4", CJ_ARRIVAL_MARGIN_MS: "0" },
+      env: { CJ_IP_REQUESTS_PER_SECOND: "1000", JOB_CONCURRENCY: "4" },
       settings: { logisticsRule: "PREFERRED", preferredLogistics: JSON.stringify({ US: ["USPS+"] }) },
     });
   }, 180_000);

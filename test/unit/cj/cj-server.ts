@@ -82,7 +82,7 @@ export function testClient(baseUrl: string, overrides: Partial<CjClientOptions> 
     accountId: "acct",
     store,
     baseUrl,
-    rateLimiter: { acquire: async () => undefined },
+    rateLimiter: { acquire: async () => () => {} },
     logger: pino({ level: "silent" }),
     retry: { minTimeoutMs: 1, maxTimeoutMs: 5, rateLimitWaitMs: 1 },
     timeouts: { connectMs: 1_000, headersMs: 300, bodyMs: 300 },

@@ -71,3 +71,22 @@ describe("Shopify cost pacer", () => {
     expect(time.sleeps).toEqual([5000]);
   });
 });
+
+describe("Shopify cost pacer, real time", () => {
+  it("lets a waiting caller go as soon as an answer reports the room (the refund of a query in flight)", async () => {
+    const pacer = createShopifyCostPacer();
+    pacer.observe("a.myshopify.com", "GetOrder", status(900));
+    await pacer.admit("a.myshopify.com", "GetOrder"); // 900 → 100: the next one would wait 7 s
+    const second = pacer.admit("a.myshopify.com", "GetOrder");
+    let admitted = false;
+    void second.then(() => {
+      admitted = true;
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(admitted).toBe(false);
+    // The first query's answer: Shopify refunded the unused part of its requested cost.
+    pacer.observe("a.myshopify.com", "GetOrder", status(1880));
+    await second;
+    expect(admitted).toBe(true);
+  });
+});
