@@ -56,6 +56,19 @@ export function backoffMs(error: ShopifyGraphqlError, attemptNumber: number, ret
   return Math.min(30_000, 1000 * 2 ** (attemptNumber - 1));
 }
 
+/**
+ * The wait after a THROTTLED answer: what the cost extension says the bucket needs, or, when it reports room enough
+ * (Shopify throttled for a reason the bucket does not show), a backoff that doubles from 100 ms up to 5 s so that a
+ * request does not hammer the shop for its whole time budget.
+ */
+export function throttledBackoffMs(error: ShopifyGraphqlError, attemptNumber: number): number {
+  const fromCost = backoffMs(error, attemptNumber, null);
+  if (error.cost && fromCost <= minimumBackoffMs) {
+    return Math.min(5000, minimumBackoffMs * 2 ** Math.max(0, attemptNumber - 1));
+  }
+  return fromCost;
+}
+
 class RetryableResponse extends Error {
   constructor(
     readonly error: ShopifyGraphqlError,
@@ -171,8 +184,10 @@ export function createAdminGraphqlClient(options: AdminGraphqlClientOptions): Ad
           shouldConsumeRetry: ({ error }) => !(error instanceof RetryableResponse && error.error.kind === "throttled"),
           maxRetryTime: options.throttledBudgetMs ?? 120_000,
           onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
-            // THROTTLED with the bucket's status: the pacer waits for the refill before the next attempt.
-            if (error instanceof RetryableResponse && error.error.kind === "throttled" && error.error.cost) return;
+            if (error instanceof RetryableResponse && error.error.kind === "throttled") {
+              await sleep(throttledBackoffMs(error.error, attemptNumber));
+              return;
+            }
             if (error instanceof RetryableResponse && retriesLeft > 0) {
               await sleep(backoffMs(error.error, attemptNumber, error.retryAfterSeconds));
             }

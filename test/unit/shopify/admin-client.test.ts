@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { backoffMs, createAdminGraphqlClient, type FetchLike } from "~/shopify/admin-client.server";
+import { backoffMs, createAdminGraphqlClient, type FetchLike, throttledBackoffMs } from "~/shopify/admin-client.server";
 import { createShopifyCostPacer } from "~/shopify/cost-pacer";
 import { ShopifyGraphqlError } from "~/shopify/graphql";
 
@@ -37,6 +37,20 @@ const throttled = (requested: number, available: number) => ({
     },
   },
 });
+
+/** A clock that moves only when the client sleeps, shared by the client and its pacer. */
+function fakeTime() {
+  let t = 0;
+  const sleeps: number[] = [];
+  return {
+    sleeps,
+    now: () => t,
+    sleep: async (ms: number) => {
+      sleeps.push(ms);
+      t += ms;
+    },
+  };
+}
 
 const query = "query ShopName { shop { name } }";
 const mutation =
@@ -77,13 +91,13 @@ describe("createAdminGraphqlClient", () => {
       throttled(500, 100),
       { status: 200, body: { data: { shop: { name: "x" } } } },
     ]);
-    const sleeps: number[] = [];
+    const { sleeps, sleep, now } = fakeTime();
     const admin = createAdminGraphqlClient({
-      pacer: createShopifyCostPacer(),
+      pacer: createShopifyCostPacer({ now }),
       shop: "x",
       accessToken: "t",
       fetch,
-      sleep: async (ms) => void sleeps.push(ms),
+      sleep,
     });
     await admin.request(query);
     expect(calls).toHaveLength(2);
@@ -95,14 +109,14 @@ describe("createAdminGraphqlClient", () => {
       ...Array.from({ length: 7 }, () => throttled(500, 400)),
       { status: 200, body: { data: { shop: { name: "x" } } } },
     ]);
-    const sleeps: number[] = [];
+    const { sleeps, sleep, now } = fakeTime();
     const admin = createAdminGraphqlClient({
-      pacer: createShopifyCostPacer(),
+      pacer: createShopifyCostPacer({ now }),
       shop: "x",
       accessToken: "t",
       fetch,
       retries: 1,
-      sleep: async (ms) => void sleeps.push(ms),
+      sleep,
     });
     expect((await admin.request(query)).data).toEqual({ shop: { name: "x" } });
     expect(calls).toHaveLength(8);
@@ -202,5 +216,17 @@ describe("backoffMs", () => {
   it("falls back to exponential backoff without a cost extension", () => {
     const error = new ShopifyGraphqlError("Bad gateway", { kind: "http", status: 502 });
     expect([1, 2, 3].map((attempt) => backoffMs(error, attempt, null))).toEqual([1000, 2000, 4000]);
+  });
+
+  it("backs off from 100 ms, doubling, when THROTTLED comes with a bucket that reports room", () => {
+    const error = new ShopifyGraphqlError("Throttled", {
+      kind: "throttled",
+      cost: {
+        requestedQueryCost: 100,
+        actualQueryCost: null,
+        throttleStatus: { maximumAvailable: 2000, currentlyAvailable: 2000, restoreRate: 100 },
+      },
+    });
+    expect([1, 2, 3, 10].map((attempt) => throttledBackoffMs(error, attempt))).toEqual([100, 200, 400, 5000]);
   });
 });
