@@ -52,26 +52,16 @@ export async function createTestDatabase(profile: DatabaseProfile): Promise<Test
       },
     };
   }
-  const name = `test_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
-  const admin = new pg.Client({ connectionString: postgresAdminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const u = new URL(postgresAdminUrl);
-  u.pathname = `/${name}`;
-  const url = u.toString();
-  await migrateDatabase(url);
-  const db = createDb(url);
+  const empty = await createEmptyPostgresDatabase();
+  await migrateDatabase(empty.url);
+  const db = createDb(empty.url);
   return {
     profile,
-    url,
+    url: empty.url,
     db,
     async drop() {
       await db.$disconnect();
-      const c = new pg.Client({ connectionString: postgresAdminUrl });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
+      await empty.drop();
     },
   };
 }

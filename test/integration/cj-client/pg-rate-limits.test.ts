@@ -14,6 +14,7 @@ import { createPgRateLimiter, type PgRateLimiter } from "../../../app/cj/pg-rate
 import { type CjEmulator, startCjEmulator } from "../../emulators/cj/index.js";
 import { maxInAnyWindow } from "../../emulators/cj/limits.js";
 import { createEmptyPostgresDatabase, isPostgresReachable } from "../../support/database";
+import { seededRandom } from "../../support/random";
 
 const postgres = await isPostgresReachable();
 
@@ -26,17 +27,6 @@ const PROCESSES = 3;
 const CALLERS = 45;
 const CALLS_PER_CALLER = 2;
 const MAX_LAG_MS = 400;
-
-/** A small seeded PRNG (mulberry32) so a failure can be replayed. */
-function random(seed: number) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -99,7 +89,7 @@ describe.skipIf(!postgres)("PostgreSQL rate limiter measured by the emulator", (
   });
 
   it(`${CALLERS} callers in ${PROCESSES} processes, sends lagging up to ${MAX_LAG_MS} ms: no account above its QPS, the IP never above 10/s`, async () => {
-    const rand = random(11);
+    const rand = seededRandom(11);
     const processes = Array.from({ length: PROCESSES }, () => lagging(newLimiter(), rand));
     // One credential store per account, as the database is in production: the first process obtains the token,
     // the others load it.

@@ -13,21 +13,11 @@ import type { Order as ShopifyOrder } from "../../emulators/shopify/model";
 import { isPostgresReachable } from "../../support/database";
 import { type ProductionStack, startProductionStack } from "../../support/processes";
 import { eventually } from "../../support/stack";
+import { seededRandom } from "../../support/random";
 
 const ORDERS = 700;
 const WEBHOOKS = 1000;
 const postgres = await isPostgresReachable();
-
-/** A small seeded PRNG (mulberry32) so a failure can be replayed. */
-function random(seed: number) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe.skipIf(!postgres)("production profile: 1,000 webhooks for 700 orders into 2 web processes", () => {
   let s: ProductionStack;
@@ -47,7 +37,7 @@ describe.skipIf(!postgres)("production profile: 1,000 webhooks for 700 orders in
   });
 
   it("creates exactly one CJ order per distinct order", async () => {
-    const rand = random(7);
+    const rand = seededRandom(7);
     const orders: { shop: number; order: ShopifyOrder }[] = [];
     for (let i = 0; i < ORDERS; i++) {
       const shop = i % 2;

@@ -8,17 +8,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { type CjPermitRelease, createInProcessRateLimiter } from "../../../app/cj";
 import { maxInAnyWindow } from "../../emulators/cj/limits.js";
 import { type CjTestServer, startCjServer, testClient } from "./cj-server.js";
-
-/** A small seeded PRNG (mulberry32) so a failure can be replayed. */
-function random(seed: number) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from "../../support/random";
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -77,7 +67,7 @@ describe("createInProcessRateLimiter", () => {
   });
 
   it("one account at QPS 1: 50 callers with random lags never arrive twice within a second", async () => {
-    const rand = random(1);
+    const rand = seededRandom(1);
     const { arrivals } = await run(
       Array.from({ length: 50 }, () => ({ account: "a", qps: 1 })),
       { lagMs: () => rand() * 600, answerMs: () => rand() * 300 },
@@ -87,7 +77,7 @@ describe("createInProcessRateLimiter", () => {
   });
 
   it("a lag longer than the window changes nothing: QPS 4, lags up to 2.5 s", async () => {
-    const rand = random(2);
+    const rand = seededRandom(2);
     const { arrivals } = await run(
       Array.from({ length: 50 }, () => ({ account: "a", qps: 4 })),
       { lagMs: () => rand() * 2500, answerMs: () => rand() * 500 },
@@ -97,7 +87,7 @@ describe("createInProcessRateLimiter", () => {
   });
 
   it("many accounts with random lags: each within its QPS, never more than 10 per second in all (egress IP)", async () => {
-    const rand = random(3);
+    const rand = seededRandom(3);
     const callers = Array.from({ length: 60 }, (_, index) => ({ account: `acct-${index % 5}`, qps: 6 }));
     const { arrivals } = await run(callers, { lagMs: () => rand() * 400, answerMs: () => rand() * 200 });
     expect(arrivals).toHaveLength(60);

@@ -52,6 +52,20 @@ function fakeTime() {
   };
 }
 
+/** A client and its own pacer on one fake clock. */
+function clientOnFakeTime(fetch: FetchLike, options: { retries?: number } = {}) {
+  const { sleeps, sleep, now } = fakeTime();
+  const admin = createAdminGraphqlClient({
+    pacer: createShopifyCostPacer({ now }),
+    shop: "x",
+    accessToken: "t",
+    fetch,
+    sleep,
+    ...options,
+  });
+  return { admin, sleeps };
+}
+
 const query = "query ShopName { shop { name } }";
 const mutation =
   "mutation FulfillmentCreate($f: FulfillmentInput!) { fulfillmentCreate(fulfillment: $f) { userErrors { message } } }";
@@ -91,14 +105,7 @@ describe("createAdminGraphqlClient", () => {
       throttled(500, 100),
       { status: 200, body: { data: { shop: { name: "x" } } } },
     ]);
-    const { sleeps, sleep, now } = fakeTime();
-    const admin = createAdminGraphqlClient({
-      pacer: createShopifyCostPacer({ now }),
-      shop: "x",
-      accessToken: "t",
-      fetch,
-      sleep,
-    });
+    const { admin, sleeps } = clientOnFakeTime(fetch);
     await admin.request(query);
     expect(calls).toHaveLength(2);
     expect(sleeps).toEqual([4000]);
@@ -109,15 +116,7 @@ describe("createAdminGraphqlClient", () => {
       ...Array.from({ length: 7 }, () => throttled(500, 400)),
       { status: 200, body: { data: { shop: { name: "x" } } } },
     ]);
-    const { sleeps, sleep, now } = fakeTime();
-    const admin = createAdminGraphqlClient({
-      pacer: createShopifyCostPacer({ now }),
-      shop: "x",
-      accessToken: "t",
-      fetch,
-      retries: 1,
-      sleep,
-    });
+    const { admin, sleeps } = clientOnFakeTime(fetch, { retries: 1 });
     expect((await admin.request(query)).data).toEqual({ shop: { name: "x" } });
     expect(calls).toHaveLength(8);
     expect(sleeps).toEqual(Array.from({ length: 7 }, () => 1000));
