@@ -23,6 +23,8 @@ export interface WorkerProcess {
   healthUrl: string;
   output(): string;
   exited(): boolean;
+  /** The exit code once the process has exited on its own (null while running or when killed by a signal). */
+  exitCode(): number | null;
   /** Resolves once /readyz answers 200. */
   ready(timeoutMs?: number): Promise<void>;
   /** Sends the signal and resolves when the process is gone. */
@@ -73,6 +75,7 @@ export async function startWorker(options: {
     healthUrl,
     output: () => out,
     exited: () => child.exitCode !== null || child.signalCode !== null,
+    exitCode: () => child.exitCode,
     async ready(timeoutMs = 60_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {

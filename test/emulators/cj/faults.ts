@@ -8,6 +8,7 @@ import type { SeededRandom } from "./random.js";
  * - `drop`: run the request (the order IS created), then destroy the socket without answering;
  * - `holdAfter`: run the request (the order IS created), then hold the answer for `hangMs` before dropping the
  *   socket: the window in which a test kills the caller "between CJ's answer and its commit";
+ * - `slow`: run the request and answer it normally, `hangMs` late (a job that is busy when its worker is stopped);
  * - `busy` (1600000), `rateLimit` (1600200), `balanceInsufficient` (1604000), `cjError` (any code):
  *   a CJ error envelope instead of running the request.
  */
@@ -16,6 +17,7 @@ export type FaultKind =
   | "hang"
   | "drop"
   | "holdAfter"
+  | "slow"
   | "busy"
   | "rateLimit"
   | "balanceInsufficient"
@@ -49,7 +51,7 @@ export interface FaultRule extends FaultSpec {
 
 export interface FaultDecision {
   rule: FaultRule;
-  kind: "http5xx" | "hang" | "drop" | "holdAfter" | "cjError";
+  kind: "http5xx" | "hang" | "drop" | "holdAfter" | "slow" | "cjError";
   status: number;
   code: number;
   message: string;
@@ -112,6 +114,8 @@ function toDecision(rule: FaultRule): FaultDecision {
       return { ...base, kind: "drop", code: 0, message: "" };
     case "holdAfter":
       return { ...base, kind: "holdAfter", code: 0, message: "" };
+    case "slow":
+      return { ...base, kind: "slow", code: 0, message: "" };
     case "busy":
       return { ...base, kind: "cjError", code: 1600000, message: rule.message ?? CJ_MESSAGES[1600000] };
     case "rateLimit":

@@ -181,5 +181,6 @@ export async function handleApiRequest(
     hangs.hold(res, fault.hangMs);
     return;
   }
+  if (fault?.kind === "slow") await new Promise((resolve) => setTimeout(resolve, fault.hangMs));
   answer(200, envelope);
 }
