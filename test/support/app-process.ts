@@ -15,6 +15,8 @@ export interface AppProcess {
   url: string;
   env: Record<string, string>;
   output(): string;
+  /** The exit code once the process has exited on its own (null while running or when killed by a signal). */
+  exitCode(): number | null;
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
@@ -82,6 +84,7 @@ export async function startApp(options: { databaseUrl: string; env?: Record<stri
     url,
     env,
     output: () => out,
+    exitCode: () => child.exitCode,
     stop: (signal = "SIGTERM") =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();

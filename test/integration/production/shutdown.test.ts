@@ -1,10 +1,15 @@
 /**
- * Production profile, graceful shutdown of a worker (`npm run worker` gets SIGTERM, as on a deploy or a scale-in):
- * its readiness turns 503 at once while it stays alive, the job it is running finishes (the order reaches CJ once),
- * it takes no new job, and it exits 0. Work sent meanwhile waits in pg-boss for the next worker, which does it.
+ * Production profile, graceful shutdown (SIGTERM, as on a deploy or a scale-in).
+ * - A worker (`npm run worker`): its readiness turns 503 at once while it stays alive, the job it is running
+ *   finishes (the order reaches CJ once), it takes no new job, and it exits 0. Work sent meanwhile waits in pg-boss
+ *   for the next worker, which does it.
+ * - A web process (`npm start`): a request in flight (the order-page extension asking CJ for quotes) is answered in
+ *   full, new connections are no longer taken, and it exits 0.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cjOrderNumberFor } from "../../../app/fulfillment/mapping";
+import { makeSessionToken } from "../../../app/runtime/session-token";
+import { testApiKey, testAppSecret } from "../../support/app-process";
 import { isPostgresReachable } from "../../support/database";
 import { createdOrderNumbers, type ProductionStack, startProductionStack } from "../../support/processes";
 import { eventually } from "../../support/stack";
@@ -12,7 +17,7 @@ import { eventually } from "../../support/stack";
 const postgres = await isPostgresReachable();
 const CJ_ANSWER_MS = 3000;
 
-describe.runIf(postgres)("production profile: a worker stopped with SIGTERM", () => {
+describe.runIf(postgres)("production profile: graceful shutdown (SIGTERM)", () => {
   let s: ProductionStack;
   beforeAll(async () => {
     s = await startProductionStack({
@@ -102,4 +107,46 @@ describe.runIf(postgres)("production profile: a worker stopped with SIGTERM", ()
     expect([counts.get(busyNumber), counts.get(cjOrderNumberFor(domain, later.id))]).toEqual([1, 1]);
     expect(creates(busyNumber)).toHaveLength(1);
   }, 180_000);
+
+  it("a web process answers the request in flight, then stops taking connections and exits 0", async () => {
+    const web = s.webs[0];
+    if (!web) throw new Error("no web process");
+    const shop = s.shops[0] as (typeof s.shops)[number];
+    // An order held for the merchant (over the shop's order cap): its lines are read, and the order page can ask CJ
+    // for quotes before the merchant approves it.
+    if (!s.workers.some((w) => !w.exited())) await (await s.addWorker()).ready();
+    await s.t.db.shopSettings.update({ where: { shopId: shop.shopId }, data: { orderTotalCap: "1" } });
+    const order = s.addOrder(0, { financialStatus: "PAID", lines: [{ sku: "TSHIRT-WHITE-M", quantity: 1 }] });
+    expect(await s.webhook(0, "orders/paid", order)).toBe(200);
+    const row = await eventually(
+      async () => {
+        const found = await s.t.db.order.findFirst({ where: { shopifyOrderGid: order.id } });
+        return found?.state === "HELD" ? found : undefined;
+      },
+      30_000,
+      100,
+    );
+
+    s.cj.addFault({ kind: "slow", path: "/logistic/*", hangMs: 1500 });
+    const logisticCalls = () => s.cj.state.requests.filter((r) => r.path.startsWith("/logistic/")).length;
+    const before = logisticCalls();
+    const token = await makeSessionToken({ shop: shop.domain, apiKey: testApiKey, apiSecret: testAppSecret });
+    const inFlight = fetch(`${web.url}/api/orders/${row.id}/quotes`, {
+      headers: {
+        "User-Agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/140.0 Safari/537.36",
+        Origin: "https://extensions.shopifycdn.com",
+        Authorization: `Bearer ${token}`,
+      },
+    });
+    await eventually(async () => logisticCalls() > before || undefined, 20_000, 50);
+
+    const stopped = web.stop("SIGTERM");
+    const res = await inFlight;
+    expect(res.status).toBe(200);
+    const quotes = (await res.json()) as { options?: { logisticName: string }[] };
+    expect(JSON.stringify(quotes)).toContain("USPS+");
+    await stopped;
+    expect(web.exitCode()).toBe(0);
+    expect(await status(`${web.url}/healthz`)).toBe(0);
+  }, 120_000);
 });
