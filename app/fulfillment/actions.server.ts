@@ -32,10 +32,15 @@ export async function findShopOrder(db: Db, shopDomain: string, orderId: string)
 
 const isPreSubmission = (state: string) => PRE_SUBMISSION_STATES.includes(state as never);
 
-/** Forward now (the merchant's decision lifts holds and the manual-only setting). Runs as a job. */
+/**
+ * Forward now (the merchant's decision lifts holds and the manual-only setting). Runs as a job. The decision is kept
+ * on the order (`approvedAt`), not only in the job: the queue keeps one pending forwarding job per order, so the job
+ * that runs may be an automatic one already queued (an orders/updated webhook, a sweep), and it must honour it too.
+ */
 export async function forwardNow(deps: ForwardDeps, shopDomain: string, orderId: string) {
   const order = await findShopOrder(deps.db, shopDomain, orderId);
   if (!isPreSubmission(order.state)) throw new OrderActionError(`The order is already ${order.state}.`, 409);
+  if (!order.approvedAt) await deps.db.order.update({ where: { id: order.id }, data: { approvedAt: new Date() } });
   await recordOrderEvent(deps.db, order.id, { actor: "merchant", type: "forward_requested", message: "Forward now" });
   await deps.queue.enqueue(
     "forward-order",

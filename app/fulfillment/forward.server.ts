@@ -65,7 +65,7 @@ export async function forwardOrderToCj(
   const settings = order.shop.settings;
   if (!settings) throw new Error(`Shop ${order.shop.domain} has no settings row`);
   if (order.shop.uninstalledAt) return { outcome: "skipped", message: "shop uninstalled" };
-  if (opts.trigger === "automatic" && settings.forwardingTrigger === "MANUAL") {
+  if (opts.trigger === "automatic" && settings.forwardingTrigger === "MANUAL" && order.approvedAt === null) {
     return { outcome: "skipped", message: "the shop forwards orders by hand" };
   }
 

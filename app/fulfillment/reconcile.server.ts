@@ -17,6 +17,8 @@ export interface ReconcileOptions {
   lookbackHours?: number;
   /** An order untouched for this long in a state that should move on is re-driven. */
   staleAfterSeconds?: number;
+  /** A FAILED order is forwarded again this long after it failed (default 600 s; RECONCILE_FAILED_RETRY_SECONDS). */
+  failedRetryAfterSeconds?: number;
 }
 
 export async function reconcileOrders(deps: ForwardDeps, options: ReconcileOptions = {}) {
@@ -24,7 +26,9 @@ export async function reconcileOrders(deps: ForwardDeps, options: ReconcileOptio
   const now = deps.now?.() ?? new Date();
   const since = new Date(now.getTime() - (options.lookbackHours ?? 72) * 3600_000);
   const stale = new Date(now.getTime() - (options.staleAfterSeconds ?? 120) * 1000);
-  const failedRetryBefore = new Date(now.getTime() - FAILED_RETRY_AFTER_SECONDS * 1000);
+  const failedRetryAfter =
+    options.failedRetryAfterSeconds ?? Number(process.env.RECONCILE_FAILED_RETRY_SECONDS || FAILED_RETRY_AFTER_SECONDS);
+  const failedRetryBefore = new Date(now.getTime() - failedRetryAfter * 1000);
   const shops = await db.shop.findMany({ where: { uninstalledAt: null }, include: { settings: true } });
   let discovered = 0;
   let redriven = 0;
@@ -65,18 +69,25 @@ export async function reconcileOrders(deps: ForwardDeps, options: ReconcileOptio
     }
   }
 
+  const unclaimed = { OR: [{ lockedUntil: null }, { lockedUntil: { lt: now } }] };
   const stuck = await db.order.findMany({
     where: {
       shop: { uninstalledAt: null },
-      updatedAt: { lt: stale },
       OR: [
-        { state: "RECEIVED", OR: [{ lockedUntil: null }, { lockedUntil: { lt: now } }] },
-        { state: "SUBMITTED" },
+        { state: "RECEIVED", updatedAt: { lt: stale }, ...unclaimed },
+        // Submitted but not paid: the payment job may have been lost (its process died between recording the CJ
+        // order and sending the job). Timed from the submission, not `updatedAt`: the tracking poll touches every
+        // submitted order's row on each pass, which would hide a stuck one from this sweep.
+        {
+          state: "SUBMITTED",
+          AND: [{ OR: [{ submittedAt: { lt: stale } }, { submittedAt: null, updatedAt: { lt: stale } }] }, unclaimed],
+        },
         // A forward that used up its tries on passing trouble (CJ down, timeouts) gets more, spaced out, for a while;
         // the reason stays on the order and the merchant can retry at any time.
         { state: "FAILED", attempts: { lt: MAX_AUTOMATIC_ATTEMPTS }, updatedAt: { lt: failedRetryBefore } },
       ],
     },
+    orderBy: { updatedAt: "asc" },
     select: { id: true, state: true, financialStatus: true, shop: { select: { settings: true } } },
     take: 500,
   });

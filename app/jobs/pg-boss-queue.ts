@@ -125,11 +125,13 @@ export function createPgBossQueue(
     const reason = reasonOf(job.sourceOutput);
     const log = logger.child({ job: name, jobId: job.sourceId ?? job.id, ...idsOf(data) });
     const tries = (job.sourceRetryCount ?? 0) + 1;
-    if (tries < def.maxAttempts) {
-      // pg-boss fails a job that still had tries left when it cannot be put back for retry: the stately queue
-      // already holds a job of the same key waiting for its retry (one per state and key). That job carries on
-      // the work, so nothing is exhausted yet; marking the order failed now would contradict it.
-      log.info({ reason, tries }, "job failed with tries left while a job of its key waits for retry");
+    // pg-boss fails a job outright, tries left or not, when it cannot be put back for retry because the stately
+    // queue already holds a job of the same key waiting for its retry (one per state and key). A job of the key
+    // still queued or running carries on the work: nothing is exhausted yet, and it will say so itself if it fails.
+    const siblings = job.singletonKey ? await boss.findJobs(name, { key: job.singletonKey, limit: 20 }) : [];
+    const carrier = siblings.find((j) => j.id !== job.sourceId && PENDING_STATES.has(j.state));
+    if (carrier) {
+      log.info({ reason, tries, carrier: carrier.id }, "job failed while another job of its key goes on with the work");
       return;
     }
     log.error({ reason, tries }, "job used up its tries (dead letter)");
@@ -205,6 +207,8 @@ export function createPgBossQueue(
     },
   };
 }
+
+const PENDING_STATES = new Set(["created", "retry", "active"]);
 
 function ignoreExists(error: unknown) {
   if (!/already exists/i.test((error as Error).message)) throw error;

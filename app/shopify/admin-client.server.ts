@@ -7,6 +7,7 @@ import {
   adminApiVersion,
   graphqlErrorFromBody,
   operationNameOf,
+  type QueryCost,
   queryCostOf,
   ShopifyGraphqlError,
 } from "./graphql";
@@ -88,7 +89,23 @@ export function createAdminGraphqlClient(options: AdminGraphqlClientOptions): Ad
 
   async function attempt(query: string, variables: Record<string, unknown> | undefined) {
     const operationName = operationNameOf(query);
-    await pacer.admit(options.shop, operationName, sleep);
+    const ticket = await pacer.admit(options.shop, operationName, sleep);
+    let reported: QueryCost | null = null;
+    try {
+      return await send(query, variables, operationName, (cost) => {
+        reported = cost;
+      });
+    } finally {
+      ticket.done(reported);
+    }
+  }
+
+  async function send(
+    query: string,
+    variables: Record<string, unknown> | undefined,
+    operationName: string | null,
+    report: (cost: QueryCost | null) => void,
+  ) {
     const isMutation = /^\s*mutation\b/.test(query.replace(/#[^\n]*\n/g, ""));
     let response: Awaited<ReturnType<FetchLike>>;
     try {
@@ -162,7 +179,7 @@ export function createAdminGraphqlClient(options: AdminGraphqlClientOptions): Ad
         }),
       );
     }
-    pacer.observe(options.shop, operationName, queryCostOf(body.extensions));
+    report(queryCostOf(body.extensions));
     if (body.errors) {
       const error = graphqlErrorFromBody(body, { operationName, status: response.status, requestId });
       if (error.kind === "throttled") throw new RetryableResponse(error, null);

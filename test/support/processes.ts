@@ -127,6 +127,8 @@ export interface ProductionStack {
   addWorker(extraEnv?: Record<string, string>): Promise<WorkerProcess>;
   /** CJ pushes (order and logistics) of every account go to web process 0. */
   pointCjPushesAtApp(): void;
+  /** Orders not in `done` states, each with its CJ ids, error and timeline, and its pg-boss jobs (failure messages). */
+  describeUnfinished(done: string[], limit?: number): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -266,6 +268,34 @@ export async function startProductionStack(options: ProductionStackOptions = {})
           logistics: { type: "ENABLE", callbackUrls: [url] },
         });
       }
+    },
+    async describeUnfinished(done, limit = 5) {
+      const rows = await t.db.order.findMany({
+        where: { state: { notIn: done } },
+        include: { events: { orderBy: { at: "asc" } } },
+        take: limit,
+      });
+      const lines: string[] = [];
+      for (const row of rows) {
+        lines.push(
+          `order ${row.id} ${row.shopifyOrderName ?? ""}: state=${row.state} cjOrderNumber=${row.cjOrderNumber ?? ""} ` +
+            `cjOrderId=${row.cjOrderId ?? ""} attempts=${row.attempts} lockedUntil=${row.lockedUntil?.toISOString() ?? ""} ` +
+            `error=${row.errorReason ?? ""}`,
+        );
+        for (const e of row.events)
+          lines.push(`  ${e.at.toISOString()} ${e.type} ${e.fromState ?? ""}→${e.toState ?? ""}: ${e.message}`);
+        const jobs = await t.db.$queryRawUnsafe<
+          { name: string; state: string; retry_count: number; output: unknown }[]
+        >(
+          "SELECT name, state, retry_count, output FROM pgboss.job WHERE data->>'orderId' = $1 ORDER BY created_on",
+          row.id,
+        );
+        for (const j of jobs) {
+          const reason = (j.output as { message?: string } | null)?.message ?? "";
+          lines.push(`  job ${j.name} ${j.state} tries=${j.retry_count + 1} ${reason.slice(0, 160)}`);
+        }
+      }
+      return lines.join("\n");
     },
     async stop() {
       await Promise.all([...workers.map((w) => w.stop()), ...webs.map((w) => w.stop())]);

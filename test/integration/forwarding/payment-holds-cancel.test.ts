@@ -5,7 +5,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cjOrderNumberFor } from "../../../app/fulfillment/mapping";
 import { payCjOrder } from "../../../app/fulfillment/payment.server";
-import type { JobQueue } from "../../../app/jobs/queue";
+import { forwardNow } from "../../../app/fulfillment/actions.server";
+import { createEmbeddedQueue } from "../../../app/jobs/embedded-queue";
+import { type JobQueue, orderJobKey } from "../../../app/jobs/queue";
+import { registerJobHandlers } from "../../../app/jobs/registry.server";
 import { createShopPorts } from "../../../app/runtime/deps.server";
 import type { Order as ShopifyOrder } from "../../emulators/shopify/model";
 import { eventually, STACK_SHOP, type Stack, startStack } from "../../support/stack";
@@ -197,6 +200,42 @@ describe("cancellations", () => {
     });
     const row = await stateOf(order, ["NEEDS_ATTENTION"]);
     expect(row.errorReason).toMatch(/already UNSHIPPED: CJ cannot delete it/);
+  });
+});
+
+describe("the merchant's decision", () => {
+  it("a Forward now that meets an automatic job already queued for the order still forwards it", async () => {
+    await s.t.db.shopSettings.update({ where: { shopId: s.shopId }, data: { orderTotalCap: "1" } });
+    try {
+      const order = s.addOrder({ financialStatus: "PAID", lines: [{ sku: "TSHIRT-WHITE-M" }] });
+      await s.webhook("orders/paid", order);
+      const held = await stateOf(order, ["HELD"]);
+      // The real queue, not started yet: an automatic forwarding job is pending for the order (as an orders/updated
+      // webhook would leave it), so the merchant's job is folded into it by the one-job-per-order rule.
+      const queue = createEmbeddedQueue();
+      const deps = {
+        db: s.t.db,
+        ports: createShopPorts(s.t.db, {
+          CJ_API_BASE_URL: s.cj.baseUrl,
+          SHOPIFY_ADMIN_API_ORIGIN: s.shopify.origin,
+        } as unknown as NodeJS.ProcessEnv),
+        queue,
+      };
+      registerJobHandlers(queue, deps);
+      await queue.enqueue("forward-order", { orderId: held.id }, { singletonKey: orderJobKey(held.id) });
+      await forwardNow(deps, STACK_SHOP, held.id);
+      await queue.start();
+      await queue.idle();
+      await queue.stop();
+      const row = await stateOf(order, ["AWAITING_PAYMENT", "PAID"]);
+      expect(row.approvedAt).not.toBeNull();
+      const creates = calls("/shopping/order/createOrderV2").filter(
+        (r) => (r.body as { orderNumber: string }).orderNumber === cjOrderNumberFor(STACK_SHOP, order.id),
+      );
+      expect(creates).toHaveLength(1);
+    } finally {
+      await s.t.db.shopSettings.update({ where: { shopId: s.shopId }, data: { orderTotalCap: null } });
+    }
   });
 });
 

@@ -132,7 +132,8 @@ describe("production profile: 100 worker SIGKILLs while orders flow", () => {
         );
         fs.writeFileSync(`${process.env.CRASH_LOG_DIR}/stuck.json`, JSON.stringify({ stuck, jobs }, null, 1));
       }
-      throw new Error(`${(e as Error).message}: shipped ${shipped.size}; ${JSON.stringify(states)}`);
+      const unfinished = await s.describeUnfinished(["SHIPPED", "FULFILLED", "PARTIALLY_FULFILLED", "PAID"]);
+      throw new Error(`${(e as Error).message}: shipped ${shipped.size}; ${JSON.stringify(states)}\n${unfinished}`);
     });
     const fulfilled = () =>
       orders.filter((o) => (s.shopify.state.orders.get(o.id)?.order.fulfillments.length ?? 0) > 0).length;
