@@ -147,8 +147,13 @@ export function createCjOrdersApi(transport: CjTransport) {
       }),
     /** 002 §1.3. */
     addCart: jsonEndpoint(transport, "POST", P.addCart, cjOrderIdListRequest, addCartSchema),
-    /** 002 §1.4: returns `shipmentsId`. */
-    addCartConfirm: jsonEndpoint(transport, "POST", P.addCartConfirm, cjOrderIdListRequest, addCartConfirmSchema),
+    /**
+     * 002 §1.4: returns `shipmentsId`. Not repeated blindly: a confirmation whose answer was lost went through, and a
+     * second one is refused (1603001); the payment job re-reads the order from CJ instead.
+     */
+    addCartConfirm: jsonEndpoint(transport, "POST", P.addCartConfirm, cjOrderIdListRequest, addCartConfirmSchema, {
+      retries: 0,
+    }),
     /** 002 §1.5: returns `payId` and `paymentInformation`. */
     saveGenerateParentOrder: jsonEndpoint(
       transport,

@@ -122,6 +122,11 @@ async function payClaimedOrder(
     // asking CJ for a second cart or parent order.
     const known = detail?.shipmentOrderId;
     shipmentOrderId ??= typeof known === "string" && known ? known : null;
+    if (!shipmentOrderId && detail?.orderStatus === "UNPAID") {
+      // Confirmed at CJ by an attempt whose answer (the parent order id) was lost: a second addCartConfirm is
+      // refused (1603001) and CJ's order query does not give the parent order back.
+      return await payWithoutParentOrder(deps, order, decision, amount, opts, now);
+    }
     if (!shipmentOrderId) {
       if (!detail || detail.orderStatus === "CREATED") {
         await cj.orders.addCart({ cjOrderIdList: [order.cjOrderId] });
@@ -186,6 +191,56 @@ async function payClaimedOrder(
     actor: opts.trigger === "merchant" ? "merchant" : "job",
     type: "paid",
     message: `Paid ${amount} USD from the CJ balance (${decision.why}).`,
+    set: { paidAt: now, paidAmount: amount, cjStatus: "UNSHIPPED", errorReason: null },
+  });
+  return { outcome: "paid", message: `paid ${amount}` };
+}
+
+/**
+ * Pays an order CJ has confirmed (UNPAID) when its parent order id is unknown. The app puts each order in a cart of
+ * its own, so the parent holds this order alone and CJ's Pay Balance by order id applies (seed 002 §2.2). Without
+ * the balance (link mode, over a cap, balance too low) there is no payment page to link to: the merchant is told to
+ * pay the order in the CJ account.
+ */
+async function payWithoutParentOrder(
+  deps: ForwardDeps,
+  order: NonNullable<Awaited<ReturnType<typeof loadOrder>>> & { cjOrderId: string },
+  decision: { allowed: boolean; why: string },
+  amount: string,
+  opts: { trigger: "automatic" | "merchant" },
+  now: Date,
+): Promise<PayResult> {
+  const { db } = deps;
+  const inCjAccount = async (why: string) => {
+    const message = `Pay ${amount} USD for CJ order ${order.cjOrderId} in your CJ account (Orders, awaiting payment): ${why}.`;
+    await transitionOrder(db, order.id, {
+      to: "AWAITING_PAYMENT",
+      actor: "job",
+      type: "awaiting_payment",
+      message,
+      set: { cjStatus: "UNPAID", errorReason: message },
+      from: ["SUBMITTED"],
+    });
+    if (order.state === "AWAITING_PAYMENT") {
+      await db.order.update({ where: { id: order.id }, data: { errorReason: message } });
+      await recordOrderEvent(db, order.id, { actor: "job", type: "awaiting_payment", message });
+    }
+    return { outcome: "link" as const, message };
+  };
+  const lost = "CJ confirmed the order but its answer was lost, so there is no payment page to link to";
+  if (!decision.allowed) return inCjAccount(`${decision.why}; ${lost}`);
+  const cj = await deps.ports.cj(order.shopId);
+  try {
+    await cj.payment.payBalance({ orderId: order.cjOrderId });
+  } catch (error) {
+    if (error instanceof CjApiError && error.code === 1604000) return inCjAccount(`the CJ balance is too low; ${lost}`);
+    throw error;
+  }
+  await transitionOrder(db, order.id, {
+    to: "PAID",
+    actor: opts.trigger === "merchant" ? "merchant" : "job",
+    type: "paid",
+    message: `Paid ${amount} USD from the CJ balance (${decision.why}), by the order's id: CJ had confirmed it and the parent order's id was lost.`,
     set: { paidAt: now, paidAmount: amount, cjStatus: "UNSHIPPED", errorReason: null },
   });
   return { outcome: "paid", message: `paid ${amount}` };

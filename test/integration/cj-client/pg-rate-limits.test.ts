@@ -153,8 +153,12 @@ describe.skipIf(!postgres)("PostgreSQL rate limiter measured by the emulator", (
     const waiting = b.acquire("acct-release", 1);
     await sleep(300);
     release();
-    await sleep(200); // the release is an UPDATE sent in the background
-    const [first] = await rows("account:acct-release");
+    // The release is an UPDATE sent in the background: wait until it is in.
+    let [first] = await rows("account:acct-release");
+    for (let i = 0; i < 100 && !first?.ended_at; i++) {
+      await sleep(20);
+      [first] = await rows("account:acct-release");
+    }
     expect(first?.ended_at).toBeInstanceOf(Date);
     (await waiting)();
     const after = await rows("account:acct-release");

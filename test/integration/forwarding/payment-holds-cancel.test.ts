@@ -71,6 +71,25 @@ describe("paying CJ", () => {
     }
   });
 
+  it("pays an order whose cart confirmation at CJ went through but whose answer was lost, once", async () => {
+    // CJ confirms the cart (the order becomes UNPAID under a new parent order), then the answer never arrives.
+    s.cj.addFault({ kind: "drop", path: "/shopping/order/addCartConfirm", times: 1 });
+    const order = s.addOrder({ financialStatus: "PAID", lines: [{ sku: "TSHIRT-WHITE-M" }] });
+    await s.webhook("orders/paid", order);
+    const row = await stateOf(order, ["PAID", "AWAITING_PAYMENT", "NEEDS_ATTENTION"]);
+    expect([row.state, row.errorReason]).toEqual(["PAID", null]);
+    const mine = (r: { body: unknown }) => JSON.stringify(r.body).includes(row.cjOrderId as string);
+    // One confirmation (the lost one), never a second; paid by the order's own id, once.
+    expect(
+      calls("/shopping/order/addCartConfirm")
+        .filter(mine)
+        .map((r) => r.outcome),
+    ).toEqual(["dropped"]);
+    expect(done("/shopping/pay/payBalance").filter(mine)).toHaveLength(1);
+    expect(calls("/shopping/pay/payBalanceV2").filter(mine)).toHaveLength(0);
+    expect(s.cj.order(row.cjOrderId as string)?.status).toBe("UNSHIPPED");
+  });
+
   it("never pays twice, even when two payments of the same order race", async () => {
     await s.t.db.shopSettings.update({ where: { shopId: s.shopId }, data: { paymentMode: "LINK" } });
     const order = s.addOrder({ financialStatus: "PAID", lines: [{ sku: "TSHIRT-WHITE-M" }] });
