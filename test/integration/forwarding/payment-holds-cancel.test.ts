@@ -34,6 +34,15 @@ async function stateOf(order: ShopifyOrder, states: string[]) {
   });
 }
 const calls = (path: string) => s.cj.requests({ path });
+/** The domain's dependencies in this process, against the stack's database and emulators. */
+const depsWith = (queue: JobQueue) => ({
+  db: s.t.db,
+  ports: createShopPorts(s.t.db, {
+    CJ_API_BASE_URL: s.cj.baseUrl,
+    SHOPIFY_ADMIN_API_ORIGIN: s.shopify.origin,
+  } as unknown as NodeJS.ProcessEnv),
+  queue,
+});
 /** Requests CJ carried out (a 1600200 refusal, retried later, did nothing). */
 const done = (path: string) => calls(path).filter((r) => r.code === 200);
 
@@ -99,14 +108,7 @@ describe("paying CJ", () => {
     // The merchant's "pay with balance", twice at once, from this process (same domain code as the pages).
     const enqueued: string[] = [];
     const queue: JobQueue = { enqueue: async (name) => void enqueued.push(name) };
-    const deps = {
-      db: s.t.db,
-      ports: createShopPorts(s.t.db, {
-        CJ_API_BASE_URL: s.cj.baseUrl,
-        SHOPIFY_ADMIN_API_ORIGIN: s.shopify.origin,
-      } as unknown as NodeJS.ProcessEnv),
-      queue,
-    };
+    const deps = depsWith(queue);
     const before = done("/shopping/pay/payBalanceV2").length;
     const results = await Promise.all([
       payCjOrder(deps, row.id, { trigger: "merchant" }),
@@ -232,14 +234,7 @@ describe("the merchant's decision", () => {
       // The real queue, not started yet: an automatic forwarding job is pending for the order (as an orders/updated
       // webhook would leave it), so the merchant's job is folded into it by the one-job-per-order rule.
       const queue = createEmbeddedQueue();
-      const deps = {
-        db: s.t.db,
-        ports: createShopPorts(s.t.db, {
-          CJ_API_BASE_URL: s.cj.baseUrl,
-          SHOPIFY_ADMIN_API_ORIGIN: s.shopify.origin,
-        } as unknown as NodeJS.ProcessEnv),
-        queue,
-      };
+      const deps = depsWith(queue);
       registerJobHandlers(queue, deps);
       await queue.enqueue("forward-order", { orderId: held.id }, { singletonKey: orderJobKey(held.id) });
       await forwardNow(deps, STACK_SHOP, held.id);
