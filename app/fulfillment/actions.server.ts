@@ -4,7 +4,7 @@
  */
 import Decimal from "decimal.js";
 import type { Db } from "../db.server";
-import { orderJobKey } from "../jobs/queue";
+import { enqueueForOrder } from "../jobs/queue";
 import type { ForwardDeps } from "./forward.server";
 import { legacyId } from "./mapping";
 import { payCjOrder } from "./payment.server";
@@ -42,11 +42,7 @@ export async function forwardNow(deps: ForwardDeps, shopDomain: string, orderId:
   if (!isPreSubmission(order.state)) throw new OrderActionError(`The order is already ${order.state}.`, 409);
   if (!order.approvedAt) await deps.db.order.update({ where: { id: order.id }, data: { approvedAt: new Date() } });
   await recordOrderEvent(deps.db, order.id, { actor: "merchant", type: "forward_requested", message: "Forward now" });
-  await deps.queue.enqueue(
-    "forward-order",
-    { orderId: order.id, trigger: "merchant" },
-    { singletonKey: orderJobKey(order.id) },
-  );
+  await enqueueForOrder(deps.queue, "forward-order", order.id, { trigger: "merchant" });
   return { queued: true, message: `${order.shopifyOrderName} is being forwarded to CJ.` };
 }
 
@@ -60,11 +56,7 @@ export async function approveHeld(deps: ForwardDeps, shopDomain: string, orderId
     type: "approved",
     message: "Hold approved by the merchant",
   });
-  await deps.queue.enqueue(
-    "forward-order",
-    { orderId: order.id, trigger: "merchant" },
-    { singletonKey: orderJobKey(order.id) },
-  );
+  await enqueueForOrder(deps.queue, "forward-order", order.id, { trigger: "merchant" });
   return { queued: true, message: `${order.shopifyOrderName} approved and being forwarded.` };
 }
 
@@ -73,10 +65,10 @@ export async function retryOrder(deps: ForwardDeps, shopDomain: string, orderId:
   const order = await findShopOrder(deps.db, shopDomain, orderId);
   if (isPreSubmission(order.state)) return forwardNow(deps, shopDomain, orderId);
   if (["SUBMITTED", "AWAITING_PAYMENT"].includes(order.state)) {
-    await deps.queue.enqueue("pay-order", { orderId: order.id }, { singletonKey: orderJobKey(order.id) });
+    await enqueueForOrder(deps.queue, "pay-order", order.id);
     return { queued: true, message: `Payment of ${order.shopifyOrderName} retried.` };
   }
-  await deps.queue.enqueue("sync-tracking", { orderId: order.id }, { singletonKey: orderJobKey(order.id) });
+  await enqueueForOrder(deps.queue, "sync-tracking", order.id);
   return { queued: true, message: `Tracking of ${order.shopifyOrderName} re-synced.` };
 }
 
@@ -119,7 +111,7 @@ export async function refreshFromCj(deps: ForwardDeps, shopDomain: string, order
     message: `Refreshed from CJ: ${detail.orderStatus ?? "?"}${detail.trackNumber ? `, tracking ${detail.trackNumber}` : ""}`,
   });
   if (detail.trackNumber) {
-    await deps.queue.enqueue("sync-tracking", { orderId: order.id }, { singletonKey: orderJobKey(order.id) });
+    await enqueueForOrder(deps.queue, "sync-tracking", order.id);
   }
   return { queued: false, message: `${order.shopifyOrderName}: CJ status ${detail.orderStatus ?? "unknown"}.` };
 }

@@ -5,7 +5,7 @@
  */
 import { CjApiError, CjRequestValidationError } from "../cj/errors";
 import type { Db } from "../db.server";
-import { type JobQueue, orderJobKey } from "../jobs/queue";
+import { enqueueForOrder, type JobQueue } from "../jobs/queue";
 import { logger } from "../logger.server";
 import { NotConnectedError, type ShopPorts } from "../runtime/deps.server";
 import { getOrderForForwarding, type ShopifyOrderForForwarding } from "../shopify/orders";
@@ -243,7 +243,7 @@ export async function forwardOrderToCj(
       outcome = await cj.orders.createOrderV2(mapped.request);
     }
     await recordSubmission(db, orderId, shopifyOrder, outcome, logisticName, quoteRecord);
-    await deps.queue.enqueue("pay-order", { orderId }, { singletonKey: orderJobKey(orderId) });
+    await enqueueForOrder(deps.queue, "pay-order", orderId);
     return { outcome: "submitted", message: `CJ order ${outcome.orderId ?? "(waiting for product connection)"}` };
   } catch (error) {
     if (error instanceof NotConnectedError) return await attention(error.message);

@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import db from "../db.server";
-import { orderJobKey } from "../jobs/queue";
+import { enqueueForOrder } from "../jobs/queue";
 import { jobQueue } from "../jobs/runtime.server";
 import type { ShopifyWebhookContext } from "../webhooks/shopify-intake.server";
 import { PRE_SUBMISSION_STATES } from "./state";
@@ -50,7 +50,7 @@ export async function receiveOrderWebhook(ctx: ShopifyWebhookContext): Promise<v
   if (!changed && ctx.topic !== "ORDERS_CANCELLED") return;
   const settings = await db.shopSettings.findUnique({ where: { shopId: ctx.shopId } });
   const job = nextJob(ctx.topic, order, row.state, settings?.forwardingTrigger ?? "ON_PAYMENT");
-  if (job) await jobQueue().enqueue(job, { orderId: row.id }, { singletonKey: orderJobKey(row.id) });
+  if (job) await enqueueForOrder(jobQueue(), job, row.id);
 }
 
 /** Which job an order webhook starts (the forwarding trigger is a shop setting). */

@@ -157,41 +157,74 @@ async function payClaimedOrder(
       message: `CJ payment ${payId} prepared for ${new Decimal(parent.orderMoney ?? amount).toFixed(2)} USD.`,
     });
   }
-  const payUrl = `${CJ_PAY_PAGE}${payId}`;
-  const toLink = async (message: string) => {
-    await transitionOrder(db, orderId, {
+  return payOrWait(deps, order, {
+    amount,
+    decision,
+    opts,
+    now,
+    payUrl: `${CJ_PAY_PAGE}${payId}`,
+    pay: () => cj.payment.payBalanceV2({ shipmentOrderId: shipmentOrderId as string, payId }),
+  });
+}
+
+/**
+ * The last step of every payment: from the CJ balance when the rules allow it, otherwise (or when the balance is too
+ * low) the order waits for the merchant, on CJ's payment page when there is one, else in the CJ account.
+ */
+async function payOrWait(
+  deps: ForwardDeps,
+  order: NonNullable<Awaited<ReturnType<typeof loadOrder>>> & { cjOrderId: string },
+  step: {
+    amount: string;
+    decision: { allowed: boolean; why: string };
+    opts: { trigger: "automatic" | "merchant" };
+    now: Date;
+    /** CJ's payment page, or null when it cannot be had (see payWithoutParentOrder). */
+    payUrl: string | null;
+    pay: () => Promise<unknown>;
+    /** How it was paid, when not the usual way (for the timeline). */
+    how?: string;
+  },
+): Promise<PayResult> {
+  const { db } = deps;
+  const { amount, decision, payUrl } = step;
+  const where = payUrl
+    ? "on CJ's payment page"
+    : `in your CJ account (Orders, awaiting payment: CJ order ${order.cjOrderId}; CJ's answer with its payment page was lost)`;
+  const wait = async (message: string, problem: boolean) => {
+    await transitionOrder(db, order.id, {
       to: "AWAITING_PAYMENT",
       actor: "job",
       type: "awaiting_payment",
       message,
-      set: { cjPayUrl: payUrl, cjStatus: "UNPAID" },
+      set: { cjStatus: "UNPAID", ...(payUrl ? { cjPayUrl: payUrl } : {}) },
       from: ["SUBMITTED"],
     });
     if (order.state === "AWAITING_PAYMENT") {
-      await recordOrderEvent(db, orderId, { actor: "job", type: "awaiting_payment", message });
+      await recordOrderEvent(db, order.id, { actor: "job", type: "awaiting_payment", message });
     }
+    if (problem) await db.order.update({ where: { id: order.id }, data: { errorReason: message } });
   };
   if (!decision.allowed) {
-    await toLink(`Pay ${amount} USD on CJ's payment page (${decision.why}).`);
+    await wait(`Pay ${amount} USD ${where} (${decision.why}).`, payUrl === null);
     return { outcome: "link", message: decision.why };
   }
   try {
-    await cj.payment.payBalanceV2({ shipmentOrderId: shipmentOrderId as string, payId });
+    await step.pay();
   } catch (error) {
     if (error instanceof CjApiError && error.code === 1604000) {
-      const message = `The CJ balance is too low to pay ${amount} USD: top it up, or pay on CJ's payment page.`;
-      await toLink(message);
-      await db.order.update({ where: { id: orderId }, data: { errorReason: message } });
+      const message = `The CJ balance is too low to pay ${amount} USD: top it up, or pay ${where}.`;
+      await wait(message, true);
       return { outcome: "link", message };
     }
     throw error;
   }
-  await transitionOrder(db, orderId, {
+  await transitionOrder(db, order.id, {
     to: "PAID",
-    actor: opts.trigger === "merchant" ? "merchant" : "job",
+    actor: step.opts.trigger === "merchant" ? "merchant" : "job",
     type: "paid",
-    message: `Paid ${amount} USD from the CJ balance (${decision.why}).`,
-    set: { paidAt: now, paidAmount: amount, cjStatus: "UNSHIPPED", errorReason: null },
+    message: `Paid ${amount} USD from the CJ balance (${decision.why})${step.how ?? ""}.`,
+    set: { paidAt: step.now, paidAmount: amount, cjStatus: "UNSHIPPED", errorReason: null },
   });
   return { outcome: "paid", message: `paid ${amount}` };
 }
@@ -199,8 +232,7 @@ async function payClaimedOrder(
 /**
  * Pays an order CJ has confirmed (UNPAID) when its parent order id is unknown. The app puts each order in a cart of
  * its own, so the parent holds this order alone and CJ's Pay Balance by order id applies (seed 002 §2.2). Without
- * the balance (link mode, over a cap, balance too low) there is no payment page to link to: the merchant is told to
- * pay the order in the CJ account.
+ * the balance there is no payment page to link to: the merchant is told to pay the order in the CJ account.
  */
 async function payWithoutParentOrder(
   deps: ForwardDeps,
@@ -210,38 +242,14 @@ async function payWithoutParentOrder(
   opts: { trigger: "automatic" | "merchant" },
   now: Date,
 ): Promise<PayResult> {
-  const { db } = deps;
-  const inCjAccount = async (why: string) => {
-    const message = `Pay ${amount} USD for CJ order ${order.cjOrderId} in your CJ account (Orders, awaiting payment): ${why}.`;
-    await transitionOrder(db, order.id, {
-      to: "AWAITING_PAYMENT",
-      actor: "job",
-      type: "awaiting_payment",
-      message,
-      set: { cjStatus: "UNPAID", errorReason: message },
-      from: ["SUBMITTED"],
-    });
-    if (order.state === "AWAITING_PAYMENT") {
-      await db.order.update({ where: { id: order.id }, data: { errorReason: message } });
-      await recordOrderEvent(db, order.id, { actor: "job", type: "awaiting_payment", message });
-    }
-    return { outcome: "link" as const, message };
-  };
-  const lost = "CJ confirmed the order but its answer was lost, so there is no payment page to link to";
-  if (!decision.allowed) return inCjAccount(`${decision.why}; ${lost}`);
   const cj = await deps.ports.cj(order.shopId);
-  try {
-    await cj.payment.payBalance({ orderId: order.cjOrderId });
-  } catch (error) {
-    if (error instanceof CjApiError && error.code === 1604000) return inCjAccount(`the CJ balance is too low; ${lost}`);
-    throw error;
-  }
-  await transitionOrder(db, order.id, {
-    to: "PAID",
-    actor: opts.trigger === "merchant" ? "merchant" : "job",
-    type: "paid",
-    message: `Paid ${amount} USD from the CJ balance (${decision.why}), by the order's id: CJ had confirmed it and the parent order's id was lost.`,
-    set: { paidAt: now, paidAmount: amount, cjStatus: "UNSHIPPED", errorReason: null },
+  return payOrWait(deps, order, {
+    amount,
+    decision,
+    opts,
+    now,
+    payUrl: null,
+    pay: () => cj.payment.payBalance({ orderId: order.cjOrderId }),
+    how: ", by the order's id: CJ had confirmed it and the parent order's id was lost",
   });
-  return { outcome: "paid", message: `paid ${amount}` };
 }

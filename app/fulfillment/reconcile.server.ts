@@ -4,7 +4,7 @@
  * non-final state. Every job it enqueues is idempotent, so a sweep that overlaps live traffic changes nothing.
  */
 
-import { orderJobKey } from "../jobs/queue";
+import { enqueueForOrder } from "../jobs/queue";
 import { logger } from "../logger.server";
 import { iteratePaidOrdersSince } from "../shopify/orders";
 import type { ForwardDeps } from "./forward.server";
@@ -17,7 +17,7 @@ export interface ReconcileOptions {
   lookbackHours?: number;
   /** An order untouched for this long in a state that should move on is re-driven. */
   staleAfterSeconds?: number;
-  /** A FAILED order is forwarded again this long after it failed (default 600 s; RECONCILE_FAILED_RETRY_SECONDS). */
+  /** A FAILED order is forwarded again this long after it failed (default 600 s). */
   failedRetryAfterSeconds?: number;
 }
 
@@ -26,9 +26,9 @@ export async function reconcileOrders(deps: ForwardDeps, options: ReconcileOptio
   const now = deps.now?.() ?? new Date();
   const since = new Date(now.getTime() - (options.lookbackHours ?? 72) * 3600_000);
   const stale = new Date(now.getTime() - (options.staleAfterSeconds ?? 120) * 1000);
-  const failedRetryAfter =
-    options.failedRetryAfterSeconds ?? Number(process.env.RECONCILE_FAILED_RETRY_SECONDS || FAILED_RETRY_AFTER_SECONDS);
-  const failedRetryBefore = new Date(now.getTime() - failedRetryAfter * 1000);
+  const failedRetryBefore = new Date(
+    now.getTime() - (options.failedRetryAfterSeconds ?? FAILED_RETRY_AFTER_SECONDS) * 1000,
+  );
   const shops = await db.shop.findMany({ where: { uninstalledAt: null }, include: { settings: true } });
   let discovered = 0;
   let redriven = 0;
@@ -62,7 +62,7 @@ export async function reconcileOrders(deps: ForwardDeps, options: ReconcileOptio
           },
         });
         discovered++;
-        await queue.enqueue("forward-order", { orderId: created.id }, { singletonKey: orderJobKey(created.id) });
+        await enqueueForOrder(queue, "forward-order", created.id);
       }
     } catch (error) {
       logger.warn({ shop: shop.domain, err: (error as Error).message }, "reconciliation could not read Shopify orders");
@@ -95,9 +95,9 @@ export async function reconcileOrders(deps: ForwardDeps, options: ReconcileOptio
     if (order.state === "RECEIVED" || order.state === "FAILED") {
       const trigger = order.shop.settings?.forwardingTrigger ?? "ON_PAYMENT";
       if (trigger === "MANUAL") continue;
-      await queue.enqueue("forward-order", { orderId: order.id }, { singletonKey: orderJobKey(order.id) });
+      await enqueueForOrder(queue, "forward-order", order.id);
     } else {
-      await queue.enqueue("pay-order", { orderId: order.id }, { singletonKey: orderJobKey(order.id) });
+      await enqueueForOrder(queue, "pay-order", order.id);
     }
     redriven++;
   }

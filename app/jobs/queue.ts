@@ -21,6 +21,16 @@ export type JobName = (typeof JOB_NAMES)[number];
  */
 export const orderJobKey = (orderId: string): string => `order:${orderId}`;
 
+/** Sends a job about one order, under the order's one key (at most one queued and one running per job type). */
+export function enqueueForOrder(
+  queue: JobQueue,
+  name: JobName,
+  orderId: string,
+  data: Record<string, unknown> = {},
+): Promise<void> {
+  return queue.enqueue(name, { ...data, orderId }, { singletonKey: orderJobKey(orderId) });
+}
+
 export interface EnqueueOptions {
   /** At most one pending job with this key per job type (orderJobKey for jobs about one order). */
   singletonKey?: string;

@@ -8,6 +8,8 @@ import { registerTrackingJobs } from "../fulfillment/tracking/jobs.server";
 import type { JobRunner } from "./queue";
 
 const orderIdOf = (data: Record<string, unknown>) => String(data.orderId ?? "");
+/** RECONCILE_FAILED_RETRY_SECONDS: how long after failing a FAILED order is forwarded again (default 600 s). */
+const failedRetryAfterSeconds = Number(process.env.RECONCILE_FAILED_RETRY_SECONDS ?? 0);
 
 export function registerJobHandlers(runner: JobRunner, deps: ForwardDeps) {
   const failVisibly = (what: string) => async (data: Record<string, unknown>, error: unknown) => {
@@ -62,6 +64,7 @@ export function registerJobHandlers(runner: JobRunner, deps: ForwardDeps) {
     handler: async (data) => {
       await reconcileOrders(deps, {
         ...(typeof data.staleAfterSeconds === "number" ? { staleAfterSeconds: data.staleAfterSeconds } : {}),
+        ...(failedRetryAfterSeconds > 0 ? { failedRetryAfterSeconds } : {}),
       });
     },
   });

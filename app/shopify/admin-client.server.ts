@@ -58,16 +58,16 @@ export function backoffMs(error: ShopifyGraphqlError, attemptNumber: number, ret
 }
 
 /**
- * The wait after a THROTTLED answer: what the cost extension says the bucket needs, or, when it reports room enough
- * (Shopify throttled for a reason the bucket does not show), a backoff that doubles from 100 ms up to 5 s so that a
- * request does not hammer the shop for its whole time budget.
+ * The wait after a THROTTLED answer before the next try, on top of the pacer's. When the cost extension shows the
+ * shortfall, the pacer has just recorded it and waits for exactly the refill (0 here). When it reports room enough
+ * (Shopify throttled for a reason the bucket does not show), a backoff that doubles from 100 ms up to 5 s, so a
+ * request does not hammer the shop for its whole time budget. Without a cost extension, the usual backoff.
  */
 export function throttledBackoffMs(error: ShopifyGraphqlError, attemptNumber: number): number {
-  const fromCost = backoffMs(error, attemptNumber, null);
-  if (error.cost && fromCost <= minimumBackoffMs) {
-    return Math.min(5000, minimumBackoffMs * 2 ** Math.max(0, attemptNumber - 1));
-  }
-  return fromCost;
+  const cost = error.cost;
+  if (!cost) return backoffMs(error, attemptNumber, null);
+  if (cost.requestedQueryCost > cost.throttleStatus.currentlyAvailable && cost.throttleStatus.restoreRate > 0) return 0;
+  return Math.min(5000, minimumBackoffMs * 2 ** Math.max(0, attemptNumber - 1));
 }
 
 class RetryableResponse extends Error {
@@ -202,7 +202,8 @@ export function createAdminGraphqlClient(options: AdminGraphqlClientOptions): Ad
           maxRetryTime: options.throttledBudgetMs ?? 120_000,
           onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
             if (error instanceof RetryableResponse && error.error.kind === "throttled") {
-              await sleep(throttledBackoffMs(error.error, attemptNumber));
+              const wait = throttledBackoffMs(error.error, attemptNumber);
+              if (wait > 0) await sleep(wait);
               return;
             }
             if (error instanceof RetryableResponse && retriesLeft > 0) {

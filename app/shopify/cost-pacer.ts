@@ -29,8 +29,6 @@ export interface PacerTicket {
 export interface ShopifyCostPacer {
   /** Resolves when a query `operation` of `shop` may be sent (`sleep` waits; tests pass a fake one). */
   admit(shop: string, operation: string | null, sleep?: (ms: number) => Promise<void>): Promise<PacerTicket>;
-  /** Records what Shopify reported about a shop's bucket outside an admitted query. */
-  observe(shop: string, operation: string | null, cost: QueryCost | null): void;
 }
 
 export interface CostPacerOptions {
@@ -133,7 +131,6 @@ export function createShopifyCostPacer(options: CostPacerOptions = {}): ShopifyC
         },
       };
     },
-    observe: record,
   };
 }
 

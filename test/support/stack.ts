@@ -4,6 +4,8 @@
  */
 
 import type { DatabaseProfile } from "../../app/db/profile";
+import type { JobQueue } from "../../app/jobs/queue";
+import { createShopPorts } from "../../app/runtime/deps.server";
 import { connectShop } from "../../app/settings/connect.server";
 import { type CjEmulator, startCjEmulator } from "../emulators/cj/index";
 import type { BuildOrderInput } from "../emulators/shopify/build-order";
@@ -168,4 +170,16 @@ export async function eventually<T>(
     if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms (last: ${String(last)})`);
     await new Promise((r) => setTimeout(r, intervalMs));
   }
+}
+
+/** The domain's dependencies in the test process, on the stack's database and emulators (same code as the app's). */
+export function inProcessDeps(s: Stack, queue: JobQueue) {
+  return {
+    db: s.t.db,
+    ports: createShopPorts(s.t.db, {
+      CJ_API_BASE_URL: s.cj.baseUrl,
+      SHOPIFY_ADMIN_API_ORIGIN: s.shopify.origin,
+    } as unknown as NodeJS.ProcessEnv),
+    queue,
+  };
 }

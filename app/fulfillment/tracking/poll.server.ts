@@ -9,7 +9,7 @@
  * poll racing a push changes nothing twice.
  */
 import type { CjClient } from "../../cj";
-import { orderJobKey } from "../../jobs/queue";
+import { enqueueForOrder } from "../../jobs/queue";
 import { logger } from "../../logger.server";
 import { applyCjShipmentUpdate, parseSplitOrders, type TrackingDeps } from "./shipments.server";
 import { isFinalTrackingStatus, trackingStatusFromTrackInfo } from "./status";
@@ -106,7 +106,7 @@ export async function pollCjOrders(deps: TrackingDeps, options: PollOptions = {}
     if (order.fulfillments.some((f) => f.status !== "CREATED")) sync.add(order.id);
   }
   for (const orderId of sync) {
-    await deps.queue.enqueue("sync-tracking", { orderId }, { singletonKey: orderJobKey(orderId) });
+    await enqueueForOrder(deps.queue, "sync-tracking", orderId);
   }
   return stats;
 }
@@ -125,7 +125,7 @@ async function pollShop(deps: TrackingDeps, cj: CjClient, orders: PolledOrder[],
     if (!detail || !id) continue;
     await db.order.update({ where: { id: order.id }, data: { cjOrderId: id, cjStatus: detail.orderStatus ?? null } });
     order.cjOrderId = id;
-    await deps.queue.enqueue("pay-order", { orderId: order.id }, { singletonKey: orderJobKey(order.id) });
+    await enqueueForOrder(deps.queue, "pay-order", order.id);
   }
 
   // 2. Status and tracking numbers, many orders per call. Split orders are polled through their children.

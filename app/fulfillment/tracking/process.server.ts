@@ -11,7 +11,7 @@ import {
   CjWebhookPayloadError,
   parseCjWebhook,
 } from "../../cj/webhooks";
-import { orderJobKey } from "../../jobs/queue";
+import { enqueueForOrder } from "../../jobs/queue";
 import { logger } from "../../logger.server";
 import { recordOrderEvent } from "../state";
 import {
@@ -62,7 +62,7 @@ export async function processCjWebhookReceipt(
       break;
   }
   for (const orderId of syncOrders) {
-    await deps.queue.enqueue("sync-tracking", { orderId }, { singletonKey: orderJobKey(orderId) });
+    await enqueueForOrder(deps.queue, "sync-tracking", orderId);
   }
   await done();
   return "processed";
@@ -89,7 +89,7 @@ async function processOrderMessage(deps: TrackingDeps, shopId: string, message: 
         data: { cjOrderId: p.cjOrderId },
       });
     }
-    await deps.queue.enqueue("pay-order", { orderId: order.id }, { singletonKey: orderJobKey(order.id) });
+    await enqueueForOrder(deps.queue, "pay-order", order.id);
     return;
   }
   const order = await findOrderForCj(db, shopId, { cjOrderId: p.cjOrderId, orderNumbers });

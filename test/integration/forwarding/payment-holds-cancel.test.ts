@@ -7,11 +7,10 @@ import { cjOrderNumberFor } from "../../../app/fulfillment/mapping";
 import { payCjOrder } from "../../../app/fulfillment/payment.server";
 import { forwardNow } from "../../../app/fulfillment/actions.server";
 import { createEmbeddedQueue } from "../../../app/jobs/embedded-queue";
-import { type JobQueue, orderJobKey } from "../../../app/jobs/queue";
+import { enqueueForOrder, type JobQueue } from "../../../app/jobs/queue";
 import { registerJobHandlers } from "../../../app/jobs/registry.server";
-import { createShopPorts } from "../../../app/runtime/deps.server";
 import type { Order as ShopifyOrder } from "../../emulators/shopify/model";
-import { eventually, STACK_SHOP, type Stack, startStack } from "../../support/stack";
+import { eventually, inProcessDeps, STACK_SHOP, type Stack, startStack } from "../../support/stack";
 
 let s: Stack;
 beforeAll(async () => {
@@ -34,15 +33,6 @@ async function stateOf(order: ShopifyOrder, states: string[]) {
   });
 }
 const calls = (path: string) => s.cj.requests({ path });
-/** The domain's dependencies in this process, against the stack's database and emulators. */
-const depsWith = (queue: JobQueue) => ({
-  db: s.t.db,
-  ports: createShopPorts(s.t.db, {
-    CJ_API_BASE_URL: s.cj.baseUrl,
-    SHOPIFY_ADMIN_API_ORIGIN: s.shopify.origin,
-  } as unknown as NodeJS.ProcessEnv),
-  queue,
-});
 /** Requests CJ carried out (a 1600200 refusal, retried later, did nothing). */
 const done = (path: string) => calls(path).filter((r) => r.code === 200);
 
@@ -108,7 +98,7 @@ describe("paying CJ", () => {
     // The merchant's "pay with balance", twice at once, from this process (same domain code as the pages).
     const enqueued: string[] = [];
     const queue: JobQueue = { enqueue: async (name) => void enqueued.push(name) };
-    const deps = depsWith(queue);
+    const deps = inProcessDeps(s, queue);
     const before = done("/shopping/pay/payBalanceV2").length;
     const results = await Promise.all([
       payCjOrder(deps, row.id, { trigger: "merchant" }),
@@ -234,9 +224,9 @@ describe("the merchant's decision", () => {
       // The real queue, not started yet: an automatic forwarding job is pending for the order (as an orders/updated
       // webhook would leave it), so the merchant's job is folded into it by the one-job-per-order rule.
       const queue = createEmbeddedQueue();
-      const deps = depsWith(queue);
+      const deps = inProcessDeps(s, queue);
       registerJobHandlers(queue, deps);
-      await queue.enqueue("forward-order", { orderId: held.id }, { singletonKey: orderJobKey(held.id) });
+      await enqueueForOrder(queue, "forward-order", held.id);
       await forwardNow(deps, STACK_SHOP, held.id);
       await queue.start();
       await queue.idle();

@@ -1,97 +1,95 @@
 /**
- * The reconciliation sweep's choice of orders to re-drive, on a real database: a submitted order whose payment job
- * was lost is re-driven even though the tracking poll keeps touching its row; fresh, claimed and merchant-only
- * orders are left alone; a FAILED order is forwarded again once its retry delay has passed.
+ * The reconciliation sweep, run with the real job handlers on the stack's database against the CJ and Shopify
+ * emulators: a submitted order whose payment never happened is paid even though the tracking poll keeps touching its
+ * row; a stale RECEIVED order and a FAILED order past its retry delay are forwarded again; fresh, claimed and
+ * recently failed orders are left alone — judged by what the emulators received and the rows, not by the jobs sent.
  */
-import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { reconcileOrders } from "../../../app/fulfillment/reconcile.server";
-import type { JobName, JobQueue } from "../../../app/jobs/queue";
-import type { ShopPorts } from "../../../app/runtime/deps.server";
-import { connectShop } from "../../../app/settings/connect.server";
-import { createTestDatabase, type TestDatabase } from "../../support/database";
+import { createEmbeddedQueue } from "../../../app/jobs/embedded-queue";
+import { registerJobHandlers } from "../../../app/jobs/registry.server";
+import { eventually, inProcessDeps, type Stack, startStack } from "../../support/stack";
 
-let t: TestDatabase;
-let shopId: string;
 const MINUTE = 60_000;
-
+let s: Stack;
 beforeAll(async () => {
-  process.env.APP_ENCRYPTION_KEY ??= randomBytes(32).toString("base64");
-  t = await createTestDatabase("sqlite");
-  const shop = await connectShop(t.db, {
-    shop: "sweep-store.myshopify.com",
-    accessToken: "shpat_sweep",
-    cjApiKey: "CJ-SWEEP-KEY",
-    scopes: "read_orders",
-  });
-  shopId = shop.id;
+  s = await startStack({ settings: { paymentMode: "LINK" } });
 });
 afterAll(async () => {
-  await t?.drop();
+  await s?.stop();
 });
 
-/** The queue port, recording what the sweep sends (the jobs themselves are tested elsewhere). */
-function recordingQueue() {
-  const sent: { name: JobName; orderId: unknown }[] = [];
-  const queue: JobQueue = {
-    enqueue: async (name, data) => void sent.push({ name, orderId: data.orderId }),
-  };
-  return { queue, sent };
-}
+const mentions = (needle: string) =>
+  s.cj.state.requests.filter((r) => JSON.stringify([r.query, r.body]).includes(needle));
+const readsOf = (gid: string) =>
+  s.shopify.requests({ operationName: "GetOrderForForwarding" }).filter((r) => r.variables.id === gid);
 
-// Discovery asks Shopify for missed orders first; Shopify is unreachable here, which the sweep logs and survives.
-const ports = {
-  admin: async () => {
-    throw new Error("no Shopify in this test");
-  },
-  cj: async () => {
-    throw new Error("no CJ in this test");
-  },
-} as unknown as ShopPorts;
-
-async function order(name: string, data: Record<string, unknown>) {
-  const row = await t.db.order.create({
-    data: { shopId, shopifyOrderGid: `gid://shopify/Order/${name}`, shopifyOrderName: `#${name}`, ...data },
+async function insertOrder(name: string, data: Record<string, unknown>, updatedMinutesAgo?: number) {
+  const row = await s.t.db.order.create({
+    data: { shopId: s.shopId, shopifyOrderGid: `gid://shopify/Order/${name}`, shopifyOrderName: `#${name}`, ...data },
   });
-  return row.id;
+  if (updatedMinutesAgo !== undefined) {
+    const at = new Date(Date.now() - updatedMinutesAgo * MINUTE);
+    await s.t.db.$executeRawUnsafe(`UPDATE "Order" SET "updatedAt" = ? WHERE id = ?`, at.getTime(), row.id);
+  }
+  return row;
 }
 
 describe("reconciliation sweep", () => {
   it("re-drives what is stuck, judged by when it got stuck, and leaves the rest alone", async () => {
-    const now = new Date();
-    const ago = (minutes: number) => new Date(now.getTime() - minutes * MINUTE);
-    const lostPayment = await order("1001", { state: "SUBMITTED", submittedAt: ago(10), cjOrderId: "CJ-1" });
-    // The tracking poll has just written its bookkeeping on this row: updatedAt is now.
-    await t.db.order.update({ where: { id: lostPayment }, data: { lastPolledAt: now, nextPollAt: now } });
-    const justSubmitted = await order("1002", { state: "SUBMITTED", submittedAt: ago(0.1), cjOrderId: "CJ-2" });
-    const paying = await order("1003", {
-      state: "SUBMITTED",
-      submittedAt: ago(10),
-      cjOrderId: "CJ-3",
-      lockedUntil: new Date(now.getTime() + MINUTE),
+    // A real order whose payment step failed once at CJ (the cart was refused), so it stays SUBMITTED.
+    s.cj.addFault({ kind: "cjError", code: 1603000, path: "/shopping/order/addCart", times: 1 });
+    const shopifyOrder = s.addOrder({ financialStatus: "PAID", lines: [{ sku: "TSHIRT-WHITE-M" }] });
+    expect(await s.webhook("orders/paid", shopifyOrder)).toBe(200);
+    const stuck = await eventually(async () => {
+      const row = await s.t.db.order.findFirst({ where: { shopifyOrderGid: shopifyOrder.id } });
+      const refused = row && (await s.t.db.orderEvent.count({ where: { orderId: row.id, type: "payment_refused" } }));
+      return row?.state === "SUBMITTED" && refused ? row : undefined;
     });
-    const received = await order("1004", { state: "RECEIVED" });
-    await t.db.$executeRawUnsafe(`UPDATE "Order" SET "updatedAt" = ? WHERE id = ?`, ago(10).getTime(), received);
-    const failedLongAgo = await order("1005", { state: "FAILED", attempts: 8 });
-    await t.db.$executeRawUnsafe(`UPDATE "Order" SET "updatedAt" = ? WHERE id = ?`, ago(11).getTime(), failedLongAgo);
-    const failedJustNow = await order("1006", { state: "FAILED", attempts: 8 });
-    const gaveUp = await order("1007", { state: "FAILED", attempts: 25 });
-    await t.db.$executeRawUnsafe(`UPDATE "Order" SET "updatedAt" = ? WHERE id = ?`, ago(60).getTime(), gaveUp);
+    const cjOrderId = stuck.cjOrderId as string;
+    const cartsBefore = mentions(cjOrderId).filter((r) => r.path === "/shopping/order/addCart").length;
+    await new Promise((r) => setTimeout(r, 1100));
+    // The tracking poll has just written its bookkeeping on the row: updatedAt is now, submittedAt is not.
+    await s.t.db.order.update({ where: { id: stuck.id }, data: { lastPolledAt: new Date(), nextPollAt: new Date() } });
 
-    const { queue, sent } = recordingQueue();
-    const result = await reconcileOrders({ db: t.db, ports, queue, now: () => now }, { staleAfterSeconds: 120 });
+    const now = Date.now();
+    const fresh = await insertOrder("9001", { state: "SUBMITTED", submittedAt: new Date(now), cjOrderId: "CJ-FRESH" });
+    const claimed = await insertOrder("9002", {
+      state: "SUBMITTED",
+      submittedAt: new Date(now - 10 * MINUTE),
+      cjOrderId: "CJ-CLAIMED",
+      lockedUntil: new Date(now + MINUTE),
+    });
+    const staleReceived = await insertOrder("9003", { state: "RECEIVED" }, 10);
+    const failedLongAgo = await insertOrder("9004", { state: "FAILED", attempts: 8 }, 11);
+    const failedJustNow = await insertOrder("9005", { state: "FAILED", attempts: 8 });
+    const gaveUp = await insertOrder("9006", { state: "FAILED", attempts: 25 }, 60);
 
-    expect(sent).toEqual(
-      expect.arrayContaining([
-        { name: "pay-order", orderId: lostPayment },
-        { name: "forward-order", orderId: received },
-        { name: "forward-order", orderId: failedLongAgo },
-      ]),
-    );
-    expect(sent).toHaveLength(3);
-    for (const untouched of [justSubmitted, paying, failedJustNow, gaveUp]) {
-      expect(sent.map((s) => s.orderId)).not.toContain(untouched);
+    // The sweep with the real handlers behind the real in-process queue, as a worker runs it.
+    const queue = createEmbeddedQueue();
+    const deps = inProcessDeps(s, queue);
+    registerJobHandlers(queue, deps);
+    await queue.start();
+    const result = await reconcileOrders(deps, { staleAfterSeconds: 1 });
+    await queue.idle();
+    await queue.stop();
+    expect(result.redriven).toBe(3);
+
+    // Paid at last: CJ got the cart again and the order waits on CJ's payment page.
+    const paid = await s.t.db.order.findUniqueOrThrow({ where: { id: stuck.id } });
+    expect([paid.state, paid.cjPayUrl?.startsWith("https://")]).toEqual(["AWAITING_PAYMENT", true]);
+    expect(mentions(cjOrderId).filter((r) => r.path === "/shopping/order/addCart").length).toBe(cartsBefore + 1);
+    // Forwarded again: Shopify was asked for each (these test rows have no Shopify order, so they need attention).
+    for (const row of [staleReceived, failedLongAgo]) {
+      expect(readsOf(row.shopifyOrderGid)).toHaveLength(1);
+      expect((await s.t.db.order.findUniqueOrThrow({ where: { id: row.id } })).state).toBe("NEEDS_ATTENTION");
     }
-    expect(result).toEqual({ discovered: 0, redriven: 3 });
+    // Left alone: nothing asked of CJ or Shopify, rows as they were.
+    expect(mentions("CJ-FRESH")).toEqual([]);
+    expect(mentions("CJ-CLAIMED")).toEqual([]);
+    for (const row of [fresh, claimed, failedJustNow, gaveUp]) {
+      expect(readsOf(row.shopifyOrderGid)).toEqual([]);
+      expect((await s.t.db.order.findUniqueOrThrow({ where: { id: row.id } })).state).toBe(row.state);
+    }
   });
 });
