@@ -77,9 +77,12 @@ export async function reconcileOrders(deps: ForwardDeps, options: ReconcileOptio
         { state: "RECEIVED", updatedAt: { lt: stale }, ...unclaimed },
         // Submitted but not paid: the payment job may have been lost (its process died between recording the CJ
         // order and sending the job). Timed from the submission, not `updatedAt`: the tracking poll touches every
-        // submitted order's row on each pass, which would hide a stuck one from this sweep.
+        // submitted order's row on each pass, which would hide a stuck one from this sweep. An order CJ has not
+        // completed yet (no CJ order id: products still to connect) cannot be paid; CJ's ORDER_CONNECTED push or the
+        // poll sends its payment job once it can.
         {
           state: "SUBMITTED",
+          cjOrderId: { not: null },
           AND: [{ OR: [{ submittedAt: { lt: stale } }, { submittedAt: null, updatedAt: { lt: stale } }] }, unclaimed],
         },
         // A forward that used up its tries on passing trouble (CJ down, timeouts) gets more, spaced out, for a while;

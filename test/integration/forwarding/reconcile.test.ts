@@ -1,8 +1,8 @@
 /**
  * The reconciliation sweep, run with the real job handlers on the stack's database against the CJ and Shopify
  * emulators: a submitted order whose payment never happened is paid even though the tracking poll keeps touching its
- * row; a stale RECEIVED order and a FAILED order past its retry delay are forwarded again; fresh, claimed and
- * recently failed orders are left alone — judged by what the emulators received and the rows, not by the jobs sent.
+ * row; a stale RECEIVED order and a FAILED order past its retry delay are forwarded again; fresh, claimed, recently
+ * failed orders and orders CJ has not completed yet are left alone — judged by what the emulators received and the rows, not by the jobs sent.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { reconcileOrders } from "../../../app/fulfillment/reconcile.server";
@@ -60,6 +60,11 @@ describe("reconciliation sweep", () => {
       cjOrderId: "CJ-CLAIMED",
       lockedUntil: new Date(now + MINUTE),
     });
+    const awaitingConnection = await insertOrder("9007", {
+      state: "SUBMITTED",
+      submittedAt: new Date(now - 10 * MINUTE),
+      cjOrderNumber: "AWAITING-CONNECTION-1",
+    });
     const staleReceived = await insertOrder("9003", { state: "RECEIVED" }, 10);
     const failedLongAgo = await insertOrder("9004", { state: "FAILED", attempts: 8 }, 11);
     const failedJustNow = await insertOrder("9005", { state: "FAILED", attempts: 8 });
@@ -87,7 +92,8 @@ describe("reconciliation sweep", () => {
     // Left alone: nothing asked of CJ or Shopify, rows as they were.
     expect(mentions("CJ-FRESH")).toEqual([]);
     expect(mentions("CJ-CLAIMED")).toEqual([]);
-    for (const row of [fresh, claimed, failedJustNow, gaveUp]) {
+    expect(mentions("AWAITING-CONNECTION-1")).toEqual([]);
+    for (const row of [fresh, claimed, awaitingConnection, failedJustNow, gaveUp]) {
       expect(readsOf(row.shopifyOrderGid)).toEqual([]);
       expect((await s.t.db.order.findUniqueOrThrow({ where: { id: row.id } })).state).toBe(row.state);
     }
