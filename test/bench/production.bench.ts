@@ -394,4 +394,6 @@ if (b.length > 0) {
 clearTimeout(deadline);
 const notOk = a ? [...a.statuses].filter(([k]) => !k.endsWith(" 200")) : [];
 const refused = b.reduce((n, r) => n + r.refused + r.failed, 0);
+if (notOk.length > 0) console.error(`production bench: answers other than 200: ${notOk.map(([k]) => k).join(", ")}`);
+if (refused > 0) console.error(`production bench: ${refused} CJ refusals (1600200) or failed orders, see the table`);
 process.exit(notOk.length > 0 || refused > 0 ? 1 : 0);
