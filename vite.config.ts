@@ -64,7 +64,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: "e2e",
-          globalSetup: ["scripts/ensure-build.ts"],
+          globalSetup: ["scripts/ensure-build.ts", "scripts/ensure-chromium.ts"],
           include: ["test/e2e/**/*.test.ts"],
           environment: "node",
           testTimeout: 120_000,

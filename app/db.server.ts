@@ -12,7 +12,10 @@ export type Db = InstanceType<typeof SqliteClient>;
 
 export function createDb(url: string = process.env.DATABASE_URL ?? defaultDatabaseUrl): Db {
   if (databaseProfile(url) === "postgresql") {
-    return new PostgresClient({ adapter: new PrismaPg({ connectionString: url }) }) as unknown as Db;
+    // DATABASE_POOL_MAX: connections this process may open for its queries (pg's default is 10). Each web and worker
+    // process also holds pg-boss's and the CJ limiter's own few; size it so that all processes fit max_connections.
+    const max = Number(process.env.DATABASE_POOL_MAX ?? 10) || 10;
+    return new PostgresClient({ adapter: new PrismaPg({ connectionString: url, max }) }) as unknown as Db;
   }
   // A busy timeout so another process (a script, the tests) holding the file briefly is waited for, not an error.
   // (@libsql/client ≥ 0.16 accepts `timeout`; the adapter's type predates it.)

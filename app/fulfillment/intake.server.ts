@@ -82,6 +82,8 @@ export async function upsertOrderSnapshot(shopId: string, topic: string, order: 
     totalPrice: order.total_price ?? null,
     snapshot: JSON.stringify(order),
     shopifyUpdatedAt: updatedAt,
+    shopifyCancelledAt:
+      order.cancelled_at && !Number.isNaN(Date.parse(order.cancelled_at)) ? new Date(order.cancelled_at) : null,
   };
   return db.$transaction(async (tx) => {
     const existing = await tx.order.findUnique({

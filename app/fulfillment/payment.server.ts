@@ -7,6 +7,7 @@
 import Decimal from "decimal.js";
 import { CjApiError } from "../cj/errors";
 import type { Db } from "../db.server";
+import { enqueueForOrder } from "../jobs/queue";
 import type { ForwardDeps } from "./forward.server";
 import { mayAutoPay, type ShopRules } from "./rules";
 import { recordOrderEvent, transitionOrder } from "./state";
@@ -49,6 +50,11 @@ export async function payCjOrder(
   }
   if (!order.cjOrderId) {
     return { outcome: "skipped", message: "waiting for CJ to complete the order (product connection)" };
+  }
+  if (order.shopifyCancelledAt && !order.cancelledAt) {
+    // Cancelled in Shopify, and the cancellation job has not run yet (say its process died): never pay it; cancel it.
+    await enqueueForOrder(deps.queue, "cancel-order", orderId);
+    return { outcome: "skipped", message: "cancelled in Shopify: cancelling at CJ instead of paying" };
   }
   // One payer at a time per order (a job and a merchant's click can race); the claim lapses if this process dies.
   const claim = await db.order.updateMany({

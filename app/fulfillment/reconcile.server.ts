@@ -1,13 +1,18 @@
 /**
  * The reconciliation sweep: Shopify webhooks can be late, lost or out of order, and an in-process job can die with
- * its process. Periodically: ask Shopify for recent paid orders the app has not seen, and re-drive orders stuck in a
- * non-final state. Every job it enqueues is idempotent, so a sweep that overlaps live traffic changes nothing.
+ * its process. Periodically, and at once when the embedded profile starts (with no staleness: every job of the dead
+ * process is gone): ask Shopify for recent paid orders the app has not seen, and re-drive every kind of unfinished
+ * work from the database — orders stuck before or after submission, cancellations Shopify reported whose job never
+ * ran, CJ pushes recorded but not processed, and fulfillments Shopify has not caught up with. Every job it enqueues
+ * is idempotent, so a sweep that overlaps live traffic changes nothing.
  */
 
 import { enqueueForOrder } from "../jobs/queue";
 import { logger } from "../logger.server";
 import { iteratePaidOrdersSince } from "../shopify/orders";
 import type { ForwardDeps } from "./forward.server";
+import { redriveCjWebhookReceipts } from "./tracking/process.server";
+import { fulfillmentNeedsSync } from "./tracking/sync.server";
 
 /** Forward attempts (all jobs together) after which a FAILED order waits for the merchant. */
 const MAX_AUTOMATIC_ATTEMPTS = 25;
@@ -83,6 +88,7 @@ export async function reconcileOrders(deps: ForwardDeps, options: ReconcileOptio
         {
           state: "SUBMITTED",
           cjOrderId: { not: null },
+          shopifyCancelledAt: null,
           AND: [{ OR: [{ submittedAt: { lt: stale } }, { submittedAt: null, updatedAt: { lt: stale } }] }, unclaimed],
         },
         // A forward that used up its tries on passing trouble (CJ down, timeouts) gets more, spaced out, for a while;
@@ -104,6 +110,44 @@ export async function reconcileOrders(deps: ForwardDeps, options: ReconcileOptio
     }
     redriven++;
   }
-  if (discovered || redriven) logger.info({ discovered, redriven }, "reconciliation sweep");
-  return { discovered, redriven };
+  const cancellations = await redriveCancellations(deps, stale);
+  const cjMessages = await redriveCjWebhookReceipts(deps, { olderThanSeconds: options.staleAfterSeconds ?? 120 });
+  const syncs = await redriveFulfillmentSyncs(deps, stale, now);
+  if (discovered || redriven || cancellations || cjMessages || syncs) {
+    logger.info({ discovered, redriven, cancellations, cjMessages, syncs }, "reconciliation sweep");
+  }
+  return { discovered, redriven, cancellations, cjMessages, syncs };
+}
+
+/** Orders Shopify cancelled whose cancellation never finished (not CANCELLED, no cancelledAt, nobody told yet). */
+async function redriveCancellations(deps: ForwardDeps, stale: Date): Promise<number> {
+  const orders = await deps.db.order.findMany({
+    where: {
+      shop: { uninstalledAt: null },
+      shopifyCancelledAt: { not: null },
+      cancelledAt: null,
+      state: { notIn: ["CANCELLED", "NEEDS_ATTENTION"] },
+      updatedAt: { lt: stale },
+    },
+    select: { id: true },
+    take: 500,
+  });
+  for (const order of orders) await enqueueForOrder(deps.queue, "cancel-order", order.id);
+  return orders.length;
+}
+
+/** Orders with a fulfillment Shopify is behind on (fulfillmentNeedsSync) whose sync job is gone. */
+async function redriveFulfillmentSyncs(deps: ForwardDeps, stale: Date, now: Date): Promise<number> {
+  const rows = await deps.db.fulfillment.findMany({
+    where: {
+      status: { in: ["PENDING", "CREATING", "CREATED"] },
+      updatedAt: { lt: stale, gt: new Date(now.getTime() - 30 * 86_400_000) },
+      order: { state: { not: "CANCELLED" }, shop: { uninstalledAt: null } },
+    },
+    orderBy: { updatedAt: "asc" },
+    take: 2000,
+  });
+  const orderIds = new Set(rows.filter((row) => fulfillmentNeedsSync(row, now)).map((row) => row.orderId));
+  for (const orderId of orderIds) await enqueueForOrder(deps.queue, "sync-tracking", orderId);
+  return orderIds.size;
 }

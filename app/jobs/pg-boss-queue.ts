@@ -189,6 +189,11 @@ export function createPgBossQueue(
         }
       }
       working = true;
+      // A worker starting is often the replacement of one that died: fail the dead one's jobs (heartbeat stopped) now
+      // rather than at the next supervise interval, so they are retried at once.
+      void boss
+        .supervise()
+        .catch((error: unknown) => logger.warn({ err: (error as Error).message }, "supervise failed"));
     },
     async stop() {
       stopping = true;

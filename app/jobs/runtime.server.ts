@@ -74,15 +74,41 @@ export async function startBackgroundJobs(role: JobRole = "web"): Promise<JobRun
   globalThis.__appJobRunner ??= build(role);
   const runner = globalThis.__appJobRunner;
   await runner.start();
-  if (databaseProfile() === "sqlite") {
-    // One process owns the embedded database: claims left by a process that died are void, and whatever it was
-    // doing is re-driven now rather than at the next scheduled sweep.
-    await db.order.updateMany({ where: { lockedUntil: { not: null } }, data: { lockedUntil: null } });
-    await runner.enqueue("reconcile-orders", { staleAfterSeconds: 0 }, { singletonKey: "startup" });
-  } else if (role === "worker") {
+  if (databaseProfile() === "sqlite") await resumeEmbeddedWork(runner);
+  else if (role === "worker") {
     startStaleSweep(runner);
   }
   return runner;
+}
+
+/**
+ * The embedded profile after a start (a crash or a stop before it): one process owns the database, so every claim,
+ * lease and half-done delivery left in it belongs to the dead process and is void. Cleared here, then everything
+ * unfinished is re-driven at once by the sweep (no staleness) and the tracking poll, instead of at their next
+ * schedule: work resumes within seconds of the start (docs/decisions/0008-embedded-jobs.md).
+ */
+async function resumeEmbeddedWork(runner: JobRunner) {
+  // Only what predates this process: the HTTP server already listens, and its requests are this process's own.
+  const before = new Date(Date.now() - process.uptime() * 1000);
+  const [claims, fulfillments, receipts] = await Promise.all([
+    db.order.updateMany({
+      where: { lockedUntil: { not: null }, updatedAt: { lt: before } },
+      data: { lockedUntil: null },
+    }),
+    // A Shopify fulfillment being created when the process died: the sync re-reads Shopify and adopts it if it exists.
+    db.fulfillment.updateMany({
+      where: { status: "CREATING", updatedAt: { lt: before } },
+      data: { status: "PENDING" },
+    }),
+    // A Shopify delivery the dead process was handling got no 200: Shopify sends it again, and must not find it taken.
+    db.webhookReceipt.deleteMany({ where: { source: "SHOPIFY", processedAt: null, receivedAt: { lt: before } } }),
+  ]);
+  logger.info(
+    { orderClaims: claims.count, fulfillmentClaims: fulfillments.count, shopifyDeliveries: receipts.count },
+    "embedded start-up: cleared what the previous process left in flight; re-driving unfinished work",
+  );
+  await runner.enqueue("reconcile-orders", { staleAfterSeconds: 0 }, { singletonKey: "startup" });
+  await runner.enqueue("poll-cj-orders", {}, { singletonKey: "startup" });
 }
 
 /**

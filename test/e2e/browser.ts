@@ -7,6 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
+import { inject } from "vitest";
 
 const root = path.resolve(import.meta.dirname, "../..");
 export const screenshotDir = path.join(root, "test/e2e/screenshots");
@@ -34,7 +35,8 @@ export interface Browser {
 export async function openBrowser(idToken: string): Promise<Browser> {
   const profile = mkdtempSync(path.join(tmpdir(), "cjapp-chromium-"));
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    // Found or installed by the project's globalSetup (scripts/ensure-chromium.ts).
+    executablePath: inject("chromiumPath"),
     headless: true,
     args: [
       "--headless",

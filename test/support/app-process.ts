@@ -35,8 +35,13 @@ export function freePort(): Promise<number> {
 export const testAppSecret = "test-app-secret";
 export const testApiKey = "test-api-key";
 
-export async function startApp(options: { databaseUrl: string; env?: Record<string, string> }): Promise<AppProcess> {
-  const port = await freePort();
+export async function startApp(options: {
+  databaseUrl: string;
+  env?: Record<string, string>;
+  /** Listen here (a restart keeps its predecessor's address, as a real deployment does); default: a free port. */
+  port?: number;
+}): Promise<AppProcess> {
+  const port = options.port ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
   const env = localEnv({
     DATABASE_URL: options.databaseUrl,
@@ -87,7 +92,7 @@ export async function startApp(options: { databaseUrl: string; env?: Record<stri
     exitCode: () => child.exitCode,
     stop: (signal = "SIGTERM") =>
       new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
         child.once("exit", () => resolve());
         child.kill(signal);
       }),

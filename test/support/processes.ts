@@ -124,6 +124,13 @@ export interface ProductionStack {
     order: ShopifyOrder,
     opts?: { webhookId?: string; payload?: unknown; web?: number },
   ): Promise<number>;
+  /** Like webhook(), with the answer's body (a timeout past Shopify's 5 s is status 0 with the error as body). */
+  deliver(
+    shop: number,
+    topic: string,
+    order: ShopifyOrder,
+    opts?: { webhookId?: string; payload?: unknown; web?: number },
+  ): Promise<{ status: number; body: string }>;
   addWorker(extraEnv?: Record<string, string>): Promise<WorkerProcess>;
   /** CJ pushes (order and logistics) of every account go to web process 0. */
   pointCjPushesAtApp(): void;
@@ -207,6 +214,9 @@ export async function startProductionStack(options: ProductionStackOptions = {})
     JOB_SUPERVISE_SECONDS: "2",
     JOB_RETRY_DELAY_SECONDS: "1",
     JOB_RETRY_DELAY_MAX_SECONDS: "10",
+    // Several of these stacks run beside other PostgreSQL tests: keep every process's pool small, so that the suite
+    // fits a stock server's max_connections (100).
+    DATABASE_POOL_MAX: "5",
     ...options.env,
   };
   const shops: ProductionShop[] = [];
@@ -238,18 +248,27 @@ export async function startProductionStack(options: ProductionStackOptions = {})
     env,
     addOrder: (shop, input) => shopify.addOrder(shops[shop]?.domain as string, withStoreIds(input)),
     async webhook(shop, topic, order, opts = {}) {
+      const answer = await stack.deliver(shop, topic, order, opts);
+      if (answer.status === 0) throw new Error(answer.body);
+      return answer.status;
+    },
+    async deliver(shop, topic, order, opts = {}) {
       const domain = shops[shop]?.domain as string;
       const web = webs[opts.web ?? next++ % webs.length] as AppProcess;
-      const sent = await shopify.sendWebhook({
-        appUrl: web.url,
-        path: `/webhooks/${topic}`,
-        topic,
-        shop: domain,
-        secret: testAppSecret,
-        payload: opts.payload ?? toOrderWebhookPayload(order, domain),
-        ...(opts.webhookId ? { webhookId: opts.webhookId } : {}),
-      });
-      return sent.status;
+      return shopify
+        .sendWebhook({
+          appUrl: web.url,
+          path: `/webhooks/${topic}`,
+          topic,
+          shop: domain,
+          secret: testAppSecret,
+          payload: opts.payload ?? toOrderWebhookPayload(order, domain),
+          ...(opts.webhookId ? { webhookId: opts.webhookId } : {}),
+        })
+        .then(
+          (sent) => ({ status: sent.status, body: sent.body }),
+          (error: unknown) => ({ status: 0, body: String((error as Error).message ?? error) }),
+        );
     },
     async addWorker(extraEnv = {}) {
       const worker = await startWorker({

@@ -7,7 +7,7 @@ import type { DatabaseProfile } from "../../app/db/profile";
 import type { JobQueue } from "../../app/jobs/queue";
 import { createShopPorts } from "../../app/runtime/deps.server";
 import { connectShop } from "../../app/settings/connect.server";
-import { type CjEmulator, startCjEmulator } from "../emulators/cj/index";
+import { type CjEmulator, type StartOptions as CjStartOptions, startCjEmulator } from "../emulators/cj/index";
 import type { BuildOrderInput } from "../emulators/shopify/build-order";
 import { type ShopifyEmulator, startShopifyEmulator, toOrderWebhookPayload } from "../emulators/shopify/index";
 import type { Order as ShopifyOrder } from "../emulators/shopify/model";
@@ -49,7 +49,7 @@ export interface Stack {
   shopId: string;
   addOrder(input: BuildOrderInput): ShopifyOrder;
   webhook(topic: string, order: ShopifyOrder, opts?: { webhookId?: string; payload?: unknown }): Promise<number>;
-  /** Kills the app (SIGKILL by default, like a crash) and starts it again on the same database. */
+  /** Kills the app (SIGKILL by default, like a crash) and starts it again on the same database and address. */
   restartApp(signal?: NodeJS.Signals): Promise<void>;
   /** The order's row, state and timeline, as text (for failure messages). */
   describeOrder(shopifyOrderGid: string): Promise<string>;
@@ -63,6 +63,7 @@ export async function startStack(
     qpsLimit?: number;
     balance?: string;
     env?: Record<string, string>;
+    cj?: Partial<CjStartOptions>;
   } = {},
 ): Promise<Stack> {
   const qps = options.qpsLimit ?? 6;
@@ -84,6 +85,7 @@ export async function startStack(
       platformProductId: String(c.productId),
     })),
     pushRetryDelayMs: 200,
+    ...options.cj,
   });
   const shopify = await startShopifyEmulator({ shops: [{ domain: STACK_SHOP, accessToken: STACK_TOKEN }] });
   const t = await createTestDatabase(options.profile ?? "sqlite");
@@ -126,6 +128,7 @@ export async function startStack(
       await app.stop(signal);
       app = await startApp({
         databaseUrl: t.url,
+        port: Number(new URL(app.url).port),
         env: { ...appEnv, APP_ENCRYPTION_KEY: app.env.APP_ENCRYPTION_KEY as string },
       });
       stack.app = app;

@@ -75,6 +75,21 @@ interface SyncContext {
   result: SyncResult;
 }
 
+/**
+ * Whether Shopify is behind this row: not created yet (or a creation claim that lapsed), or created with another
+ * number, carrier or link, or without the latest delivery progress. FAILED rows (Shopify refused; the order needs
+ * attention) are left to the merchant's retry. The sweeps use it to re-drive syncs lost with a process.
+ */
+export function fulfillmentNeedsSync(row: FulfillmentRow, now: Date = new Date()): boolean {
+  if (row.status === "PENDING") return true;
+  if (row.status === "CREATING") return row.updatedAt.getTime() < now.getTime() - CLAIM_MS;
+  if (row.status !== "CREATED") return false;
+  const desired = desiredTracking(row);
+  if (row.syncedNumber !== desired.number || row.company !== desired.company || row.url !== desired.url) return true;
+  const status = fulfillmentEventForTrackingStatus(row.trackingStatus);
+  return status !== null && status !== row.lastEventStatus;
+}
+
 function desiredTracking(row: FulfillmentRow): ShopifyTracking {
   return trackingForShipment({
     trackingNumber: row.trackingNumber,
