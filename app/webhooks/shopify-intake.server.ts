@@ -8,6 +8,7 @@
  * that goes wrong on our side (the database busy or down, a timeout) is a 503, logged with the real error.
  */
 import type { ActionFunctionArgs } from "@remix-run/node";
+import { InvalidShopError } from "@shopify/shopify-api";
 import db from "../db.server";
 import { logger } from "../logger.server";
 import { authenticate } from "../shopify.server";
@@ -30,10 +31,16 @@ export type ShopifyWebhookHandler = (ctx: ShopifyWebhookContext) => Promise<void
  */
 export const STALE_RECEIPT_SECONDS = Number(process.env.WEBHOOK_RECEIPT_STALE_SECONDS ?? 30);
 
-/** Where authenticate.webhook failed: its own answers (401, 400, 405) stand; a JSON error is the sender's fault. */
+/**
+ * Where authenticate.webhook failed: its own answers (401, 400, 405) stand; a body that is not JSON and a shop header
+ * that is no shop domain are the sender's fault; anything else is ours.
+ */
 export function webhookAuthFailure(error: unknown): Response {
   if (error instanceof Response) return error;
   if (error instanceof SyntaxError) return new Response("Webhook body is not valid JSON", { status: 400 });
+  if (error instanceof InvalidShopError) {
+    return new Response("X-Shopify-Shop-Domain is not a shop domain", { status: 400 });
+  }
   return unavailable();
 }
 
@@ -53,7 +60,7 @@ export function shopifyWebhookAction(handler: ShopifyWebhookHandler) {
     } catch (error) {
       const answer = webhookAuthFailure(error);
       if (answer.status === 400 && !(error instanceof Response)) {
-        logger.warn({ topic: headerTopic, webhookId }, "Shopify webhook refused: body is not valid JSON");
+        logger.warn({ topic: headerTopic, webhookId, reason: await answer.clone().text() }, "Shopify webhook refused");
       } else if (answer.status >= 500) {
         // The HMAC was fine or not yet checked: the failure is ours (authenticate.webhook also reads the shop's
         // offline session from the database). Shopify retries a 5xx.
