@@ -1,17 +1,26 @@
 import "@shopify/shopify-app-remix/adapters/node";
+import { abstractFetch, setAbstractFetchFunc } from "@shopify/shopify-api/runtime";
 import { ApiVersion, AppDistribution, shopifyApp } from "@shopify/shopify-app-remix/server";
 import db from "./db.server";
 import { logger } from "./logger.server";
-import { EncryptedPrismaSessionStorage } from "./secrets/session-storage.server";
+import { EncryptedPrismaSessionStorage, LibrarySessionStorage } from "./secrets/session-storage.server";
 import { recordInstall } from "./settings/shops.server";
 
 export const SHOPIFY_API_VERSION = ApiVersion.October26;
 
-if (process.env.SHOPIFY_ADMIN_API_ORIGIN) {
+const adminOrigin = process.env.SHOPIFY_ADMIN_API_ORIGIN?.replace(/\/+$/, "");
+if (adminOrigin) {
   logger.warn(
-    { origin: process.env.SHOPIFY_ADMIN_API_ORIGIN },
-    "SHOPIFY_ADMIN_API_ORIGIN is set: Admin GraphQL requests go to this origin instead of Shopify. Never set it in a real deployment.",
+    { origin: adminOrigin },
+    "SHOPIFY_ADMIN_API_ORIGIN is set: Admin GraphQL and token requests go to this origin instead of Shopify. Never set it in a real deployment.",
   );
+  // The library's own requests to a shop's admin (the token exchange when a merchant opens the app) go there too.
+  const libraryFetch = abstractFetch;
+  setAbstractFetchFunc((input, init) => {
+    const url = typeof input === "string" ? input : input instanceof URL ? input.toString() : input.url;
+    const rewritten = url.replace(/^https:\/\/[^/]+\.myshopify\.com(?=\/admin\/)/, adminOrigin);
+    return libraryFetch(rewritten === url ? input : rewritten, init);
+  });
 }
 
 export const sessionStorage = new EncryptedPrismaSessionStorage(db);
@@ -23,10 +32,12 @@ const shopify = shopifyApp({
   scopes: process.env.SCOPES?.split(","),
   appUrl: process.env.SHOPIFY_APP_URL || "",
   authPathPrefix: "/auth",
-  sessionStorage,
+  sessionStorage: new LibrarySessionStorage(sessionStorage),
   distribution: AppDistribution.AppStore,
   future: {
     unstable_newEmbeddedAuthStrategy: true,
+    // Required of public apps from 1 January 2027: 60-minute offline tokens with rotating refresh tokens.
+    expiringOfflineAccessTokens: true,
   },
   hooks: {
     afterAuth: async ({ session }) => {

@@ -61,7 +61,14 @@ const cj = await startCjEmulator({
   })),
   pushRetryDelayMs: 1000,
 });
-const shopify = await startShopifyEmulator({ shops: [{ domain: DEMO_SHOP, accessToken: DEMO_SHOPIFY_TOKEN }] });
+// Expiring offline tokens, as every public app uses from 1 January 2027: short-lived here (DEMO_TOKEN_TTL_SECONDS,
+// default 6 s), so the demo's run spans several refreshes.
+const tokenTtlSeconds = Number(process.env.DEMO_TOKEN_TTL_SECONDS ?? 6);
+const shopify = await startShopifyEmulator({
+  shops: [{ domain: DEMO_SHOP, accessToken: DEMO_SHOPIFY_TOKEN }],
+  tokenTtlSeconds,
+  apps: [{ clientId: localEnv().SHOPIFY_API_KEY as string, clientSecret: localEnv().SHOPIFY_API_SECRET as string }],
+});
 log(`CJ emulator ${cj.baseUrl}, Shopify Admin emulator ${shopify.origin}`);
 
 // --- the app (a child process, exactly what `npm start` runs) -----------------------------------------------
@@ -73,6 +80,7 @@ const env = localEnv({
   CJ_API_BASE_URL: cj.baseUrl,
   SHOPIFY_ADMIN_API_ORIGIN: shopify.origin,
   LOG_LEVEL: process.env.LOG_LEVEL ?? "error",
+  SHOPIFY_TOKEN_REFRESH_MARGIN_SECONDS: String(Math.max(1, Math.floor(tokenTtlSeconds / 4))),
 });
 Object.assign(process.env, env);
 
@@ -80,9 +88,9 @@ Object.assign(process.env, env);
 for (const suffix of ["", "-journal", "-wal", "-shm"]) rmSync(`${dbFile}${suffix}`, { force: true });
 await migrateDatabase(env.DATABASE_URL);
 const db = createDb(env.DATABASE_URL);
+// Like `shop:connect` without --access-token: the CJ key only; the Shopify token comes from the token exchange below.
 const shop = await connectShop(db, {
   shop: DEMO_SHOP,
-  accessToken: DEMO_SHOPIFY_TOKEN,
   cjApiKey: DEMO_CJ_API_KEY,
   scopes: env.SCOPES ?? "",
 });
@@ -122,6 +130,22 @@ for (let i = 0; ; i++) {
     break;
   if (i > 600) throw new Error("the app did not start within 60 s");
   await sleep(100);
+}
+
+// The merchant opens the app from the Shopify admin: the app exchanges the session token for an expiring offline token.
+{
+  const opened = await fetch(
+    await embeddedUrl(appUrl, "/app", {
+      shop: DEMO_SHOP,
+      apiKey: env.SHOPIFY_API_KEY ?? "",
+      apiSecret: env.SHOPIFY_API_SECRET ?? "",
+    }),
+    { headers: { "User-Agent": "Mozilla/5.0 Chrome/156.0" } },
+  );
+  if (opened.status !== 200) throw new Error(`opening the app (token exchange) answered HTTP ${opened.status}`);
+  log(
+    `the merchant opened the app: token exchange → an expiring offline token (${tokenTtlSeconds} s) with its refresh token`,
+  );
 }
 
 // CJ pushes order and logistics messages to the app (registered like Settings → "Register CJ webhooks" does).
@@ -238,6 +262,10 @@ for (const order of orders) {
 const fulfilledInShopify = shopify.requests({ operationName: "FulfillmentCreate" }).length;
 console.log("");
 log(`Shopify emulator received ${fulfilledInShopify} fulfillmentCreate call(s)`);
+const refreshes = shopify.tokenRequests({ grantType: "refresh_token" });
+log(
+  `Shopify tokens: ${refreshes.filter((r) => r.outcome === "issued").length} refresh(es), ${refreshes.filter((r) => r.reused).length} refresh token(s) presented twice`,
+);
 
 const adminUrl = await embeddedUrl(appUrl, "/app", {
   shop: DEMO_SHOP,

@@ -1,4 +1,5 @@
 import { execFileSync } from "node:child_process";
+import { readdirSync } from "node:fs";
 import path from "node:path";
 import { applyPostgresMigrations } from "./pg-migrate";
 import { databaseProfile, defaultDatabaseUrl } from "./profile";
@@ -15,6 +16,8 @@ export async function migrateDatabase(url: string = process.env.DATABASE_URL ?? 
     const results = await applyPostgresMigrations(url, path.join(root, "prisma/postgresql/migrations"));
     return { profile, applied: results.filter((r) => r.applied).length };
   }
+  // A restart of an up-to-date database needs no Prisma CLI process (seconds on a busy machine): compare first.
+  if (await sqliteUpToDate(url)) return { profile, applied: 0 };
   const out = execFileSync(path.join(root, "node_modules/.bin/prisma"), ["migrate", "deploy"], {
     cwd: root,
     env: { ...process.env, DATABASE_URL: url },
@@ -31,4 +34,24 @@ export async function migrateDatabase(url: string = process.env.DATABASE_URL ?? 
     client.close();
   }
   return { profile, applied: (out.match(/Applying migration/g) ?? []).length };
+}
+
+/** Every migration folder is recorded as finished in Prisma's `_prisma_migrations` table of this SQLite file. */
+async function sqliteUpToDate(url: string): Promise<boolean> {
+  const folders = readdirSync(path.join(root, "prisma/sqlite/migrations"), { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name);
+  const { createClient } = await import("@libsql/client");
+  const client = createClient({ url });
+  try {
+    const result = await client.execute(
+      "SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL",
+    );
+    const applied = new Set(result.rows.map((row) => String(row.migration_name)));
+    return folders.every((name) => applied.has(name));
+  } catch {
+    return false; // a new file, or no migrations table yet
+  } finally {
+    client.close();
+  }
 }

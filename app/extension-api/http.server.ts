@@ -10,6 +10,7 @@ import type { ForwardDeps } from "../fulfillment/forward.server";
 import { jobQueue } from "../jobs/runtime.server";
 import { logger } from "../logger.server";
 import { createShopPorts, NotConnectedError } from "../runtime/deps.server";
+import { ReconnectNeededError } from "../shopify/offline-tokens.server";
 import { authenticate } from "../shopify.server";
 import type { ExtensionErrorResponse } from "./contract";
 
@@ -61,6 +62,7 @@ export function errorResponse(cors: Cors, error: unknown): Response {
   if (error instanceof Response) return cors(error);
   if (error instanceof OrderActionError) return answer(error.status, error.message);
   if (error instanceof NotConnectedError) return answer(409, error.message);
+  if (error instanceof ReconnectNeededError) return answer(409, error.reason);
   if (error instanceof CjApiError) return answer(502, `CJ answered: ${error.message}`);
   logger.error({ err: error }, "extension API request failed");
   return answer(500, "Something went wrong; try again in a moment.");

@@ -8,6 +8,7 @@ import type { Db } from "../db.server";
 import { enqueueForOrder, type JobQueue } from "../jobs/queue";
 import { logger } from "../logger.server";
 import { NotConnectedError, type ShopPorts } from "../runtime/deps.server";
+import { ReconnectNeededError } from "../shopify/offline-tokens.server";
 import { getOrderForForwarding, type ShopifyOrderForForwarding } from "../shopify/orders";
 import { decideLines, linesToSend } from "./lines";
 import { cjOrderNumberFor, legacyId, mapShopifyOrderToCjOrder } from "./mapping";
@@ -246,6 +247,11 @@ export async function forwardOrderToCj(
     await enqueueForOrder(deps.queue, "pay-order", orderId);
     return { outcome: "submitted", message: `CJ order ${outcome.orderId ?? "(waiting for product connection)"}` };
   } catch (error) {
+    // Shopify refused the shop's token: nothing is wrong with the order; the job waits for the merchant to reconnect.
+    if (error instanceof ReconnectNeededError) {
+      await release();
+      throw error;
+    }
     if (error instanceof NotConnectedError) return await attention(error.message);
     if (error instanceof CjRequestValidationError) {
       return await attention(`CJ would refuse this order: ${error.message}`, { issues: error.issues });

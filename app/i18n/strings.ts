@@ -8,6 +8,10 @@ export const en = {
   "nav.quotes": "Freight quotes",
   "nav.settings": "Settings",
 
+  "reconnect.title": "Reconnect needed",
+  "reconnect.body":
+    "Orders are kept and wait: nothing is sent to CJ or written back to Shopify until the app is connected again. Opening the app from your Shopify admin reconnects it.",
+
   "common.loading": "Loading…",
   "common.none": "—",
   "common.cancel": "Cancel",

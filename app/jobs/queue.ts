@@ -10,6 +10,7 @@ export const JOB_NAMES = [
   "sync-tracking",
   "poll-cj-orders",
   "reconcile-orders",
+  "migrate-shopify-tokens",
 ] as const;
 
 export type JobName = (typeof JOB_NAMES)[number];

@@ -5,13 +5,50 @@ import { payCjOrder } from "../fulfillment/payment.server";
 import { reconcileOrders } from "../fulfillment/reconcile.server";
 import { transitionOrder } from "../fulfillment/state";
 import { registerTrackingJobs } from "../fulfillment/tracking/jobs.server";
-import type { JobRunner } from "./queue";
+import { logger } from "../logger.server";
+import { ReconnectNeededError } from "../shopify/offline-tokens.server";
+import { type JobDefinition, type JobName, type JobRunner, orderJobKey } from "./queue";
 
 const orderIdOf = (data: Record<string, unknown>) => String(data.orderId ?? "");
 /** RECONCILE_FAILED_RETRY_SECONDS: how long after failing a FAILED order is forwarded again (default 600 s). */
 const failedRetryAfterSeconds = Number(process.env.RECONCILE_FAILED_RETRY_SECONDS ?? 0);
 
-export function registerJobHandlers(runner: JobRunner, deps: ForwardDeps) {
+/** RECONNECT_RECHECK_SECONDS: how often a job waiting for the merchant to reconnect Shopify looks again (60 s). */
+const reconnectRecheckSeconds = Number(process.env.RECONNECT_RECHECK_SECONDS ?? 60);
+
+/**
+ * Jobs of a shop whose Shopify token was refused wait for the merchant instead of using up their tries and failing
+ * the order: the job is sent again a little later under the same key, and goes on once the token exchange (the
+ * merchant opening the app) has cleared "reconnect needed".
+ */
+function waitingForReconnect(runner: JobRunner): JobRunner {
+  return {
+    ...runner,
+    register(name: JobName, definition: JobDefinition) {
+      runner.register(name, {
+        ...definition,
+        handler: async (data, ctx) => {
+          try {
+            await definition.handler(data, ctx);
+          } catch (error) {
+            if (!(error instanceof ReconnectNeededError)) throw error;
+            logger.warn({ job: name, shop: error.shop, ...data }, "job waits for the merchant to reconnect Shopify");
+            const key =
+              typeof data.orderId === "string"
+                ? { singletonKey: orderJobKey(data.orderId) }
+                : typeof data.receiptId === "string"
+                  ? { singletonKey: `cj-webhook:${data.receiptId}` }
+                  : {};
+            await runner.enqueue(name, data, { ...key, startAfterSeconds: reconnectRecheckSeconds });
+          }
+        },
+      });
+    },
+  };
+}
+
+export function registerJobHandlers(target: JobRunner, deps: ForwardDeps) {
+  const runner = waitingForReconnect(target);
   const failVisibly = (what: string) => async (data: Record<string, unknown>, error: unknown) => {
     const message = `${what} failed after several tries: ${(error as Error).message}. Retry from the order page.`;
     await transitionOrder(deps.db, orderIdOf(data), {
@@ -68,5 +105,48 @@ export function registerJobHandlers(runner: JobRunner, deps: ForwardDeps) {
       });
     },
   });
+  runner.register("migrate-shopify-tokens", {
+    maxAttempts: 5,
+    everySeconds: Number(process.env.SHOPIFY_TOKEN_MIGRATION_EVERY_SECONDS ?? 3600),
+    handler: async () => {
+      await migrateShopifyTokens(deps);
+    },
+  });
   registerTrackingJobs(runner, deps);
+}
+
+/**
+ * Shops installed before expiring offline tokens still hold a non-expiring one, which Shopify refuses from
+ * 1 January 2027: each is exchanged for an expiring pair (custom-app tokens are left as they are). Progress goes to
+ * the operator's log; a shop Shopify refuses is marked "reconnect needed", which the merchant sees.
+ */
+export async function migrateShopifyTokens(deps: ForwardDeps) {
+  const sessions = await deps.db.session.findMany({
+    where: { isOnline: false, expires: null, refreshToken: null },
+    select: { shop: true },
+  });
+  const shops = await deps.db.shop.findMany({
+    where: { domain: { in: sessions.map((s) => s.shop) }, uninstalledAt: null },
+    select: { domain: true },
+  });
+  const counts = { migrated: 0, skipped: 0, reconnect: 0, failed: 0 };
+  let lastError: unknown = null;
+  for (const { domain } of shops) {
+    try {
+      counts[await deps.ports.shopifyTokens.migrateToExpiringToken(domain)]++;
+    } catch (error) {
+      if (error instanceof ReconnectNeededError) counts.reconnect++;
+      else {
+        counts.failed++;
+        lastError = error;
+        logger.warn({ shop: domain, err: (error as Error).message }, "expiring-token migration failed; will retry");
+      }
+    }
+  }
+  if (counts.migrated || counts.reconnect || counts.failed) {
+    logger.info({ ...counts, shops: shops.length }, "Shopify expiring-token migration");
+  }
+  // A failure that may pass (network, 5xx) is retried by the job with the same token (Shopify's 7-day window).
+  if (lastError) throw lastError;
+  return counts;
 }

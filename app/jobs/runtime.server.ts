@@ -77,6 +77,7 @@ export async function startBackgroundJobs(role: JobRole = "web"): Promise<JobRun
   if (databaseProfile() === "sqlite") await resumeEmbeddedWork(runner);
   else if (role === "worker") {
     startStaleSweep(runner);
+    await runner.enqueue("migrate-shopify-tokens", {}, { singletonKey: "startup" });
   }
   return runner;
 }
@@ -109,6 +110,7 @@ async function resumeEmbeddedWork(runner: JobRunner) {
   );
   await runner.enqueue("reconcile-orders", { staleAfterSeconds: 0 }, { singletonKey: "startup" });
   await runner.enqueue("poll-cj-orders", {}, { singletonKey: "startup" });
+  await runner.enqueue("migrate-shopify-tokens", {}, { singletonKey: "startup" });
 }
 
 /**

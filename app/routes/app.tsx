@@ -1,12 +1,13 @@
 import type { HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { Link, Outlet, useLoaderData, useLocation, useNavigation, useRouteError } from "@remix-run/react";
 import { NavMenu } from "@shopify/app-bridge-react";
-import { Card, SkeletonBodyText, SkeletonPage } from "@shopify/polaris";
+import { Banner, Box, Card, SkeletonBodyText, SkeletonPage } from "@shopify/polaris";
 import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
 import polarisVizStyles from "@shopify/polaris-viz/build/esm/styles.css?url";
 import { AppProvider } from "@shopify/shopify-app-remix/react";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { useSessionUrl } from "../components/session-url";
+import db from "../db.server";
 import { t } from "../i18n/strings";
 import { authenticate } from "../shopify.server";
 
@@ -16,12 +17,22 @@ export const links = () => [
 ];
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  await authenticate.admin(request);
-  return { apiKey: process.env.SHOPIFY_API_KEY || "" };
+  const { session } = await authenticate.admin(request);
+  // Shown on every page while Shopify refuses the app's background token (decision 0009).
+  const shop = await db.shop.findUnique({
+    where: { domain: session.shop },
+    select: { reconnectReason: true, reconnectSince: true },
+  });
+  return {
+    apiKey: process.env.SHOPIFY_API_KEY || "",
+    reconnect: shop?.reconnectReason
+      ? { reason: shop.reconnectReason, since: shop.reconnectSince?.toISOString() ?? null }
+      : null,
+  };
 };
 
 export default function AppLayout() {
-  const { apiKey } = useLoaderData<typeof loader>();
+  const { apiKey, reconnect } = useLoaderData<typeof loader>();
   const url = useSessionUrl();
   const navigation = useNavigation();
   const location = useLocation();
@@ -37,6 +48,14 @@ export default function AppLayout() {
         <Link to={url("/app/quotes")}>{t("nav.quotes")}</Link>
         <Link to={url("/app/settings")}>{t("nav.settings")}</Link>
       </NavMenu>
+      {reconnect ? (
+        <Box padding="400">
+          <Banner tone="critical" title={t("reconnect.title")}>
+            <p>{reconnect.reason}</p>
+            <p>{t("reconnect.body")}</p>
+          </Banner>
+        </Box>
+      ) : null}
       {switching ? (
         <SkeletonPage primaryAction>
           <Card>

@@ -10,15 +10,23 @@ import { createPrismaCredentialStore } from "../secrets/cj-credentials.server";
 import { EncryptedPrismaSessionStorage } from "../secrets/session-storage.server";
 import { createAdminGraphqlClient } from "../shopify/admin-client.server";
 import type { AdminGraphql } from "../shopify/graphql";
+import {
+  createOfflineTokens,
+  NotConnectedError,
+  type OfflineTokens,
+  refreshAwareAdmin,
+} from "../shopify/offline-tokens.server";
 
 export type CjClient = ReturnType<typeof createCjClient>;
 
 export interface ShopPorts {
   cj(shopId: string): Promise<CjClient>;
   admin(shopDomain: string): Promise<AdminGraphql>;
+  /** The shops' offline Shopify tokens (refreshed single-flight; migrated from non-expiring ones). */
+  shopifyTokens: OfflineTokens;
 }
 
-export class NotConnectedError extends Error {}
+export { NotConnectedError } from "../shopify/offline-tokens.server";
 
 /** Renew CJ tokens this long before they expire (the token manager's own margin is 1 hour). */
 const SHARED_RENEW_MARGIN_MS = 2 * 60 * 60 * 1000;
@@ -27,6 +35,7 @@ export function createShopPorts(db: Db, env: NodeJS.ProcessEnv = process.env): S
   const store = createPrismaCredentialStore(db);
   const cjClients = new Map<string, { client: CjClient; authAt: number }>();
   const sessions = new EncryptedPrismaSessionStorage(db);
+  const shopifyTokens = createOfflineTokens({ db, sessions, env });
   const shared = databaseProfile(env.DATABASE_URL) === "postgresql";
   // CJ_TIMEOUT_MS: how long a CJ call may wait for an answer (headers and body; default 30 s).
   const timeoutMs = Number(env.CJ_TIMEOUT_MS ?? 0);
@@ -87,17 +96,16 @@ export function createShopPorts(db: Db, env: NodeJS.ProcessEnv = process.env): S
       return client;
     },
     async admin(shopDomain) {
-      const session = await sessions.loadSession(`offline_${shopDomain}`);
-      if (!session?.accessToken) {
-        throw new NotConnectedError(
-          `No offline Shopify session for ${shopDomain}: reinstall the app or run shop:connect.`,
-        );
-      }
-      return createAdminGraphqlClient({
-        shop: shopDomain,
-        accessToken: session.accessToken,
-        ...(env.SHOPIFY_ADMIN_API_ORIGIN ? { origin: env.SHOPIFY_ADMIN_API_ORIGIN } : {}),
-      });
+      // Fails now (not connected, reconnect needed) rather than at the first request; refreshes when due.
+      await shopifyTokens.accessToken(shopDomain);
+      return refreshAwareAdmin(shopDomain, shopifyTokens, (accessToken) =>
+        createAdminGraphqlClient({
+          shop: shopDomain,
+          accessToken,
+          ...(env.SHOPIFY_ADMIN_API_ORIGIN ? { origin: env.SHOPIFY_ADMIN_API_ORIGIN } : {}),
+        }),
+      );
     },
+    shopifyTokens,
   };
 }

@@ -11,21 +11,45 @@ import { decryptSecret, encryptSecret, isEncrypted } from "./crypto.server";
 export class EncryptedPrismaSessionStorage implements SessionStorage {
   private readonly inner: PrismaSessionStorage<never>;
 
-  constructor(db: Db) {
+  constructor(private readonly db: Db) {
     // The adapter only uses `db.session`; our generated client has the same model API as @prisma/client's.
     this.inner = new PrismaSessionStorage(db as never);
   }
 
   async storeSession(session: Session): Promise<boolean> {
+    if (!session.isOnline && session.expires && session.refreshToken && (await this.holdsNewerPair(session))) {
+      // Two token exchanges raced (the layout's and the page's loaders both authenticate): Shopify's newer pair
+      // replaces the older one, so the older answer, stored last, must not overwrite it.
+      return true;
+    }
     const sealed = new Session({ ...session.toObject() });
     if (session.accessToken) sealed.accessToken = encryptSecret(session.accessToken);
     if (session.refreshToken) sealed.refreshToken = encryptSecret(session.refreshToken);
-    return this.inner.storeSession(sealed);
+    const stored = await this.inner.storeSession(sealed);
+    if (!session.isOnline && session.accessToken) {
+      // A new offline token (token exchange when the merchant opens the app, a refresh, shop:connect): whatever
+      // "reconnect needed" said is over, and the jobs waiting for it go on at their next look.
+      await this.db.shop.updateMany({
+        where: { domain: session.shop, reconnectReason: { not: null } },
+        data: { reconnectReason: null, reconnectSince: null },
+      });
+    }
+    return stored;
   }
 
   async loadSession(id: string): Promise<Session | undefined> {
     const session = await this.inner.loadSession(id);
     return session ? open(session) : undefined;
+  }
+
+  private async holdsNewerPair(session: Session): Promise<boolean> {
+    const stored = await this.db.session.findUnique({
+      where: { id: session.id },
+      select: { expires: true, refreshToken: true },
+    });
+    return Boolean(
+      stored?.refreshToken && stored.expires && session.expires && stored.expires.getTime() > session.expires.getTime(),
+    );
   }
 
   deleteSession(id: string): Promise<boolean> {
@@ -46,4 +70,43 @@ function open(session: Session): Session {
   if (session.refreshToken && isEncrypted(session.refreshToken))
     session.refreshToken = decryptSecret(session.refreshToken);
   return session;
+}
+
+/**
+ * What shopify-app-remix sees (authenticate.admin, authenticate.webhook): the same sessions without their refresh
+ * tokens, so the library never refreshes on its own — a refresh from a web request beside a worker's would present
+ * a rotated refresh token twice. Refreshing is app/shopify/offline-tokens.server.ts's alone; an expired session still
+ * reads as expired here, so authenticate.admin performs a token exchange for it.
+ */
+export class LibrarySessionStorage implements SessionStorage {
+  constructor(private readonly inner: EncryptedPrismaSessionStorage) {}
+
+  storeSession(session: Session): Promise<boolean> {
+    return this.inner.storeSession(session);
+  }
+
+  async loadSession(id: string): Promise<Session | undefined> {
+    const session = await this.inner.loadSession(id);
+    return session ? withoutRefreshToken(session) : undefined;
+  }
+
+  deleteSession(id: string): Promise<boolean> {
+    return this.inner.deleteSession(id);
+  }
+
+  deleteSessions(ids: string[]): Promise<boolean> {
+    return this.inner.deleteSessions(ids);
+  }
+
+  async findSessionsByShop(shop: string): Promise<Session[]> {
+    return (await this.inner.findSessionsByShop(shop)).map(withoutRefreshToken);
+  }
+}
+
+function withoutRefreshToken(session: Session): Session {
+  if (session.isOnline || !session.refreshToken) return session;
+  const copy = new Session({ ...session.toObject() });
+  copy.refreshToken = undefined;
+  copy.refreshTokenExpires = undefined;
+  return copy;
 }

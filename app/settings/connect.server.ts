@@ -1,16 +1,20 @@
 /**
- * Registers a shop without OAuth (custom-app installs, the demo): its offline Admin token as a Shopify session,
- * the Shop row with default settings, and its CJ API key — all secrets encrypted at rest.
+ * Registers a shop without OAuth: its CJ API key, the Shop row with default settings, and — for custom-app installs —
+ * the app's offline Admin token as a Shopify session (all secrets encrypted at rest). Without an access token only
+ * the shop and its CJ key are registered; the Shopify token then comes from the token exchange when the merchant first
+ * opens the app (an expiring offline token with its refresh token).
  */
 import { Session } from "@shopify/shopify-api";
 import type { Db } from "../db.server";
 import { encryptSecret } from "../secrets/crypto.server";
 import { EncryptedPrismaSessionStorage } from "../secrets/session-storage.server";
+import { CUSTOM_APP_STATE, offlineSessionId } from "../shopify/offline-tokens.server";
 import { recordInstall } from "./shops.server";
 
 export interface ConnectShopInput {
   shop: string;
-  accessToken: string;
+  /** A custom app's offline Admin API token (shpat_…, never expires); omit for public-app installs. */
+  accessToken?: string;
   cjApiKey?: string;
   scopes: string;
 }
@@ -20,16 +24,20 @@ const SHOP_DOMAIN = /^[a-z0-9][a-z0-9-]*\.myshopify\.com$/;
 export async function connectShop(db: Db, input: ConnectShopInput) {
   if (!SHOP_DOMAIN.test(input.shop))
     throw new Error(`--shop must look like "your-store.myshopify.com", got "${input.shop}"`);
-  if (!input.accessToken) throw new Error("--access-token is required (an offline Admin API token, shpat_…)");
-  const session = new Session({
-    id: `offline_${input.shop}`,
-    shop: input.shop,
-    state: "connected",
-    isOnline: false,
-    scope: input.scopes,
-    accessToken: input.accessToken,
-  });
-  await new EncryptedPrismaSessionStorage(db).storeSession(session);
+  if (input.accessToken !== undefined && !input.accessToken.trim()) {
+    throw new Error("--access-token is empty: give a custom app's offline Admin API token (shpat_…), or leave it out");
+  }
+  if (input.accessToken) {
+    const session = new Session({
+      id: offlineSessionId(input.shop),
+      shop: input.shop,
+      state: CUSTOM_APP_STATE,
+      isOnline: false,
+      scope: input.scopes,
+      accessToken: input.accessToken,
+    });
+    await new EncryptedPrismaSessionStorage(db).storeSession(session);
+  }
   const shop = await recordInstall(db, { domain: input.shop, scopes: input.scopes });
   if (input.cjApiKey) {
     await db.cjAccount.upsert({

@@ -98,3 +98,19 @@ export async function startApp(options: {
       }),
   };
 }
+
+/** A browser's User-Agent: authenticate.admin answers bots (scripts' default agents) with 410. */
+export const BROWSER_UA =
+  "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Safari/537.36";
+
+/**
+ * The merchant opens the app for `shop` (as the Shopify admin does, with a session token): for a shop with no usable
+ * offline session the app performs Shopify's token exchange and stores an expiring offline token. Answers the status.
+ */
+export async function openAppAsMerchant(appUrl: string, shop: string, pathname = "/app"): Promise<number> {
+  const { embeddedUrl } = await import("../../app/runtime/session-token");
+  const url = await embeddedUrl(appUrl, pathname, { shop, apiKey: testApiKey, apiSecret: testAppSecret });
+  const response = await fetch(url, { headers: { "User-Agent": BROWSER_UA } });
+  await response.arrayBuffer();
+  return response.status;
+}

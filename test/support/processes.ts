@@ -11,7 +11,7 @@ import { type CjEmulator, type StartOptions as CjStartOptions, startCjEmulator }
 import type { BuildOrderInput } from "../emulators/shopify/build-order";
 import { type ShopifyEmulator, startShopifyEmulator, toOrderWebhookPayload } from "../emulators/shopify/index";
 import type { Order as ShopifyOrder } from "../emulators/shopify/model";
-import { type AppProcess, freePort, startApp, testApiKey, testAppSecret } from "./app-process";
+import { type AppProcess, freePort, openAppAsMerchant, startApp, testApiKey, testAppSecret } from "./app-process";
 import { createTestDatabase, type TestDatabase } from "./database";
 import { withoutVitest } from "./env";
 import { CONNECTED } from "./stack";
@@ -153,6 +153,11 @@ export interface ProductionStackOptions {
   waitForWorkers?: boolean;
   /** How workers are spawned (see startWorker); "node" when a test SIGKILLs workers. */
   workerSpawn?: "tsx" | "node";
+  /**
+   * Shops connect as a public app does: no custom-app token; opening the app (web 0) performs the token exchange and
+   * stores an expiring offline token of this lifetime.
+   */
+  expiringTokenTtlSeconds?: number;
 }
 
 /** Lines with a connected SKU get that product's Shopify ids, as a real store's orders would. */
@@ -201,6 +206,7 @@ export async function startProductionStack(options: ProductionStackOptions = {})
   }));
   const shopify = await startShopifyEmulator({
     shops: shopDomains.map((s) => ({ domain: s.domain, accessToken: s.token })),
+    ...(options.expiringTokenTtlSeconds ? { tokenTtlSeconds: options.expiringTokenTtlSeconds } : {}),
   });
   const t = await createTestDatabase("postgresql");
   const encryptionKey = process.env.APP_ENCRYPTION_KEY ?? randomBytes(32).toString("base64");
@@ -225,7 +231,7 @@ export async function startProductionStack(options: ProductionStackOptions = {})
     const token = shopDomains[i]?.token as string;
     const shop = await connectShop(t.db, {
       shop: domain,
-      accessToken: token,
+      ...(options.expiringTokenTtlSeconds ? {} : { accessToken: token }),
       cjApiKey: a.apiKey,
       scopes: "read_orders",
     });
@@ -236,6 +242,12 @@ export async function startProductionStack(options: ProductionStackOptions = {})
   const webs = await Promise.all(
     Array.from({ length: options.webs ?? 1 }, () => startApp({ databaseUrl: t.url, env })),
   );
+  if (options.expiringTokenTtlSeconds) {
+    for (const { domain } of shops) {
+      const status = await openAppAsMerchant((webs[0] as AppProcess).url, domain);
+      if (status !== 200) throw new Error(`opening the app for ${domain} answered ${status}`);
+    }
+  }
   const workers: WorkerProcess[] = [];
   let next = 0;
   const stack: ProductionStack = {

@@ -11,7 +11,7 @@ import { type CjEmulator, type StartOptions as CjStartOptions, startCjEmulator }
 import type { BuildOrderInput } from "../emulators/shopify/build-order";
 import { type ShopifyEmulator, startShopifyEmulator, toOrderWebhookPayload } from "../emulators/shopify/index";
 import type { Order as ShopifyOrder } from "../emulators/shopify/model";
-import { type AppProcess, startApp, testAppSecret } from "./app-process";
+import { type AppProcess, openAppAsMerchant, startApp, testAppSecret } from "./app-process";
 import { createTestDatabase, type TestDatabase } from "./database";
 
 export const STACK_SHOP = "stack-store.myshopify.com";
@@ -64,6 +64,11 @@ export async function startStack(
     balance?: string;
     env?: Record<string, string>;
     cj?: Partial<CjStartOptions>;
+    /**
+     * The shop connects as a public app does: no custom-app token; the app's token exchange (the merchant opening
+     * the app) gets an expiring offline token, whose lifetime is this many seconds.
+     */
+    expiringTokenTtlSeconds?: number;
   } = {},
 ): Promise<Stack> {
   const qps = options.qpsLimit ?? 6;
@@ -87,7 +92,10 @@ export async function startStack(
     pushRetryDelayMs: 200,
     ...options.cj,
   });
-  const shopify = await startShopifyEmulator({ shops: [{ domain: STACK_SHOP, accessToken: STACK_TOKEN }] });
+  const shopify = await startShopifyEmulator({
+    shops: [{ domain: STACK_SHOP, accessToken: STACK_TOKEN }],
+    ...(options.expiringTokenTtlSeconds ? { tokenTtlSeconds: options.expiringTokenTtlSeconds } : {}),
+  });
   const t = await createTestDatabase(options.profile ?? "sqlite");
   const appEnv = {
     CJ_API_BASE_URL: cj.baseUrl,
@@ -99,10 +107,14 @@ export async function startStack(
   process.env.APP_ENCRYPTION_KEY = app.env.APP_ENCRYPTION_KEY;
   const shop = await connectShop(t.db, {
     shop: STACK_SHOP,
-    accessToken: STACK_TOKEN,
+    ...(options.expiringTokenTtlSeconds ? {} : { accessToken: STACK_TOKEN }),
     cjApiKey: STACK_CJ_KEY,
     scopes: "read_orders",
   });
+  if (options.expiringTokenTtlSeconds) {
+    const status = await openAppAsMerchant(app.url, STACK_SHOP);
+    if (status !== 200) throw new Error(`opening the app for the token exchange answered ${status}\n${app.output()}`);
+  }
   await t.db.cjAccount.update({ where: { shopId: shop.id }, data: { qpsLimit: qps } });
   if (options.settings) await t.db.shopSettings.update({ where: { shopId: shop.id }, data: options.settings });
   const stack: Stack = {

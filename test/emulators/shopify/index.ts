@@ -9,6 +9,25 @@ export {
 } from "./build-order";
 export { adminSchema, schemaPath } from "./graph";
 export type * from "./model";
+export {
+  defaultApps,
+  defaultLifetimes,
+  defaultScope,
+  idTokenType,
+  migrationRecoverySeconds,
+  type OAuthApp,
+  OAuthTokens,
+  offlineAccessTokenType,
+  onlineAccessTokenType,
+  type RecordedTokenRequest,
+  refreshTokenGrantType,
+  type SessionTokenClaims,
+  signSessionToken,
+  type TokenLifetimes,
+  type TokenStatus,
+  tokenExchangeGrantType,
+  tokenFingerprint,
+} from "./oauth";
 export { emulatedApiVersion, type ShopifyEmulator, type ShopifyEmulatorOptions, startShopifyEmulator } from "./server";
 export { EmulatorState, type RecordedRequest } from "./state";
 export { toOrderWebhookPayload } from "./webhook-payload";

@@ -17,6 +17,17 @@ import { type BuildOrderInput, buildOrder } from "./build-order";
 import { operationCost } from "./cost";
 import { adminSchema, emulatorFieldResolver, type GraphContext, rootValue } from "./graph";
 import type { FulfillmentOrderStatus, Order, Shop } from "./model";
+import {
+  defaultApps,
+  defaultLifetimes,
+  type OAuthApp,
+  OAuthTokens,
+  parseTokenParams,
+  type RecordedTokenRequest,
+  type SessionTokenClaims,
+  signSessionToken,
+  type TokenLifetimes,
+} from "./oauth";
 import { type BucketConfig, defaultBucket, EmulatorState, type RecordedRequest } from "./state";
 import { type SendWebhookInput, type SentWebhook, sendWebhook } from "./webhooks";
 import { toOrderWebhookPayload } from "./webhook-payload";
@@ -31,6 +42,12 @@ export interface ShopifyEmulatorOptions {
   bucket?: Partial<BucketConfig>;
   shops?: { domain: string; accessToken: string; name?: string }[];
   now?: () => number;
+  /** The apps the token endpoint knows; default one app, `test-api-key` / `test-app-secret`. */
+  apps?: OAuthApp[];
+  /** Lifetime of expiring offline access tokens; default 3600. */
+  tokenTtlSeconds?: number;
+  /** Lifetime of refresh tokens; default 90 days. */
+  refreshTokenTtlSeconds?: number;
 }
 
 export interface ShopifyEmulator {
@@ -38,12 +55,27 @@ export interface ShopifyEmulator {
   origin: string;
   url: string;
   graphqlUrl: string;
+  /** `<origin>/admin/oauth/access_token`: Shopify's `https://<shop>/admin/oauth/access_token`. */
+  tokenUrl: string;
   port: number;
   state: EmulatorState;
+  oauth: OAuthTokens;
   addShop(domain: string, accessToken: string, name?: string): Shop;
   addOrder(shop: string, order: Order | BuildOrderInput): Order;
   requests(filter?: { shop?: string; operationName?: string }): RecordedRequest[];
   throttle(shop: string, count?: number): void;
+  tokenRequests(filter?: { shop?: string; grantType?: string }): RecordedTokenRequest[];
+  /** Revokes the shop's refresh tokens (and with `accessTokens: true` its access tokens: an uninstall). */
+  revokeRefreshTokens(
+    shop: string,
+    options?: { accessTokens?: boolean },
+  ): { shop: string; refreshTokens: number; accessTokens: number };
+  configureOAuth(lifetimes: Partial<TokenLifetimes>): TokenLifetimes;
+  /** A session token for `shop`, signed for the first app (or `clientId` / `clientSecret`). */
+  signSessionToken(
+    shop: string,
+    options?: { clientId?: string; clientSecret?: string; ttlSeconds?: number; claims?: Partial<SessionTokenClaims> },
+  ): string;
   sendWebhook(input: SendWebhookInput): Promise<SentWebhook>;
   reset(): void;
   close(): Promise<void>;
@@ -56,11 +88,40 @@ export async function startShopifyEmulator(options: ShopifyEmulatorOptions = {})
   const schema = adminSchema();
   const now = options.now ?? Date.now;
   const state = new EmulatorState({ ...defaultBucket, ...options.bucket }, now);
+  const apps = options.apps ?? defaultApps;
+  const oauth = new OAuthTokens(
+    state,
+    apps,
+    {
+      tokenTtlSeconds: options.tokenTtlSeconds ?? defaultLifetimes.tokenTtlSeconds,
+      refreshTokenTtlSeconds: options.refreshTokenTtlSeconds ?? defaultLifetimes.refreshTokenTtlSeconds,
+    },
+    now,
+  );
   const seed = () => {
     for (const shop of options.shops ?? [])
       state.addShop({ domain: shop.domain, accessToken: shop.accessToken, name: shop.name });
   };
   seed();
+  const reset = () => {
+    state.reset();
+    oauth.reset();
+    seed();
+  };
+  const sessionToken = (
+    shop: string,
+    input: { clientId?: string; clientSecret?: string; ttlSeconds?: number; claims?: Partial<SessionTokenClaims> } = {},
+  ) => {
+    const app = apps.find((candidate) => candidate.clientId === input.clientId) ?? apps[0];
+    return signSessionToken({
+      shop,
+      clientId: input.clientId ?? app?.clientId,
+      clientSecret: input.clientSecret ?? app?.clientSecret,
+      nowMs: now(),
+      ttlSeconds: input.ttlSeconds,
+      claims: input.claims,
+    });
+  };
 
   const addOrder = (shop: string, order: Order | BuildOrderInput) =>
     state.addOrder(shop, isOrder(order) ? order : buildOrder(order));
@@ -87,17 +148,29 @@ export async function startShopifyEmulator(options: ShopifyEmulatorOptions = {})
     const url = new URL(request.url ?? "/", "http://emulator");
     const graphqlPath = /^\/admin\/api\/([^/]+)\/graphql\.json$/.exec(url.pathname);
     if (graphqlPath) return handleGraphql(request, response, graphqlPath[1] ?? "");
+    if (url.pathname === "/admin/oauth/access_token") return handleToken(request, response);
     if (url.pathname.startsWith("/__emulator/")) return handleControl(request, response, url);
     send(response, 404, { errors: "Not Found" });
+  }
+
+  async function handleToken(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const headers = { "cache-control": "no-store" };
+    if (request.method !== "POST") {
+      return send(response, 405, { error: "invalid_request", error_description: "Use POST" }, headers);
+    }
+    const raw = await readBody(request);
+    const answer = oauth.handleTokenRequest(parseTokenParams(raw, request.headers["content-type"] ?? ""));
+    send(response, answer.status, answer.body, headers);
   }
 
   async function handleGraphql(request: IncomingMessage, response: ServerResponse, apiVersion: string): Promise<void> {
     const raw = await readBody(request);
     const token = request.headers["x-shopify-access-token"];
-    const shop = typeof token === "string" ? state.shopForToken(token) : undefined;
+    const auth = oauth.authenticate(typeof token === "string" ? token : undefined);
+    const shop = auth.shop;
     const record: RecordedRequest = {
       at: new Date(now()).toISOString(),
-      shop: shop?.domain ?? null,
+      shop: auth.domain,
       apiVersion,
       status: 200,
       operationName: null,
@@ -108,6 +181,8 @@ export async function startShopifyEmulator(options: ShopifyEmulatorOptions = {})
       throttled: false,
       requestedQueryCost: null,
       errors: [],
+      tokenStatus: auth.status,
+      tokenExpired: auth.status === "expired",
     };
     state.requests.push(record);
     const reply = (status: number, body: unknown) => {
@@ -121,7 +196,7 @@ export async function startShopifyEmulator(options: ShopifyEmulatorOptions = {})
 
     if (request.method !== "POST") return reply(405, { errors: "Method Not Allowed" });
     if (!shop) {
-      // What Shopify answers for a missing, revoked or unknown Admin API access token.
+      // What Shopify answers for a missing, revoked, expired or unknown Admin API access token.
       return reply(401, { errors: "[API] Invalid API key or access token (unrecognized login or wrong password)" });
     }
     if (apiVersion !== emulatedApiVersion) return reply(404, { errors: "Not Found" });
@@ -249,11 +324,10 @@ export async function startShopifyEmulator(options: ShopifyEmulatorOptions = {})
 
     switch (route) {
       case "POST reset":
-        state.reset();
-        seed();
+        reset();
         return send(response, 200, { ok: true });
       case "GET state":
-        return send(response, 200, state.snapshot());
+        return send(response, 200, { ...state.snapshot(), oauth: oauth.snapshot() });
       case "GET requests": {
         const shop = url.searchParams.get("shop") ?? undefined;
         const operationName = url.searchParams.get("operationName") ?? undefined;
@@ -366,9 +440,59 @@ export async function startShopifyEmulator(options: ShopifyEmulatorOptions = {})
         });
         return send(response, 200, sent);
       }
-      default:
-        return send(response, 404, { error: `unknown control route ${method} ${url.pathname}` });
+      case "GET oauth":
+        return send(response, 200, oauth.snapshot());
+      case "POST oauth": {
+        const lifetimes: Partial<TokenLifetimes> = {};
+        for (const key of ["tokenTtlSeconds", "refreshTokenTtlSeconds"] as const) {
+          if (input[key] === undefined) continue;
+          if (typeof input[key] !== "number") return send(response, 400, { error: `${key} must be a number` });
+          lifetimes[key] = input[key];
+        }
+        try {
+          return send(response, 200, oauth.configure(lifetimes));
+        } catch (error) {
+          return send(response, 400, { error: error instanceof Error ? error.message : String(error) });
+        }
+      }
+      case "POST oauth/:id":
+        if (id === "revoke") {
+          const shop = str("shop");
+          if (!shop) return send(response, 400, { error: "shop is required" });
+          return send(response, 200, oauth.revokeRefreshTokens(shop, { accessTokens: input.accessTokens === true }));
+        }
+        if (id === "session-token") {
+          const shop = str("shop");
+          if (!shop) return send(response, 400, { error: "shop is required" });
+          const claims =
+            input.claims && typeof input.claims === "object"
+              ? (input.claims as Partial<SessionTokenClaims>)
+              : undefined;
+          const ttlSeconds = typeof input.ttlSeconds === "number" ? input.ttlSeconds : undefined;
+          const token = sessionToken(shop, {
+            clientId: str("clientId"),
+            clientSecret: str("clientSecret"),
+            ttlSeconds,
+            claims,
+          });
+          return send(response, 200, { token });
+        }
+        break;
+      case "GET oauth/:id":
+        if (id === "requests") {
+          const shop = url.searchParams.get("shop") ?? undefined;
+          const grantType = url.searchParams.get("grantType") ?? undefined;
+          return send(response, 200, filterTokenRequests(oauth.requests, { shop, grantType }));
+        }
+        break;
+      case "DELETE oauth/:id":
+        if (id === "requests") {
+          oauth.requests.length = 0;
+          return send(response, 200, { ok: true });
+        }
+        break;
     }
+    send(response, 404, { error: `unknown control route ${method} ${url.pathname}` });
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -382,17 +506,20 @@ export async function startShopifyEmulator(options: ShopifyEmulatorOptions = {})
     origin,
     url: origin,
     graphqlUrl: `${origin}/admin/api/${emulatedApiVersion}/graphql.json`,
+    tokenUrl: `${origin}/admin/oauth/access_token`,
     port,
     state,
+    oauth,
     addShop: (domain, accessToken, name) => state.addShop({ domain, accessToken, name }),
     addOrder,
     requests: (filter = {}) => filterRequests(state.requests, filter),
     throttle: (shop, count = 1) => state.forceThrottle(shop, count),
+    tokenRequests: (filter = {}) => filterTokenRequests(oauth.requests, filter),
+    revokeRefreshTokens: (shop, revokeOptions) => oauth.revokeRefreshTokens(shop, revokeOptions),
+    configureOAuth: (lifetimes) => oauth.configure(lifetimes),
+    signSessionToken: sessionToken,
     sendWebhook: deliverWebhook,
-    reset: () => {
-      state.reset();
-      seed();
-    },
+    reset,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();
@@ -406,6 +533,13 @@ function filterRequests(requests: RecordedRequest[], filter: { shop?: string; op
     (request) =>
       (!filter.shop || request.shop === filter.shop) &&
       (!filter.operationName || request.operationName === filter.operationName),
+  );
+}
+
+function filterTokenRequests(requests: RecordedTokenRequest[], filter: { shop?: string; grantType?: string }) {
+  return requests.filter(
+    (request) =>
+      (!filter.shop || request.shop === filter.shop) && (!filter.grantType || request.grantType === filter.grantType),
   );
 }
 

@@ -9,6 +9,7 @@ import type {
   Shop,
   TrackingInfo,
 } from "./model";
+import type { TokenStatus } from "./oauth";
 
 export interface UserError {
   field: string[] | null;
@@ -29,6 +30,10 @@ export interface RecordedRequest {
   throttled: boolean;
   requestedQueryCost: number | null;
   errors: unknown[];
+  /** How the X-Shopify-Access-Token was judged; anything but `valid` is answered 401. */
+  tokenStatus: TokenStatus;
+  /** The token was an expiring offline token past its `expires_in`. */
+  tokenExpired: boolean;
 }
 
 export interface BucketConfig {
@@ -441,7 +446,7 @@ export class EmulatorState {
     return { event, userErrors: [] };
   }
 
-  snapshot(): unknown {
+  snapshot(): Record<string, unknown> {
     return {
       shops: [...this.shops.values()].map((shop) => ({ ...shop, throttleStatus: this.throttleStatus(shop.domain) })),
       orders: [...this.orders.values()],

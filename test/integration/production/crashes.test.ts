@@ -90,6 +90,15 @@ describe("production profile: 100 worker SIGKILLs while orders flow", () => {
         }
       }
     };
+    // CJ hands out an account's access token once per 5 minutes (cj-api-facts "Authentication"): a worker killed
+    // while that one call is in flight loses the token, and every process of that account then waits the 5 minutes
+    // out, in a real deployment as here. A deployment asks once per ~15 days; here every account asks at the start, so
+    // the first order of each store goes through before the kills begin, and the test is about the order pipeline.
+    await sendSome(SHOPS);
+    await eventually(
+      async () => (await s.t.db.cjAccount.count({ where: { accessTokenEnc: { not: null } } })) >= SHOPS || undefined,
+      60_000,
+    );
     while (kills < KILLS) {
       await sendSome(2);
       shipPaid();

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Shop" ADD COLUMN     "reconnectReason" TEXT,
+ADD COLUMN     "reconnectSince" TIMESTAMP(3);
