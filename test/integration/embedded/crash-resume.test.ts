@@ -17,7 +17,7 @@ import { cjOrderNumberFor } from "../../../app/fulfillment/mapping";
 import type { Order as ShopifyOrder } from "../../emulators/shopify/model";
 import { seededRandom } from "../../support/random";
 import { eventually, STACK_SHOP, type Stack, startStack } from "../../support/stack";
-import { type PaidOrder, paidOrder, pointCjPushesAtApp } from "../tracking/helpers";
+import { AUTOMATIC_SETTINGS, type PaidOrder, paidOrder, pointCjPushesAtApp } from "../tracking/helpers";
 
 const ORDERS = 20;
 const KILLS = 20;
@@ -25,13 +25,7 @@ const KILLS = 20;
 const SETTLE_MS = 45_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-const settings = {
-  logisticsRule: "PREFERRED",
-  preferredLogistics: JSON.stringify({ US: ["USPS+"] }),
-  paymentMode: "BALANCE",
-  autoPayPerOrderCap: "500",
-  sandbox: true,
-};
+const settings = AUTOMATIC_SETTINGS;
 
 describe("embedded profile: SIGKILL at random moments, restart each time", () => {
   let s: Stack;

@@ -42,6 +42,16 @@ for (const profile of await testProfiles()) {
     let t: TestDatabase;
     let app: AppProcess;
     const rename = (from: string, to: string) => t.db.$executeRawUnsafe(`ALTER TABLE "${from}" RENAME TO "${to}"`);
+    /** Runs `send` while `table` is missing (the database refuses every query on it), then puts it back. */
+    const withoutTable = async <T>(table: string, send: () => Promise<T>): Promise<T> => {
+      await rename(table, `${table}_away`);
+      try {
+        return await send();
+      } finally {
+        await rename(`${table}_away`, table);
+      }
+    };
+    const postPaid = (payload: unknown) => postShopifyWebhook(app.url, { topic: "orders/paid", shop: SHOP, payload });
 
     beforeAll(async () => {
       t = await createTestDatabase(profile);
@@ -67,13 +77,7 @@ for (const profile of await testProfiles()) {
 
     it("a database failure while authenticate.webhook loads the session → 503 with the real error logged; the redelivery is recorded", async () => {
       const payload = orderPayload(9101);
-      await rename("Session", "Session_away");
-      let failed: Awaited<ReturnType<typeof postShopifyWebhook>>;
-      try {
-        failed = await postShopifyWebhook(app.url, { topic: "orders/paid", shop: SHOP, payload });
-      } finally {
-        await rename("Session_away", "Session");
-      }
+      const failed = await withoutTable("Session", () => postPaid(payload));
       expect(failed.status).toBe(503);
       expect(await t.db.webhookReceipt.count({ where: { deliveryId: failed.webhookId } })).toBe(0);
       const logged = await eventually(async () => {
@@ -113,13 +117,7 @@ for (const profile of await testProfiles()) {
 
     it("a handler that meets a database failure → 503, no receipt kept, and the redelivery is processed", async () => {
       const payload = orderPayload(9102);
-      await rename("Order", "Order_away");
-      let failed: Awaited<ReturnType<typeof postShopifyWebhook>>;
-      try {
-        failed = await postShopifyWebhook(app.url, { topic: "orders/paid", shop: SHOP, payload });
-      } finally {
-        await rename("Order_away", "Order");
-      }
+      const failed = await withoutTable("Order", () => postPaid(payload));
       expect(failed.status).toBe(503);
       expect(await t.db.webhookReceipt.count({ where: { deliveryId: failed.webhookId } })).toBe(0);
       const logged = await eventually(async () =>
@@ -178,13 +176,7 @@ for (const profile of await testProfiles()) {
           headers: { "content-type": "application/json", sign: signWebhookBody(OPEN_ID, raw) },
           body: raw,
         });
-      await rename("WebhookReceipt", "WebhookReceipt_away");
-      let failed: Response;
-      try {
-        failed = await post();
-      } finally {
-        await rename("WebhookReceipt_away", "WebhookReceipt");
-      }
+      const failed = await withoutTable("WebhookReceipt", post);
       expect(failed.status).toBe(503);
       const logged = await eventually(async () =>
         logLines(app, "CJ webhook not recorded; CJ will deliver it again").find(

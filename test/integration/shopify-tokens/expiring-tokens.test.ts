@@ -14,17 +14,11 @@ import { openAppAsMerchant } from "../../support/app-process";
 import { isPostgresReachable } from "../../support/database";
 import { type ProductionStack, startProductionStack } from "../../support/processes";
 import { eventually, STACK_SHOP, type Stack, startStack } from "../../support/stack";
-import { pointCjPushesAtApp } from "../tracking/helpers";
+import { AUTOMATIC_SETTINGS, pointCjPushesAtApp } from "../tracking/helpers";
 
 const TTL = 3;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const settings = {
-  logisticsRule: "PREFERRED",
-  preferredLogistics: JSON.stringify({ US: ["USPS+"] }),
-  paymentMode: "BALANCE",
-  autoPayPerOrderCap: "500",
-  sandbox: true,
-};
+const settings = AUTOMATIC_SETTINGS;
 
 /** Every GraphQL request refused for its token must have led to a refresh; no refresh token is ever used twice. */
 function tokenDiscipline(s: Pick<Stack, "shopify">) {

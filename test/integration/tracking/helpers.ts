@@ -8,6 +8,15 @@ import { eventually, STACK_OPEN_ID, STACK_SHOP, type Stack } from "../../support
 
 export const CJ_ACCOUNT = "acct-1";
 
+/** Shop settings under which an order goes all the way by itself: USPS+ to the US, paid from the CJ balance. */
+export const AUTOMATIC_SETTINGS = {
+  logisticsRule: "PREFERRED",
+  preferredLogistics: JSON.stringify({ US: ["USPS+"] }),
+  paymentMode: "BALANCE",
+  autoPayPerOrderCap: "500",
+  sandbox: true,
+};
+
 /** CJ pushes go to the app over plain loopback HTTP (the emulator does not require HTTPS by default). */
 export function pointCjPushesAtApp(s: Stack) {
   const url = `${s.app.url}/webhooks/cj`;
