@@ -47,10 +47,47 @@ const shopify = shopifyApp({
   ...(process.env.SHOP_CUSTOM_DOMAIN ? { customShopDomains: [process.env.SHOP_CUSTOM_DOMAIN] } : {}),
 });
 
+/**
+ * `authenticate.admin`, one request per shop at a time in this process. A page's loaders (the layout's and the
+ * page's) authenticate in parallel; for a shop whose session must be (re)made, each would do its own token exchange,
+ * and Shopify's newer pair revokes the older one — the older, stored last, would leave the shop with a dead token.
+ * In turn, the second finds the first's fresh session. Authenticating a valid session takes no network call.
+ */
+const adminInTurn = new Map<string, Promise<unknown>>();
+const authenticateAdmin = shopify.authenticate.admin;
+
+function shopOfRequest(request: Request): string | null {
+  const url = new URL(request.url);
+  const fromQuery = url.searchParams.get("shop");
+  if (fromQuery) return fromQuery;
+  const bearer = request.headers.get("authorization")?.match(/^Bearer\s+([^.]+)\.([^.]+)\./i);
+  if (!bearer?.[2]) return null;
+  try {
+    const payload = JSON.parse(Buffer.from(bearer[2], "base64url").toString("utf8")) as { dest?: unknown };
+    return typeof payload.dest === "string" ? payload.dest.replace(/^https:\/\//, "") : null;
+  } catch {
+    return null; // authenticate.admin refuses it properly
+  }
+}
+
+const admin = ((request: Request) => {
+  const shop = shopOfRequest(request);
+  if (!shop) return authenticateAdmin(request);
+  const before = adminInTurn.get(shop) ?? Promise.resolve();
+  const mine = before.catch(() => {}).then(() => authenticateAdmin(request));
+  adminInTurn.set(shop, mine);
+  void mine
+    .catch(() => {})
+    .finally(() => {
+      if (adminInTurn.get(shop) === mine) adminInTurn.delete(shop);
+    });
+  return mine;
+}) as typeof shopify.authenticate.admin;
+
 export default shopify;
 export const apiVersion = SHOPIFY_API_VERSION;
 export const addDocumentResponseHeaders = shopify.addDocumentResponseHeaders;
-export const authenticate = shopify.authenticate;
+export const authenticate = { ...shopify.authenticate, admin };
 export const unauthenticated = shopify.unauthenticated;
 export const login = shopify.login;
 export const registerWebhooks = shopify.registerWebhooks;

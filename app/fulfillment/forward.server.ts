@@ -249,7 +249,8 @@ export async function forwardOrderToCj(
   } catch (error) {
     // Shopify refused the shop's token: nothing is wrong with the order; the job waits for the merchant to reconnect.
     if (error instanceof ReconnectNeededError) {
-      await release();
+      // Not an attempt: the order is untouched, and its tries are kept for real trouble.
+      await db.order.update({ where: { id: orderId }, data: { lockedUntil: null, attempts: { decrement: 1 } } });
       throw error;
     }
     if (error instanceof NotConnectedError) return await attention(error.message);

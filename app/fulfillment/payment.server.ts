@@ -203,7 +203,12 @@ async function payOrWait(
       actor: "job",
       type: "awaiting_payment",
       message,
-      set: { cjStatus: "UNPAID", ...(payUrl ? { cjPayUrl: payUrl } : {}) },
+      // The reason is written with the state, so nobody sees "awaiting payment" without knowing why.
+      set: {
+        cjStatus: "UNPAID",
+        ...(payUrl ? { cjPayUrl: payUrl } : {}),
+        ...(problem ? { errorReason: message } : {}),
+      },
       from: ["SUBMITTED"],
     });
     if (order.state === "AWAITING_PAYMENT") {

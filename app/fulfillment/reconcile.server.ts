@@ -110,7 +110,7 @@ export async function reconcileOrders(deps: ForwardDeps, options: ReconcileOptio
     }
     redriven++;
   }
-  const cancellations = await redriveCancellations(deps, stale);
+  const cancellations = await redriveCancellations(deps);
   const cjMessages = await redriveCjWebhookReceipts(deps, { olderThanSeconds: options.staleAfterSeconds ?? 120 });
   const syncs = await redriveFulfillmentSyncs(deps, stale, now);
   if (discovered || redriven || cancellations || cjMessages || syncs) {
@@ -120,14 +120,15 @@ export async function reconcileOrders(deps: ForwardDeps, options: ReconcileOptio
 }
 
 /** Orders Shopify cancelled whose cancellation never finished (not CANCELLED, no cancelledAt, nobody told yet). */
-async function redriveCancellations(deps: ForwardDeps, stale: Date): Promise<number> {
+async function redriveCancellations(deps: ForwardDeps): Promise<number> {
   const orders = await deps.db.order.findMany({
     where: {
       shop: { uninstalledAt: null },
       shopifyCancelledAt: { not: null },
       cancelledAt: null,
-      state: { notIn: ["CANCELLED", "NEEDS_ATTENTION"] },
-      updatedAt: { lt: stale },
+      // Before CJ ships: later, nothing can be cancelled at CJ and the merchant was told (or will be, by the poll).
+      // No staleness: the tracking poll touches these rows, and a cancel job is idempotent under its order's key.
+      state: { in: ["RECEIVED", "HELD", "FAILED", "SUBMITTED", "AWAITING_PAYMENT", "PAID"] },
     },
     select: { id: true },
     take: 500,

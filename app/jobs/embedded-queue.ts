@@ -45,6 +45,8 @@ export function createEmbeddedQueue(options: EmbeddedQueueOptions = {}): JobRunn
   const retries = new Map<PendingJob, NodeJS.Timeout>();
   const timers = new Set<NodeJS.Timeout>();
   let running = false;
+  /** After stop(): nothing more is taken (before start(), jobs are queued for it). */
+  let stopped = false;
 
   const queueOf = (name: JobName) => {
     let queue = queues.get(name);
@@ -113,6 +115,8 @@ export function createEmbeddedQueue(options: EmbeddedQueueOptions = {}): JobRunn
       definitions.set(name, definition);
     },
     async enqueue(name, data, opts: EnqueueOptions = {}) {
+      // Stopping: a job sent now (by a job still finishing) is left to the next start's sweep, which re-derives it.
+      if (stopped) return;
       const key = opts.singletonKey ? `${name}:${opts.singletonKey}` : null;
       if (key && pendingKeys.has(key)) {
         if (!opts.startAfterSeconds) hurryRetry(key);
@@ -148,6 +152,7 @@ export function createEmbeddedQueue(options: EmbeddedQueueOptions = {}): JobRunn
       // Take no new work: timers and retries are dropped, queued jobs cleared; the jobs in flight finish. What was
       // dropped is still in the database and is re-driven by the next process's start-up sweep.
       running = false;
+      stopped = true;
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
       for (const timer of retries.values()) clearTimeout(timer);

@@ -17,15 +17,17 @@ export class EncryptedPrismaSessionStorage implements SessionStorage {
   }
 
   async storeSession(session: Session): Promise<boolean> {
-    if (!session.isOnline && session.expires && session.refreshToken && (await this.holdsNewerPair(session))) {
-      // Two token exchanges raced (the layout's and the page's loaders both authenticate): Shopify's newer pair
-      // replaces the older one, so the older answer, stored last, must not overwrite it.
-      return true;
-    }
     const sealed = new Session({ ...session.toObject() });
     if (session.accessToken) sealed.accessToken = encryptSecret(session.accessToken);
     if (session.refreshToken) sealed.refreshToken = encryptSecret(session.refreshToken);
-    const stored = await this.inner.storeSession(sealed);
+    let stored: boolean;
+    if (!session.isOnline && session.expires && session.refreshToken) {
+      const outcome = await this.storeUnlessNewer(sealed, session.expires);
+      if (outcome === "older") return true;
+      stored = true;
+    } else {
+      stored = await this.inner.storeSession(sealed);
+    }
     if (!session.isOnline && session.accessToken) {
       // A new offline token (token exchange when the merchant opens the app, a refresh, shop:connect): whatever
       // "reconnect needed" said is over, and the jobs waiting for it go on at their next look.
@@ -42,14 +44,34 @@ export class EncryptedPrismaSessionStorage implements SessionStorage {
     return session ? open(session) : undefined;
   }
 
-  private async holdsNewerPair(session: Session): Promise<boolean> {
-    const stored = await this.db.session.findUnique({
-      where: { id: session.id },
-      select: { expires: true, refreshToken: true },
+  /**
+   * An expiring pair is written in one conditional statement, never over a pair that expires later: two token
+   * exchanges can race (the layout's and the page's loaders both authenticate), Shopify's newer pair revokes the older
+   * one, and the older answer, stored last, must not overwrite it.
+   */
+  private async storeUnlessNewer(sealed: Session, expires: Date): Promise<"stored" | "older"> {
+    const row = {
+      shop: sealed.shop,
+      state: sealed.state,
+      isOnline: false,
+      scope: sealed.scope ?? null,
+      expires,
+      accessToken: sealed.accessToken ?? "",
+      refreshToken: sealed.refreshToken ?? null,
+      refreshTokenExpires: sealed.refreshTokenExpires ?? null,
+    };
+    const { count } = await this.db.session.updateMany({
+      where: { id: sealed.id, OR: [{ expires: null }, { expires: { lt: expires } }, { refreshToken: null }] },
+      data: row,
     });
-    return Boolean(
-      stored?.refreshToken && stored.expires && session.expires && stored.expires.getTime() > session.expires.getTime(),
-    );
+    if (count > 0) return "stored";
+    try {
+      await this.db.session.create({ data: { id: sealed.id, ...row } });
+      return "stored";
+    } catch (error) {
+      if ((error as { code?: string }).code === "P2002") return "older";
+      throw error;
+    }
   }
 
   deleteSession(id: string): Promise<boolean> {

@@ -16,6 +16,7 @@
  * Custom-app tokens (shop:connect --access-token: session state CUSTOM_APP_STATE) do not expire and are used as they are.
  */
 import { Session } from "@shopify/shopify-api";
+import pg from "pg";
 import { fetch as undiciFetch } from "undici";
 import { databaseProfile } from "../db/profile";
 import type { Db } from "../db.server";
@@ -106,14 +107,21 @@ export function createOfflineTokens(options: OfflineTokensOptions): OfflineToken
   const reconnectState = (shop: string) =>
     db.shop.findUnique({ where: { domain: shop }, select: { reconnectReason: true } });
 
-  async function needReconnect(shop: string, reason: string): Promise<never> {
+  async function needReconnect(shop: string, refused: Session, reason: string): Promise<never> {
     const at = new Date(now());
     await db.shop.updateMany({
       where: { domain: shop, reconnectReason: null },
       data: { reconnectReason: reason, reconnectSince: at },
     });
-    // Expired, so that the next authenticate.admin (the merchant opening the app) performs a token exchange.
-    await db.session.updateMany({ where: { id: offlineSessionId(shop) }, data: { expires: EXPIRED } });
+    // Expired, so that the next authenticate.admin (the merchant opening the app) performs a token exchange — only
+    // the pair Shopify refused: a newer one stored meanwhile is left alone. A custom app's session is left as it is
+    // (it cannot be exchanged; the operator runs shop:connect with a new token).
+    if (!isCustomApp(refused)) {
+      await db.session.updateMany({
+        where: { id: offlineSessionId(shop), expires: refused.expires ?? null },
+        data: { expires: EXPIRED },
+      });
+    }
     logger.error({ shop, reason }, "Shopify refused the app's offline token: reconnect needed");
     throw new ReconnectNeededError(shop, reason);
   }
@@ -173,7 +181,10 @@ export function createOfflineTokens(options: OfflineTokensOptions): OfflineToken
     if (!expiring(session)) {
       return needReconnect(
         shop,
-        "Shopify refused the app's access token. Open the app from your Shopify admin to reconnect.",
+        session,
+        isCustomApp(session)
+          ? "Shopify refused the custom app's access token: create a new one in the store's admin and run shop:connect with it."
+          : "Shopify refused the app's access token. Open the app from your Shopify admin to reconnect.",
       );
     }
     const answer = await callTokenEndpoint(shop, {
@@ -185,27 +196,51 @@ export function createOfflineTokens(options: OfflineTokensOptions): OfflineToken
       return storePair(shop, session, answer);
     }
     if (answer.status === 400 || answer.status === 401) {
+      // The merchant's visit may have exchanged a new pair meanwhile (which revoked ours): that one is good.
+      const latest = await load(shop);
+      if (latest.accessToken !== session.accessToken && fresh(latest)) return latest.accessToken as string;
       return needReconnect(
         shop,
+        session,
         `Shopify no longer accepts the app's refresh token (${answer.error ?? answer.status}${answer.error_description ? `: ${answer.error_description}` : ""}). Open the app from your Shopify admin to reconnect.`,
       );
     }
     throw new Error(`Refreshing the Shopify token of ${shop} failed: HTTP ${answer.status}`);
   }
 
+  /**
+   * The cross-process lock: a session-level advisory lock on a connection of its own, held until the new pair is
+   * stored and released in `finally` (or by PostgreSQL when the process dies). Not a transaction-scoped lock inside a
+   * Prisma transaction: its timeout could release the lock while the refresh is still running, and a second process
+   * would then present the same refresh token.
+   */
+  let lockPool: pg.Pool | null = null;
+  async function withShopLock<T>(shop: string, work: () => Promise<T>): Promise<T> {
+    lockPool ??= new pg.Pool({
+      connectionString: env.DATABASE_URL,
+      max: 3,
+      idleTimeoutMillis: 30_000,
+      allowExitOnIdle: true,
+    });
+    const client = await lockPool.connect();
+    try {
+      await client.query("SET lock_timeout = '90s'");
+      await client.query("SELECT pg_advisory_lock($1, hashtext($2))", [REFRESH_LOCK, shop]);
+      try {
+        return await work();
+      } finally {
+        await client.query("SELECT pg_advisory_unlock($1, hashtext($2))", [REFRESH_LOCK, shop]);
+      }
+    } finally {
+      client.release();
+    }
+  }
+
   /** One refresh per shop at a time: in this process, and on PostgreSQL across processes. */
   function singleFlight(shop: string, work: () => Promise<string>): Promise<string> {
     const running = inFlight.get(shop);
     if (running) return running;
-    const locked = shared
-      ? db.$transaction(
-          async (tx) => {
-            await tx.$executeRawUnsafe("SELECT pg_advisory_xact_lock($1, hashtext($2))", REFRESH_LOCK, shop);
-            return work();
-          },
-          { timeout: 60_000, maxWait: 60_000 },
-        )
-      : work();
+    const locked = shared ? withShopLock(shop, work) : work();
     const promise = locked.finally(() => inFlight.delete(shop));
     inFlight.set(shop, promise);
     return promise;
@@ -241,10 +276,13 @@ export function createOfflineTokens(options: OfflineTokensOptions): OfflineToken
         });
         if (answer.status === 200) return storePair(shop, again, answer);
         if (answer.status === 400 || answer.status === 401) {
-          return needReconnect(
-            shop,
-            `Shopify refused to move the app to an expiring token (${answer.error ?? answer.status}). Open the app from your Shopify admin to reconnect.`,
+          // The non-expiring token still works until Shopify stops accepting it: keep it, and say so loudly. A 401 on
+          // an Admin call (then) leads to reconnect needed, which the merchant sees.
+          logger.error(
+            { shop, status: answer.status, error: answer.error },
+            "Shopify refused to move this shop to an expiring offline token; the current token is kept",
           );
+          throw new Error(`Shopify refused the expiring-token migration of ${shop}: ${answer.error ?? answer.status}`);
         }
         // A lost or failed answer: the job asks again with the same token (Shopify answers the same pair for 7 days).
         throw new Error(`Moving ${shop} to an expiring Shopify token failed: HTTP ${answer.status}`);
@@ -273,7 +311,8 @@ export function refreshAwareAdmin(
       try {
         return await client(token).request<T>(query, variables);
       } catch (error) {
-        if (!(error instanceof ShopifyGraphqlError && error.kind === "unauthorized")) throw error;
+        // 401 only: a 403 (a missing scope) is no token problem, and a refresh would not change it.
+        if (!(error instanceof ShopifyGraphqlError && error.status === 401)) throw error;
         const renewed = await tokens.afterUnauthorized(shop, token);
         return client(renewed).request<T>(query, variables);
       }

@@ -44,11 +44,8 @@ export function webhookAuthFailure(error: unknown): Response {
   return unavailable();
 }
 
-const unavailable = () =>
-  new Response("Temporarily unable to record this webhook; please retry", {
-    status: 503,
-    headers: { "Retry-After": "5" },
-  });
+const unavailable = (message = "Temporarily unable to record this webhook; please retry") =>
+  new Response(message, { status: 503, headers: { "Retry-After": "5" } });
 
 export function shopifyWebhookAction(handler: ShopifyWebhookHandler) {
   return async ({ request }: ActionFunctionArgs) => {
@@ -73,6 +70,13 @@ export function shopifyWebhookAction(handler: ShopifyWebhookHandler) {
       return await recordAndHandle(handler, { topic, shop, webhookId: authenticated.webhookId, payload });
     } catch (error) {
       if (error instanceof Response) return error;
+      if (error instanceof DeliveryInFlight) {
+        logger.warn(
+          { topic, shop, webhookId: authenticated.webhookId },
+          "Shopify webhook delivery already in progress",
+        );
+        return unavailable("This delivery is already being processed; please retry");
+      }
       logger.error(
         { topic, shop, webhookId: authenticated.webhookId, err: error },
         "Shopify webhook handler failed; Shopify will retry",
@@ -122,13 +126,14 @@ async function recordAndHandle(
 }
 
 /**
- * The receipt this delivery works under, or null for a duplicate. A receipt of the same id that was never processed
- * and is older than STALE_RECEIPT_SECONDS is taken over (one conditional update, so two redeliveries cannot both
- * take it).
+ * The receipt this delivery works under, or null for a duplicate of a delivery that was processed. A delivery of the
+ * same id still in progress (unprocessed, younger than STALE_RECEIPT_SECONDS) is DeliveryInFlight: answered 503, so
+ * that Shopify sends it again, since the first may yet fail. An older unprocessed one is taken over (one conditional
+ * update, so two redeliveries cannot both take it).
  */
 async function recordShopifyReceipt(input: { webhookId: string; topic: string; shop: string; shopId: string | null }) {
-  try {
-    return await db.webhookReceipt.create({
+  const create = () =>
+    db.webhookReceipt.create({
       data: {
         source: "SHOPIFY",
         deliveryId: input.webhookId,
@@ -137,25 +142,43 @@ async function recordShopifyReceipt(input: { webhookId: string; topic: string; s
         shopId: input.shopId,
       },
     });
-  } catch (error) {
-    if (!isUniqueViolation(error)) throw error;
+  for (let tries = 0; tries < 2; tries++) {
+    try {
+      return await create();
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+    }
+    const existing = await db.webhookReceipt.findUnique({
+      where: { source_deliveryId: { source: "SHOPIFY", deliveryId: input.webhookId } },
+    });
+    // Gone again: the first delivery failed and removed it so that a redelivery is processed. Try once more.
+    if (!existing) continue;
+    if (existing.processedAt) return null;
+    if (Date.now() - existing.receivedAt.getTime() < STALE_RECEIPT_SECONDS * 1000) {
+      // The first delivery is still being handled and may yet fail: a 200 now could lose the webhook. Retry later.
+      throw new DeliveryInFlight();
+    }
+    const now = new Date();
+    const { count } = await db.webhookReceipt.updateMany({
+      where: { id: existing.id, processedAt: null, receivedAt: existing.receivedAt },
+      data: { receivedAt: now },
+    });
+    if (count === 0) throw new DeliveryInFlight();
+    logger.warn(
+      { topic: input.topic, shop: input.shop, webhookId: input.webhookId },
+      "Shopify webhook redelivered after its first delivery never finished: processing it now",
+    );
+    return { ...existing, receivedAt: now };
   }
-  const existing = await db.webhookReceipt.findUnique({
-    where: { source_deliveryId: { source: "SHOPIFY", deliveryId: input.webhookId } },
-  });
-  if (!existing || existing.processedAt) return null;
-  if (Date.now() - existing.receivedAt.getTime() < STALE_RECEIPT_SECONDS * 1000) return null;
-  const now = new Date();
-  const { count } = await db.webhookReceipt.updateMany({
-    where: { id: existing.id, processedAt: null, receivedAt: existing.receivedAt },
-    data: { receivedAt: now },
-  });
-  if (count === 0) return null;
-  logger.warn(
-    { topic: input.topic, shop: input.shop, webhookId: input.webhookId },
-    "Shopify webhook redelivered after its first delivery never finished: processing it now",
-  );
-  return { ...existing, receivedAt: now };
+  throw new DeliveryInFlight();
+}
+
+/** The same delivery is being handled right now by another request: answered 503, Shopify sends it again. */
+class DeliveryInFlight extends Error {
+  override readonly name = "DeliveryInFlight";
+  constructor() {
+    super("the same webhook delivery is being processed by another request");
+  }
 }
 
 export function isUniqueViolation(error: unknown): boolean {

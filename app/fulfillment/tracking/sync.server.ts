@@ -83,7 +83,8 @@ interface SyncContext {
 export function fulfillmentNeedsSync(row: FulfillmentRow, now: Date = new Date()): boolean {
   if (row.status === "PENDING") return true;
   if (row.status === "CREATING") return row.updatedAt.getTime() < now.getTime() - CLAIM_MS;
-  if (row.status !== "CREATED") return false;
+  // Shopify refused an update of this one (the reason is on the row and the order): the merchant retries it.
+  if (row.status !== "CREATED" || row.error) return false;
   const desired = desiredTracking(row);
   if (row.syncedNumber !== desired.number || row.company !== desired.company || row.url !== desired.url) return true;
   const status = fulfillmentEventForTrackingStatus(row.trackingStatus);

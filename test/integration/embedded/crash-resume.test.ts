@@ -8,7 +8,7 @@
  *    that fails is sent again, a CJ push that fails is retried (CJ: 3 times, 5 minutes apart; compressed here).
  *    Every order must reach CJ exactly once, every shipped order get exactly one Shopify fulfillment, and no CJ
  *    receipt may stay unprocessed — all within SETTLE_MS of the last restart (the start-up sweep re-drives everything
- *    at once; the tracking poll is pushed out to an hour so that it cannot be what catches up).
+ *    at once; the scheduled tracking poll is pushed out to an hour, so only the one poll each start runs).
  * 2. One CJ endpoint failing for minutes (createOrderV2 answering 503) does not delay other orders' tracking: their
  *    fulfillments are created while the failing forwards are still being retried.
  */
@@ -192,25 +192,32 @@ describe("embedded profile: a cancellation recorded just before a crash", () => 
   });
 
   it("is finished after the restart: the CJ order is deleted, never paid", async () => {
+    // CJ's cart is down, so the CJ order stays CREATED (deletable at CJ, seed 002 §1.8) while the payment step retries.
+    const cartDown = s.cj.addFault({ kind: "http5xx", path: "/shopping/order/addCart", status: 503 });
     const order = s.addOrder({ financialStatus: "PAID", lines: [{ sku: "TSHIRT-WHITE-M", quantity: 1 }] });
     expect(await s.webhook("orders/paid", order)).toBe(200);
     const number = cjOrderNumberFor(STACK_SHOP, order.id);
     const row = await eventually(async () => {
       const o = await s.t.db.order.findFirst({ where: { shopifyOrderGid: order.id } });
-      return o?.cjOrderId && ["SUBMITTED", "AWAITING_PAYMENT"].includes(o.state) ? o : undefined;
-    }, 30_000);
+      return o?.cjOrderId && o.state === "SUBMITTED" ? o : undefined;
+    }, 30_000).catch(async (e) => {
+      throw new Error(`${(e as Error).message}\n${await s.describeOrder(order.id)}`);
+    });
     // The process dies right after intake stored Shopify's cancellation and before its job ran.
     await s.app.stop("SIGKILL");
     await s.t.db.order.update({ where: { id: row.id }, data: { shopifyCancelledAt: new Date() } });
+    s.cj.removeFault(cartDown.id);
     await s.restartApp("SIGKILL");
     await eventually(
       async () => s.cj.order(number)?.status === "CANCELLED" || s.cj.order(number) === undefined,
       30_000,
-    );
+    ).catch(async (e) => {
+      throw new Error(`${(e as Error).message}: CJ ${s.cj.order(number)?.status}\n${await s.describeOrder(order.id)}`);
+    });
     const after = await eventually(async () => {
       const o = await s.t.db.order.findUnique({ where: { id: row.id } });
       return o?.state === "CANCELLED" ? o : undefined;
-    });
+    }, 30_000);
     expect(after.cancelledAt).toBeInstanceOf(Date);
     expect(s.cj.requests({ path: "/shopping/order/deleteOrder" })).toHaveLength(1);
     expect(s.cj.requests({ path: "/shopping/pay/payBalanceV2" })).toHaveLength(0);

@@ -162,6 +162,34 @@ for (const profile of await testProfiles()) {
       expect(receipt.processedAt).toBeInstanceOf(Date);
     });
 
+    it("a redelivery while the first delivery of its id is still being handled → 503 (never a 200 that could lose it)", async () => {
+      const shop = await t.db.shop.findUniqueOrThrow({ where: { domain: SHOP } });
+      const receipt = await t.db.webhookReceipt.create({
+        data: { source: "SHOPIFY", deliveryId: "in-flight-1", topic: "orders/paid", shopDomain: SHOP, shopId: shop.id },
+      });
+      const payload = orderPayload(9104);
+      const during = await postShopifyWebhook(app.url, {
+        topic: "orders/paid",
+        shop: SHOP,
+        payload,
+        webhookId: "in-flight-1",
+      });
+      expect(during.status).toBe(503);
+      await eventually(async () =>
+        logLines(app, "Shopify webhook delivery already in progress").some((l) => l.webhookId === "in-flight-1"),
+      );
+      // Once the first delivery has finished, a redelivery is a duplicate: 200, nothing done twice.
+      await t.db.webhookReceipt.update({ where: { id: receipt.id }, data: { processedAt: new Date() } });
+      const after = await postShopifyWebhook(app.url, {
+        topic: "orders/paid",
+        shop: SHOP,
+        payload,
+        webhookId: "in-flight-1",
+      });
+      expect(after.status).toBe(200);
+      expect(await t.db.order.count({ where: { shopifyOrderGid: "gid://shopify/Order/9104" } })).toBe(0);
+    });
+
     it("CJ route: a database failure while recording the message → 503 with the real error logged; the redelivery is recorded", async () => {
       const raw = JSON.stringify({
         messageId: "cj-msg-failure-1",

@@ -200,7 +200,10 @@ describe.skipIf(!(await isPostgresReachable()))(
         90_000,
         500,
       ).catch(async (e) => {
-        throw new Error(`${(e as Error).message}\n${await s.describeUnfinished(["FULFILLED", "DELIVERED"])}`);
+        const logs = s.workers.map((w) => w.output().slice(-3000)).join("\n---\n");
+        throw new Error(
+          `${(e as Error).message}\n${await s.describeUnfinished(["FULFILLED", "DELIVERED"], 2)}\n${logs}`,
+        );
       });
       const discipline = tokenDiscipline(s);
       expect(discipline.reused).toEqual([]);

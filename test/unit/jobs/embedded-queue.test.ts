@@ -135,6 +135,8 @@ describe("embedded job queue", () => {
     inFlight.release();
     await stopped;
     expect(done).toEqual(["slow"]);
+    // A job sent after the stop (by a job that was still finishing) is not taken either.
+    await runner.enqueue("forward-order", { orderId: "late" });
     await runner.idle();
     expect(done).toEqual(["slow"]);
   });
