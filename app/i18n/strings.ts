@@ -9,6 +9,7 @@ export const en = {
   "nav.settings": "Settings",
 
   "reconnect.title": "Reconnect needed",
+  "tokenNotice.title": "Shopify access needs renewing",
   "reconnect.body":
     "Orders are kept and wait: nothing is sent to CJ or written back to Shopify until the app is connected again. Opening the app from your Shopify admin reconnects it.",
 

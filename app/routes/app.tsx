@@ -21,18 +21,19 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   // Shown on every page while Shopify refuses the app's background token (decision 0009).
   const shop = await db.shop.findUnique({
     where: { domain: session.shop },
-    select: { reconnectReason: true, reconnectSince: true },
+    select: { reconnectReason: true, reconnectSince: true, tokenMigrationProblem: true },
   });
   return {
     apiKey: process.env.SHOPIFY_API_KEY || "",
     reconnect: shop?.reconnectReason
       ? { reason: shop.reconnectReason, since: shop.reconnectSince?.toISOString() ?? null }
       : null,
+    tokenNotice: shop?.tokenMigrationProblem ?? null,
   };
 };
 
 export default function AppLayout() {
-  const { apiKey, reconnect } = useLoaderData<typeof loader>();
+  const { apiKey, reconnect, tokenNotice } = useLoaderData<typeof loader>();
   const url = useSessionUrl();
   const navigation = useNavigation();
   const location = useLocation();
@@ -53,6 +54,13 @@ export default function AppLayout() {
           <Banner tone="critical" title={t("reconnect.title")}>
             <p>{reconnect.reason}</p>
             <p>{t("reconnect.body")}</p>
+          </Banner>
+        </Box>
+      ) : null}
+      {tokenNotice && !reconnect ? (
+        <Box padding="400">
+          <Banner tone="warning" title={t("tokenNotice.title")}>
+            <p>{tokenNotice}</p>
           </Banner>
         </Box>
       ) : null}

@@ -35,6 +35,12 @@ export class EncryptedPrismaSessionStorage implements SessionStorage {
         where: { domain: session.shop, reconnectReason: { not: null } },
         data: { reconnectReason: null, reconnectSince: null },
       });
+      if (session.expires && session.refreshToken) {
+        await this.db.shop.updateMany({
+          where: { domain: session.shop, tokenMigrationProblem: { not: null } },
+          data: { tokenMigrationProblem: null },
+        });
+      }
     }
     return stored;
   }

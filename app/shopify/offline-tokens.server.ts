@@ -282,6 +282,12 @@ export function createOfflineTokens(options: OfflineTokensOptions): OfflineToken
             { shop, status: answer.status, error: answer.error },
             "Shopify refused to move this shop to an expiring offline token; the current token is kept",
           );
+          await db.shop.updateMany({
+            where: { domain: shop },
+            data: {
+              tokenMigrationProblem: `Shopify refused to move the app to an expiring access token (${answer.error ?? answer.status}). The app keeps working until Shopify stops accepting the current token on 1 January 2027; it tries again every hour. If this stays, reinstall the app from the Shopify App Store before then.`,
+            },
+          });
           throw new Error(`Shopify refused the expiring-token migration of ${shop}: ${answer.error ?? answer.status}`);
         }
         // A lost or failed answer: the job asks again with the same token (Shopify answers the same pair for 7 days).

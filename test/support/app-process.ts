@@ -108,9 +108,13 @@ export const BROWSER_UA =
  * offline session the app performs Shopify's token exchange and stores an expiring offline token. Answers the status.
  */
 export async function openAppAsMerchant(appUrl: string, shop: string, pathname = "/app"): Promise<number> {
+  return (await openAppPage(appUrl, shop, pathname)).status;
+}
+
+/** Like openAppAsMerchant, with the page's HTML. */
+export async function openAppPage(appUrl: string, shop: string, pathname = "/app") {
   const { embeddedUrl } = await import("../../app/runtime/session-token");
   const url = await embeddedUrl(appUrl, pathname, { shop, apiKey: testApiKey, apiSecret: testAppSecret });
   const response = await fetch(url, { headers: { "User-Agent": BROWSER_UA } });
-  await response.arrayBuffer();
-  return response.status;
+  return { status: response.status, html: await response.text() };
 }

@@ -7,10 +7,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cjOrderNumberFor } from "../../../app/fulfillment/mapping";
-import { decryptSecret } from "../../../app/secrets/crypto.server";
+import { decryptSecret, encryptSecret } from "../../../app/secrets/crypto.server";
 import { refreshTokenGrantType, tokenExchangeGrantType } from "../../emulators/shopify/index";
 import type { Order as ShopifyOrder } from "../../emulators/shopify/model";
-import { openAppAsMerchant } from "../../support/app-process";
+import { openAppAsMerchant, openAppPage } from "../../support/app-process";
 import { isPostgresReachable } from "../../support/database";
 import { type ProductionStack, startProductionStack } from "../../support/processes";
 import { eventually, STACK_SHOP, type Stack, startStack } from "../../support/stack";
@@ -153,6 +153,27 @@ describe("migration of an earlier install's non-expiring token", () => {
     const order = s.addOrder({ financialStatus: "PAID", lines: [{ sku: "TSHIRT-WHITE-M", quantity: 1 }] });
     expect(await s.webhook("orders/paid", order)).toBe(200);
     await eventually(async () => s.cj.order(cjOrderNumberFor(STACK_SHOP, order.id)) !== undefined, 30_000);
+  }, 120_000);
+
+  it("a migration Shopify refuses keeps the working token and tells the merchant on every page", async () => {
+    // Back to a public install's non-expiring token, one Shopify will not exchange (it does not know it).
+    await s.t.db.session.update({
+      where: { id: `offline_${STACK_SHOP}` },
+      data: { state: "", accessToken: encryptSecret("shpat_unknown_to_shopify"), expires: null, refreshToken: null },
+    });
+    const shop = await eventually(async () => {
+      const row = await s.t.db.shop.findUniqueOrThrow({ where: { domain: STACK_SHOP } });
+      return row.tokenMigrationProblem ? row : undefined;
+    }, 30_000);
+    expect(shop.tokenMigrationProblem).toMatch(/refused to move the app to an expiring access token/);
+    expect(shop.reconnectReason).toBeNull();
+    const session = await s.t.db.session.findUniqueOrThrow({ where: { id: `offline_${STACK_SHOP}` } });
+    expect(decryptSecret(session.accessToken)).toBe("shpat_unknown_to_shopify");
+    for (const page of ["/app", "/app/orders", "/app/settings"]) {
+      const opened = await openAppPage(s.app.url, STACK_SHOP, page);
+      expect(opened.status).toBe(200);
+      expect(opened.html).toContain("Shopify access needs renewing");
+    }
   }, 120_000);
 });
 
