@@ -22,6 +22,9 @@ export type JobName = (typeof JOB_NAMES)[number];
  */
 export const orderJobKey = (orderId: string): string => `order:${orderId}`;
 
+/** The singleton key of the job that processes one recorded CJ webhook (every producer: intake, re-drives, waits). */
+export const cjWebhookJobKey = (receiptId: string): string => `cj-webhook:${receiptId}`;
+
 /** Sends a job about one order, under the order's one key (at most one queued and one running per job type). */
 export function enqueueForOrder(
   queue: JobQueue,

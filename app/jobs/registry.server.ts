@@ -7,7 +7,7 @@ import { transitionOrder } from "../fulfillment/state";
 import { registerTrackingJobs } from "../fulfillment/tracking/jobs.server";
 import { logger } from "../logger.server";
 import { ReconnectNeededError } from "../shopify/offline-tokens.server";
-import { type JobDefinition, type JobName, type JobRunner, orderJobKey } from "./queue";
+import { cjWebhookJobKey, type JobDefinition, type JobName, type JobRunner, orderJobKey } from "./queue";
 
 const orderIdOf = (data: Record<string, unknown>) => String(data.orderId ?? "");
 /** RECONCILE_FAILED_RETRY_SECONDS: how long after failing a FAILED order is forwarded again (default 600 s). */
@@ -37,7 +37,7 @@ function waitingForReconnect(runner: JobRunner): JobRunner {
               typeof data.orderId === "string"
                 ? { singletonKey: orderJobKey(data.orderId) }
                 : typeof data.receiptId === "string"
-                  ? { singletonKey: `cj-webhook:${data.receiptId}` }
+                  ? { singletonKey: cjWebhookJobKey(data.receiptId) }
                   : {};
             await runner.enqueue(name, data, { ...key, startAfterSeconds: reconnectRecheckSeconds });
           }
@@ -118,7 +118,8 @@ export function registerJobHandlers(target: JobRunner, deps: ForwardDeps) {
 /**
  * Shops installed before expiring offline tokens still hold a non-expiring one, which Shopify refuses from
  * 1 January 2027: each is exchanged for an expiring pair (custom-app tokens are left as they are). Progress goes to
- * the operator's log; a shop Shopify refuses is marked "reconnect needed", which the merchant sees.
+ * the operator's log; a shop Shopify refuses keeps its working token and its pages show the merchant a warning
+ * (Shop.tokenMigrationProblem) until a later pass or a reinstall succeeds.
  */
 export async function migrateShopifyTokens(deps: ForwardDeps) {
   const sessions = await deps.db.session.findMany({
@@ -129,7 +130,7 @@ export async function migrateShopifyTokens(deps: ForwardDeps) {
     where: { domain: { in: sessions.map((s) => s.shop) }, uninstalledAt: null },
     select: { domain: true },
   });
-  const counts = { migrated: 0, skipped: 0, reconnect: 0, failed: 0 };
+  const counts = { migrated: 0, skipped: 0, refused: 0, reconnect: 0, failed: 0 };
   let lastError: unknown = null;
   for (const { domain } of shops) {
     try {
@@ -143,7 +144,7 @@ export async function migrateShopifyTokens(deps: ForwardDeps) {
       }
     }
   }
-  if (counts.migrated || counts.reconnect || counts.failed) {
+  if (counts.migrated || counts.refused || counts.reconnect || counts.failed) {
     logger.info({ ...counts, shops: shops.length }, "Shopify expiring-token migration");
   }
   // A failure that may pass (network, 5xx) is retried by the job with the same token (Shopify's 7-day window).

@@ -63,7 +63,7 @@ export interface OfflineTokens {
   /** After Shopify answered 401 to `rejected`: the newer token another process stored, or a refreshed one. */
   afterUnauthorized(shop: string, rejected: string): Promise<string>;
   /** A non-expiring (public app) token → an expiring pair; "skipped" when there is nothing to migrate. */
-  migrateToExpiringToken(shop: string): Promise<"migrated" | "skipped">;
+  migrateToExpiringToken(shop: string): Promise<"migrated" | "skipped" | "refused">;
 }
 
 interface TokenAnswer {
@@ -264,6 +264,7 @@ export function createOfflineTokens(options: OfflineTokensOptions): OfflineToken
       const session = await load(shop);
       if (expiring(session) || isCustomApp(session)) return "skipped";
       const old = session.accessToken as string;
+      let refused = false;
       await singleFlight(shop, async () => {
         const again = await load(shop);
         if (expiring(again) || again.accessToken !== old) return again.accessToken as string;
@@ -288,12 +289,14 @@ export function createOfflineTokens(options: OfflineTokensOptions): OfflineToken
               tokenMigrationProblem: `Shopify refused to move the app to an expiring access token (${answer.error ?? answer.status}). The app keeps working until Shopify stops accepting the current token on 1 January 2027; it tries again every hour. If this stays, reinstall the app from the Shopify App Store before then.`,
             },
           });
-          throw new Error(`Shopify refused the expiring-token migration of ${shop}: ${answer.error ?? answer.status}`);
+          // Final for this pass: the hourly schedule asks again; retrying now would only be refused again.
+          refused = true;
+          return old;
         }
         // A lost or failed answer: the job asks again with the same token (Shopify answers the same pair for 7 days).
         throw new Error(`Moving ${shop} to an expiring Shopify token failed: HTTP ${answer.status}`);
       });
-      return "migrated";
+      return refused ? "refused" : "migrated";
     },
   };
 }

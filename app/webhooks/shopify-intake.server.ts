@@ -4,8 +4,9 @@
  * duplicate delivery is acknowledged and ignored, then run the topic's handler.
  *
  * Answers by cause, because Shopify acts on the status: a 4xx is the sender's fault and is not worth a retry, a 5xx
- * is ours and Shopify retries it (shopify-facts "Webhooks"). So only a body that is not JSON is a 400; anything else
- * that goes wrong on our side (the database busy or down, a timeout) is a 503, logged with the real error.
+ * is ours and Shopify retries it (shopify-facts "Webhooks"). So only a body that is not JSON or a shop header that is
+ * no shop domain is a 400; anything that goes wrong on our side (the database busy or down, a timeout) is a 503,
+ * logged with the real error.
  */
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { InvalidShopError } from "@shopify/shopify-api";
@@ -27,7 +28,8 @@ export type ShopifyWebhookHandler = (ctx: ShopifyWebhookContext) => Promise<void
 /**
  * A receipt left unprocessed this long belongs to a delivery whose process died mid-way (the handler takes
  * milliseconds): Shopify's redelivery takes it over instead of being acknowledged as a duplicate of work that never
- * finished. Younger ones are deliveries still in flight elsewhere, and a duplicate of those is acknowledged.
+ * finished. Younger ones are deliveries still in flight elsewhere: a duplicate of those is answered 503, since the first
+ * may yet fail.
  */
 export const STALE_RECEIPT_SECONDS = Number(process.env.WEBHOOK_RECEIPT_STALE_SECONDS ?? 30);
 

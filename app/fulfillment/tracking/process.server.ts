@@ -11,7 +11,7 @@ import {
   CjWebhookPayloadError,
   parseCjWebhook,
 } from "../../cj/webhooks";
-import { enqueueForOrder } from "../../jobs/queue";
+import { cjWebhookJobKey, enqueueForOrder } from "../../jobs/queue";
 import { logger } from "../../logger.server";
 import { recordOrderEvent } from "../state";
 import {
@@ -203,7 +203,7 @@ export async function redriveCjWebhookReceipts(
     take: options.limit ?? 500,
   });
   for (const r of receipts) {
-    await deps.queue.enqueue("process-cj-webhook", { receiptId: r.id }, { singletonKey: `cj-webhook:${r.id}` });
+    await deps.queue.enqueue("process-cj-webhook", { receiptId: r.id }, { singletonKey: cjWebhookJobKey(r.id) });
   }
   if (receipts.length > 0) logger.info({ count: receipts.length }, "re-driving unprocessed CJ webhooks");
   return receipts.length;

@@ -7,7 +7,7 @@
  */
 import { CJ_WEBHOOK_ACK, verifyCjSignature } from "../../cj/webhooks";
 import type { Db } from "../../db.server";
-import type { JobQueue } from "../../jobs/queue";
+import { cjWebhookJobKey, type JobQueue } from "../../jobs/queue";
 import { logger } from "../../logger.server";
 import { decryptSecret, secretLookupHash } from "../../secrets/crypto.server";
 
@@ -163,7 +163,7 @@ export async function receiveCjWebhook(
   }
   // A failed enqueue loses nothing: the receipt stays unprocessed and the sweep re-drives it.
   await deps.queue
-    .enqueue("process-cj-webhook", { receiptId }, { singletonKey: `cj-webhook:${receiptId}` })
+    .enqueue("process-cj-webhook", { receiptId }, { singletonKey: cjWebhookJobKey(receiptId) })
     .catch((error: unknown) => logger.warn({ receiptId, err: (error as Error).message }, "enqueue failed"));
   return { status: 200, body: CJ_WEBHOOK_ACK, receiptId };
 }
