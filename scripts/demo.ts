@@ -79,6 +79,8 @@ const env = localEnv({
   APP_ENCRYPTION_KEY: process.env.APP_ENCRYPTION_KEY ?? randomBytes(32).toString("base64"),
   CJ_API_BASE_URL: cj.baseUrl,
   SHOPIFY_ADMIN_API_ORIGIN: shopify.origin,
+  // The demo shop sells in USD and runs offline: no exchange rates are fetched.
+  CURRENCY_RATES_URL: process.env.CURRENCY_RATES_URL ?? "off",
   LOG_LEVEL: process.env.LOG_LEVEL ?? "error",
   SHOPIFY_TOKEN_REFRESH_MARGIN_SECONDS: String(Math.max(1, Math.floor(tokenTtlSeconds / 4))),
 });

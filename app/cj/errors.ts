@@ -12,6 +12,11 @@ export type CjErrorKind =
   | "quota_exhausted"
   /** 1600001–1600003: token invalid/missing/refresh token invalid; refresh or re-authenticate once. */
   | "auth"
+  /**
+   * CJ answered success, but the answer could not be read (a field of an unexpected type): the call may have taken
+   * effect. Never "refused"; a create is looked up by its orderNumber instead of being sent again.
+   */
+  | "unreadable"
   /** everything else: a request or business error that the same call will not fix. */
   | "permanent";
 
@@ -24,6 +29,10 @@ export interface CjApiErrorInit {
   retryAt?: Date | undefined;
   /** From a Retry-After header on HTTP 429. */
   retryAfterMs?: number | undefined;
+  /** Overrides the classification by code (only "unreadable": a success answer we could not read). */
+  kind?: "unreadable";
+  /** The quota was reported earlier and the call was not sent (see the transport). */
+  quotaBlocked?: boolean;
   cause?: unknown;
 }
 
@@ -41,6 +50,8 @@ export class CjApiError extends Error {
   readonly retryAt: Date | undefined;
   /** How long CJ asked us to wait (Retry-After), when it said so. */
   readonly retryAfterMs: number | undefined;
+  /** True when CJ had already reported the quota and this call was not sent. */
+  readonly quotaBlocked: boolean;
 
   constructor(init: CjApiErrorInit, now: Date = new Date()) {
     super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
@@ -48,8 +59,9 @@ export class CjApiError extends Error {
     this.requestId = init.requestId;
     this.httpStatus = init.httpStatus;
     this.endpoint = init.endpoint;
-    this.kind = classifyCjError({ code: init.code, httpStatus: init.httpStatus });
+    this.kind = init.kind ?? classifyCjError({ code: init.code, httpStatus: init.httpStatus, message: init.message });
     this.retryAfterMs = init.retryAfterMs;
+    this.quotaBlocked = init.quotaBlocked ?? false;
     this.retryAt =
       init.retryAt ??
       (this.kind === "quota_exhausted"
@@ -79,9 +91,27 @@ export const CJ_CODE = {
   balanceInsufficient: 1604000,
 } as const;
 
+/**
+ * CJ's daily request limit of unverified accounts, answered with HTTP 429 (cj-api-facts "Error codes"): "Too Many
+ * Requests, Sorry, you have reached the daily request limit (N times/day)...". Unlike the per-second limit it lasts
+ * until the daily reset.
+ */
+const DAILY_LIMIT_MESSAGE = /daily\s+request\s+limit|times\s*\/\s*day/i;
+
 /** The single classification of CJ failures. `code` 0 with `httpStatus` 0 means a network error or timeout. */
-export function classifyCjError({ code, httpStatus }: { code: number; httpStatus: number }): CjErrorKind {
+export function classifyCjError({
+  code,
+  httpStatus,
+  message = "",
+}: {
+  code: number;
+  httpStatus: number;
+  message?: string;
+}): CjErrorKind {
   if (code === CJ_CODE.quotaUsedUp) return "quota_exhausted";
+  if ((code === CJ_CODE.callLimitExceeded || httpStatus === 429) && DAILY_LIMIT_MESSAGE.test(message)) {
+    return "quota_exhausted";
+  }
   if (code === CJ_CODE.callLimitExceeded || httpStatus === 429) return "rate_limited";
   if (code === CJ_CODE.invalidToken || code === CJ_CODE.tokenMissing || code === CJ_CODE.invalidRefreshToken) {
     return "auth";

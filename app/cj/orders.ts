@@ -97,7 +97,7 @@ export function createCjOrdersApi(transport: CjTransport) {
   return {
     /**
      * 002 §1.1. Never retried blindly (cj-api-facts "Orders"): when an attempt fails without a usable answer
-     * (network error, timeout, 5xx, 1600000, 1600200), the order is looked up by `orderNumber` first and returned
+     * (network error, timeout, 5xx, 1600000, 1600200, a success answer that could not be read), the order is looked up by `orderNumber` first and returned
      * with `recovered: true` if CJ has it; it is created again only when CJ says it does not exist.
      */
     async createOrderV2(
@@ -124,8 +124,10 @@ export function createCjOrdersApi(transport: CjTransport) {
           retries: (options.maxTries ?? 3) - 1,
           minTimeout: options.minTimeoutMs ?? 500,
           randomize: true,
+          // An answer that could not be read is retried like a lost one: the next try looks the order up first.
           shouldRetry: ({ error }) =>
-            error instanceof CjApiError && (error.kind === "retryable" || error.kind === "rate_limited"),
+            error instanceof CjApiError &&
+            (error.kind === "retryable" || error.kind === "rate_limited" || error.kind === "unreadable"),
           // 1600200 / 429 block the caller for the rest of the limit window (cj-api-facts "Error codes"), as in the
           // transport: the backoff alone (from 500 ms) would hit the same window again.
           onFailedAttempt: async ({ error, retriesLeft }) => {

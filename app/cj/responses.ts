@@ -4,7 +4,19 @@
  * (see schemas.ts), so a missing field reads as `null` or `[]` instead of failing the whole answer.
  */
 import { z } from "zod";
-import { cjBoolean, cjInt, cjList, cjMoney, cjNumber, cjObject, cjString, cjStringList } from "./schemas";
+import {
+  cjBoolean,
+  cjFlag,
+  cjInt,
+  cjJsonObject,
+  cjList,
+  cjMoney,
+  cjNumber,
+  cjObject,
+  cjString,
+  cjStringList,
+  tolerantObject,
+} from "./schemas";
 
 const looseRecord = z.record(z.string(), z.unknown());
 
@@ -36,56 +48,78 @@ export const anyDataSchema = z.unknown();
 // ---------------------------------------------------------------------------------------------------------------
 // Shopping §1 orders
 
-const productInfoSchema = z.looseObject({
-  storeLineItemId: cjString,
-  lineItemId: cjString,
-  variantId: cjString,
-  quantity: cjInt,
-  isGroup: cjBoolean,
-  subOrderProducts: cjList(z.looseObject({ lineItemId: cjString, variantId: cjString, quantity: cjInt })),
-});
+const productInfoSchema = tolerantObject(
+  {
+    storeLineItemId: cjString,
+    lineItemId: cjString,
+    variantId: cjString,
+    quantity: cjInt,
+    isGroup: cjBoolean,
+    subOrderProducts: cjList(
+      tolerantObject(
+        { lineItemId: cjString, variantId: cjString, quantity: cjInt },
+        { name: "createOrder.productInfoList.subOrderProducts" },
+      ),
+    ),
+  },
+  { name: "createOrder.productInfoList" },
+);
 
-/** 002 §1.1 / §1.2 "data information". */
-export const createOrderSchema = z.looseObject({
-  orderId: cjString,
-  orderNumber: cjString,
-  shipmentOrderId: cjString,
-  iossAmount: cjMoney,
-  iossTaxHandlingFee: cjMoney,
-  postageAmount: cjMoney,
-  productAmount: cjMoney,
-  productOriginalAmount: cjMoney,
-  productDiscountAmount: cjMoney,
-  postageDiscountAmount: cjMoney,
-  postageOriginalAmount: cjMoney,
-  totalDiscountAmount: cjMoney,
-  actualPayment: cjMoney,
-  orderOriginalAmount: cjMoney,
-  cjPayUrl: cjString,
-  orderAmount: cjMoney,
-  logisticsMiss: cjBoolean,
-  orderStatus: cjString,
-  productInfoList: cjList(productInfoSchema),
-  interceptOrderReasons: cjList(z.looseObject({ code: cjInt, message: cjString })),
-});
+/**
+ * 002 §1.1 / §1.2 "data information". Only `orderId` must be readable (it decides between "created" and "waiting for
+ * product connection"); any other odd field is read as empty.
+ */
+export const createOrderSchema = tolerantObject(
+  {
+    orderId: cjString,
+    orderNumber: cjString,
+    shipmentOrderId: cjString,
+    iossAmount: cjMoney,
+    iossTaxHandlingFee: cjMoney,
+    postageAmount: cjMoney,
+    productAmount: cjMoney,
+    productOriginalAmount: cjMoney,
+    productDiscountAmount: cjMoney,
+    postageDiscountAmount: cjMoney,
+    postageOriginalAmount: cjMoney,
+    totalDiscountAmount: cjMoney,
+    actualPayment: cjMoney,
+    orderOriginalAmount: cjMoney,
+    cjPayUrl: cjString,
+    orderAmount: cjMoney,
+    logisticsMiss: cjBoolean,
+    orderStatus: cjString,
+    productInfoList: cjList(productInfoSchema),
+    interceptOrderReasons: cjList(
+      tolerantObject({ code: cjInt, message: cjString }, { name: "createOrder.interceptOrderReasons" }),
+    ),
+  },
+  { name: "createOrder", required: ["orderId"] },
+);
 export type CjCreateOrderResult = z.output<typeof createOrderSchema>;
 
 /** 002 §1.3. */
-export const addCartSchema = z.looseObject({
-  successCount: cjInt,
-  addSuccessOrders: cjStringList,
-  unInterceptAddressCount: cjInt,
-  interceptOrders: cjList(z.unknown()),
-});
+export const addCartSchema = tolerantObject(
+  {
+    successCount: cjInt,
+    addSuccessOrders: cjStringList,
+    unInterceptAddressCount: cjInt,
+    interceptOrders: cjList(z.unknown()),
+  },
+  { name: "addCart" },
+);
 
 /** 002 §1.4. */
-export const addCartConfirmSchema = z.looseObject({
-  successCount: cjInt,
-  submitSuccess: cjBoolean,
-  shipmentsId: cjString,
-  result: cjInt,
-  interceptOrders: cjList(z.unknown()),
-});
+export const addCartConfirmSchema = tolerantObject(
+  {
+    successCount: cjInt,
+    submitSuccess: cjBoolean,
+    shipmentsId: cjString,
+    result: cjInt,
+    interceptOrders: cjList(z.unknown()),
+  },
+  { name: "addCartConfirm", required: ["shipmentsId"] },
+);
 
 /** 002 §1.5. */
 export const saveGenerateParentOrderSchema = z.looseObject({
@@ -122,16 +156,19 @@ export const saveGenerateParentOrderSchema = z.looseObject({
   interceptOrders: cjList(z.unknown()),
 });
 
-const orderProductSchema = z.looseObject({
-  vid: cjString,
-  quantity: cjInt,
-  sellPrice: cjMoney,
-  storeLineItemId: cjString,
-  lineItemId: cjString,
-  productionOrderStatus: cjInt,
-  abnormalType: cjList(cjInt),
-  podPropertiesInfo: cjObject(looseRecord),
-});
+const orderProductSchema = tolerantObject(
+  {
+    vid: cjString,
+    quantity: cjInt,
+    sellPrice: cjMoney,
+    storeLineItemId: cjString,
+    lineItemId: cjString,
+    productionOrderStatus: cjInt,
+    abnormalType: cjList(cjInt),
+    podPropertiesInfo: cjJsonObject(looseRecord),
+  },
+  { name: "order.productList" },
+);
 
 const orderFields = {
   orderId: cjString,
@@ -155,14 +192,17 @@ const orderFields = {
   createDate: cjString,
   paymentDate: cjString,
   storeCreateDate: cjString,
-  isSandbox: cjInt,
+  isSandbox: cjFlag,
   privateOutboundOrder: cjBoolean,
   storageId: cjString,
   storageName: cjString,
 };
 
 /** 002 §1.6 list item. */
-export const orderListItemSchema = z.looseObject({ ...orderFields, productList: cjList(orderProductSchema) });
+export const orderListItemSchema = tolerantObject(
+  { ...orderFields, productList: cjList(orderProductSchema) },
+  { name: "order/list item", required: ["orderId"] },
+);
 
 /** 002 §1.6. */
 export const orderListSchema = z.looseObject({
@@ -174,21 +214,24 @@ export const orderListSchema = z.looseObject({
 export type CjOrderList = z.output<typeof orderListSchema>;
 
 /** 002 §1.7. */
-export const orderDetailSchema = z.looseObject({
-  ...orderFields,
-  platformOrderId: cjString,
-  cjOrderCode: cjString,
-  fromCountryCode: cjString,
-  disputeId: cjString,
-  outWarehouseTime: cjString,
-  isComplete: cjInt,
-  productList: cjList(orderProductSchema),
-  logisticsTimeliness: cjObject(
-    z.looseObject({
-      logisticsModes: cjList(z.looseObject({ logisticsName: cjString, arrivalTime: cjString })),
-    }),
-  ),
-});
+export const orderDetailSchema = tolerantObject(
+  {
+    ...orderFields,
+    platformOrderId: cjString,
+    cjOrderCode: cjString,
+    fromCountryCode: cjString,
+    disputeId: cjString,
+    outWarehouseTime: cjString,
+    isComplete: cjInt,
+    productList: cjList(orderProductSchema),
+    logisticsTimeliness: cjObject(
+      z.looseObject({
+        logisticsModes: cjList(z.looseObject({ logisticsName: cjString, arrivalTime: cjString })),
+      }),
+    ),
+  },
+  { name: "getOrderDetail", required: ["orderId"] },
+);
 export type CjOrderDetail = z.output<typeof orderDetailSchema>;
 
 /** 002 §1.8, §1.9: the order id. */

@@ -5,6 +5,7 @@
  */
 import Decimal from "decimal.js";
 import { z } from "zod";
+import { logger } from "../logger.server";
 
 const isBlank = (value: unknown): value is null | undefined | "" =>
   value === null || value === undefined || (typeof value === "string" && value.trim() === "");
@@ -76,6 +77,40 @@ export const cjBoolean = z
     return value.trim().toLowerCase() === "true" || value.trim() === "1";
   });
 
+/** A 0/1 flag (isSandbox) that may arrive as a number, a boolean or a string → 0, 1 or `null`. */
+export const cjFlag = z
+  .union([z.number(), z.boolean(), z.string(), z.null()])
+  .optional()
+  .transform((value, ctx): number | null => {
+    if (isBlank(value)) return null;
+    if (typeof value === "boolean") return value ? 1 : 0;
+    const text = String(value).trim().toLowerCase();
+    if (text === "true") return 1;
+    if (text === "false") return 0;
+    const number = Number(text);
+    if (!Number.isSafeInteger(number)) {
+      ctx.addIssue({ code: "custom", message: `not a flag: ${JSON.stringify(value)}` });
+      return z.NEVER;
+    }
+    return number;
+  });
+
+/** An object that may also arrive as a string holding its JSON (`podPropertiesInfo`), or `null`/`""`. */
+export const cjJsonObject = <T extends z.ZodType>(schema: T) =>
+  z
+    .unknown()
+    .transform((value, ctx): unknown => {
+      if (isBlank(value)) return null;
+      if (typeof value !== "string") return value;
+      try {
+        return JSON.parse(value);
+      } catch {
+        ctx.addIssue({ code: "custom", message: "not JSON" });
+        return z.NEVER;
+      }
+    })
+    .pipe(schema.nullable());
+
 /** A list that CJ may send as `null` or omit → always an array. */
 export const cjList = <T extends z.ZodType>(item: T) =>
   z
@@ -114,4 +149,40 @@ export function isCjSuccess(envelope: CjEnvelope): boolean {
   const code = envelope.code === undefined ? undefined : Number(envelope.code);
   if (code === 200) return true;
   return envelope.success === true && (code === undefined || code === 0);
+}
+
+/**
+ * A CJ object read field by field: a field of an unexpected type (CJ's Java API varies: `isSandbox: false` for 0,
+ * a JSON string where an object was documented, `""` for a list) is read as empty and logged by name, instead of
+ * failing the whole answer and the step that needed another field. Fields a step cannot do without (an order id, a
+ * payment id) are listed in `required` and keep failing the answer, which the transport reports as "unreadable".
+ */
+export function tolerantObject<S extends Record<string, z.ZodType>>(
+  shape: S,
+  options: { name: string; required?: readonly (keyof S & string)[] },
+) {
+  const required = new Set<string>(options.required ?? []);
+  const fields: Record<string, z.ZodType> = {};
+  for (const [key, schema] of Object.entries(shape)) {
+    if (required.has(key)) {
+      fields[key] = schema;
+      continue;
+    }
+    const fallback = schema.safeParse(undefined);
+    const empty = fallback.success ? fallback.data : null;
+    fields[key] = schema.catch((ctx: { input: unknown }) => {
+      logger.warn(
+        { cjObject: options.name, field: key, received: describeType(ctx.input) },
+        "CJ sent a field of an unexpected type; read as empty",
+      );
+      return empty;
+    });
+  }
+  return z.looseObject(fields as S);
+}
+
+function describeType(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "array";
+  return typeof value;
 }

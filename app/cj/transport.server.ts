@@ -23,6 +23,17 @@ export const DEFAULT_CJ_TIMEOUTS: CjTimeouts = { connectMs: 10_000, headersMs: 3
 
 const pools = new Map<string, Pool>();
 
+/**
+ * Daily quotas CJ reported, by account and endpoint (points run out for the endpoints that cost points; unverified
+ * accounts have a daily limit per endpoint): until the reset the call fails here, without spending the account's QPS.
+ */
+const quotaBlocks = new Map<string, { until: Date; code: number; message: string }>();
+
+/** Forgets the quota blocks (tests that move the clock or reset the emulator). */
+export function clearCjQuotaBlocks(): void {
+  quotaBlocks.clear();
+}
+
 /** The process-wide keep-alive pool for `origin` (created on first use, shared by every account's client). */
 export function cjDispatcherFor(origin: string, timeouts: CjTimeouts = DEFAULT_CJ_TIMEOUTS): Dispatcher {
   let pool = pools.get(origin);
@@ -118,6 +129,7 @@ export function createCjTransport(options: CjTransportOptions): CjTransport {
   const retry = { ...DEFAULT_CJ_RETRY, ...options.retry };
   const clock = options.clock ?? (() => new Date());
   const log = options.logger;
+  const quotaKey = (path: string) => `${options.accountKey} ${path}`;
 
   async function sendOnce<T>(call: CjCall<T>, token: string | undefined, attempt: number): Promise<T> {
     const headers: Record<string, string> = {};
@@ -145,6 +157,22 @@ export function createCjTransport(options: CjTransportOptions): CjTransport {
       );
       return error;
     };
+
+    // A daily quota CJ reported for this endpoint is not asked again before its reset: the answer would be the same.
+    const blocked = quotaBlocks.get(quotaKey(call.path));
+    if (blocked && blocked.until.getTime() > clock().getTime()) {
+      throw new CjApiError(
+        {
+          code: blocked.code,
+          httpStatus: 0,
+          endpoint: call.path,
+          message: blocked.message,
+          retryAt: blocked.until,
+          quotaBlocked: true,
+        },
+        clock(),
+      );
+    }
 
     // Everything else is ready before the permit is taken: it is held until the answer's headers are in, so any
     // work between admission and sending would only hold it longer.
@@ -205,6 +233,8 @@ export function createCjTransport(options: CjTransportOptions): CjTransport {
     }
     const data = call.data.safeParse(envelope.data.data ?? null);
     if (!data.success) {
+      // CJ said success: whatever the call does may have happened. Only the field names go to the log (values can
+      // be a customer's address).
       const detail = data.error.issues
         .slice(0, 5)
         .map((issue) => `${issue.path.join(".") || "data"}: ${issue.message}`)
@@ -212,8 +242,9 @@ export function createCjTransport(options: CjTransportOptions): CjTransport {
       throw fail({
         code: numericCode,
         httpStatus: status,
-        message: `Unexpected CJ answer: ${detail}`,
+        message: `CJ's answer could not be read (${detail})`,
         requestId: requestId ?? undefined,
+        kind: "unreadable",
       });
     }
     log.info(
@@ -239,9 +270,15 @@ export function createCjTransport(options: CjTransportOptions): CjTransport {
       maxTimeout: retry.maxTimeoutMs,
       factor: 2,
       randomize: true,
-      shouldRetry: ({ error }) =>
-        error instanceof CjApiError &&
-        (error.kind === "rate_limited" || (!unsafeToRepeat && error.kind === "retryable")),
+      shouldRetry: ({ error }) => {
+        if (error instanceof CjApiError && error.kind === "quota_exhausted" && error.retryAt) {
+          quotaBlocks.set(quotaKey(call.path), { until: error.retryAt, code: error.code, message: error.message });
+        }
+        return (
+          error instanceof CjApiError &&
+          (error.kind === "rate_limited" || (!unsafeToRepeat && error.kind === "retryable"))
+        );
+      },
       onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
         // 1600200 / 429 block the caller for the rest of the limit window (cj-api-facts "Error codes").
         if (error instanceof CjApiError && error.kind === "rate_limited" && retriesLeft > 0) {

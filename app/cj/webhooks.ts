@@ -5,7 +5,7 @@
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
-import { cjInt, cjList, cjMoney, cjString, cjStringList } from "./schemas";
+import { cjInt, cjList, cjMoney, cjString, cjStringList, tolerantObject } from "./schemas";
 
 export function signCjWebhook(rawBody: string | Buffer, openId: string): string {
   return createHmac("sha256", String(openId)).update(rawBody).digest("base64");
@@ -23,29 +23,33 @@ export function verifyCjSignature(rawBody: string | Buffer, sign: string, openId
   return received.length === expected.length && timingSafeEqual(received, expected);
 }
 
-const orderParams = z.looseObject({
-  cjOrderId: cjString,
-  orderNumber: cjString,
-  orderStatus: cjString,
-  logisticName: cjString,
-  trackNumber: cjString,
-  trackingUrl: cjString,
-  createDate: cjString,
-  updateDate: cjString,
-  payDate: cjString,
-  deliveryDate: cjString,
-  completeDate: cjString,
-  trackingProvider: cjString,
-  orderItems: cjList(
-    z.looseObject({
-      vid: cjString,
-      quantity: cjInt,
-      sellPrice: cjMoney,
-      lineItemId: cjString,
-      storeLineItemId: cjString,
-    }),
-  ),
-});
+// Params are read field by field (tolerantObject): an authentic message with one odd field still does its work.
+const orderParams = tolerantObject(
+  {
+    cjOrderId: cjString,
+    orderNumber: cjString,
+    orderStatus: cjString,
+    logisticName: cjString,
+    trackNumber: cjString,
+    trackingUrl: cjString,
+    createDate: cjString,
+    updateDate: cjString,
+    payDate: cjString,
+    deliveryDate: cjString,
+    completeDate: cjString,
+    trackingProvider: cjString,
+    orderItems: cjList(
+      z.looseObject({
+        vid: cjString,
+        quantity: cjInt,
+        sellPrice: cjMoney,
+        lineItemId: cjString,
+        storeLineItemId: cjString,
+      }),
+    ),
+  },
+  { name: "ORDER params" },
+);
 
 export const cjTrackEventSchema = z.looseObject({
   status: cjString,
@@ -72,27 +76,29 @@ const trackEvents = z
   })
   .pipe(z.array(cjTrackEventSchema));
 
-/** `trackingStatus`: 0 no info … 12 delivered, 13 failure/exception, 14 return. */
+/**
+ * `trackingStatus`: 0 no info … 12 delivered, 13 failure/exception, 14 return; `null` when CJ sends none (the
+ * message still carries the tracking number and events).
+ */
 const trackingStatus = cjInt.pipe(
-  z
-    .number({ error: "trackingStatus required" })
-    .int()
-    .min(0, "trackingStatus must be 0–14")
-    .max(14, "trackingStatus must be 0–14"),
+  z.number().int().min(0, "trackingStatus must be 0–14").max(14, "trackingStatus must be 0–14").nullable(),
 );
 
-const logisticParams = z.looseObject({
-  orderId: cjString,
-  logisticName: cjString,
-  trackingNumber: cjString,
-  trackingUrl: cjString,
-  trackingStatus,
-  logisticsTrackEvents: trackEvents,
-  storeOrderNumbers: cjStringList,
-  trackingProvider: cjString,
-  lastMileCarrier: cjString,
-  lastTrackNumber: cjString,
-});
+const logisticParams = tolerantObject(
+  {
+    orderId: cjString,
+    logisticName: cjString,
+    trackingNumber: cjString,
+    trackingUrl: cjString,
+    trackingStatus,
+    logisticsTrackEvents: trackEvents,
+    storeOrderNumbers: cjStringList,
+    trackingProvider: cjString,
+    lastMileCarrier: cjString,
+    lastTrackNumber: cjString,
+  },
+  { name: "LOGISTIC params" },
+);
 
 const orderSplitParams = z.looseObject({
   originalOrderId: cjString,
@@ -116,7 +122,8 @@ const orderSplitParams = z.looseObject({
 });
 
 const envelope = {
-  messageId: z.string().min(1),
+  // A string in CJ's samples, a number in some pushes: both identify the message.
+  messageId: z.union([z.string(), z.number()]).transform(String).pipe(z.string().min(1)),
   openId: cjString,
 };
 

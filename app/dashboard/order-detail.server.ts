@@ -6,6 +6,7 @@
 
 import type { Db } from "../db.server";
 import { OrderActionError } from "../fulfillment/actions.server";
+import { readCustomsOverride } from "../fulfillment/forward.server";
 import type { FreightOption } from "../fulfillment/rules";
 import { PRE_SUBMISSION_STATES } from "../fulfillment/state";
 
@@ -19,6 +20,13 @@ const parse = (text: string | null | undefined): unknown => {
 };
 
 type Json = Record<string, unknown>;
+
+/** The merchant's customs values as the page shows them: the ID by its last characters only. */
+function customsShown(stored: string | null): { taxId: string | null; houseNumber: string | null } {
+  const values = readCustomsOverride(stored);
+  const id = values?.taxId?.trim() || values?.consigneeID?.trim() || null;
+  return { taxId: id ? `…${id.slice(-3)}` : null, houseNumber: values?.houseNumber?.trim() || null };
+}
 const str = (v: unknown) => (v === null || v === undefined || v === "" ? null : String(v));
 
 export async function loadOrderDetail(db: Db, shopDomain: string, orderId: string) {
@@ -48,6 +56,12 @@ export async function loadOrderDetail(db: Db, shopDomain: string, orderId: strin
     preSubmission: (PRE_SUBMISSION_STATES as readonly string[]).includes(order.state),
     errorReason: order.errorReason,
     createdAt: order.createdAt.toISOString(),
+    amountsNote: order.amountsNote,
+    customs: customsShown(order.customsOverrideEnc),
+    // CJ has the order but it needs the merchant: its customs values can still be corrected (retry replaces it).
+    customsEditable:
+      (PRE_SUBMISSION_STATES as readonly string[]).includes(order.state) ||
+      (order.state === "NEEDS_ATTENTION" && !order.cancelledAt),
     shopify: {
       gid: order.shopifyOrderGid,
       financialStatus: order.financialStatus,

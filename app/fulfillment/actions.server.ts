@@ -5,12 +5,15 @@
 import Decimal from "decimal.js";
 import type { Db } from "../db.server";
 import { enqueueForOrder } from "../jobs/queue";
+import { encryptSecret } from "../secrets/crypto.server";
 import type { ForwardDeps } from "./forward.server";
+import { readCustomsOverride } from "./forward.server";
 import { legacyId } from "./mapping";
-import { payCjOrder } from "./payment.server";
+import { paidTodayAmount, payCjOrder } from "./payment.server";
 import { quoteFreight } from "./quotes.server";
-import { type FreightOption, sortOptions } from "./rules";
-import { PRE_SUBMISSION_STATES, recordOrderEvent } from "./state";
+import { type FreightOption, sortOptions, withinPaymentCaps } from "./rules";
+import { PRE_SUBMISSION_STATES, recordOrderEvent, transitionOrder } from "./state";
+import { applyCjShipmentUpdate } from "./tracking/shipments.server";
 
 export class OrderActionError extends Error {
   constructor(
@@ -60,9 +63,17 @@ export async function approveHeld(deps: ForwardDeps, shopDomain: string, orderId
   return { queued: true, message: `${order.shopifyOrderName} approved and being forwarded.` };
 }
 
-/** Retry whatever step failed: forwarding before CJ has the order, payment after. */
+/**
+ * Retry whatever step failed: forwarding before CJ has the order, payment after. An order in Needs attention that
+ * CJ already has is looked at with CJ first: one CJ intercepted (or that was never paid) while CJ still lets it be
+ * deleted is deleted and sent again with the corrected data (same orderNumber: a deleted order's number is free);
+ * one CJ confirmed (UNPAID) goes back to the payment; one CJ paid or shipped follows CJ.
+ */
 export async function retryOrder(deps: ForwardDeps, shopDomain: string, orderId: string) {
   const order = await findShopOrder(deps.db, shopDomain, orderId);
+  if (order.state === "NEEDS_ATTENTION" && (order.cjOrderId || order.submittedAt) && !order.cancelledAt) {
+    return retryWithCj(deps, shopDomain, order);
+  }
   if (isPreSubmission(order.state)) return forwardNow(deps, shopDomain, orderId);
   if (["SUBMITTED", "AWAITING_PAYMENT"].includes(order.state)) {
     await enqueueForOrder(deps.queue, "pay-order", order.id);
@@ -72,18 +83,131 @@ export async function retryOrder(deps: ForwardDeps, shopDomain: string, orderId:
   return { queued: true, message: `Tracking of ${order.shopifyOrderName} re-synced.` };
 }
 
-/** Pay with the CJ balance now (after the merchant confirmed the amount). */
-export async function payWithBalance(deps: ForwardDeps, shopDomain: string, orderId: string) {
+async function retryWithCj(deps: ForwardDeps, shopDomain: string, order: Awaited<ReturnType<typeof findShopOrder>>) {
+  const cj = await deps.ports.cj(order.shopId);
+  const ref = order.cjOrderId ?? order.cjOrderNumber;
+  const detail = ref ? await cj.orders.findOrder(ref) : null;
+  const status = detail?.orderStatus ?? null;
+  if (!detail || status === "CREATED" || status === "IN_CART") {
+    if (detail?.orderId) {
+      await cj.orders.deleteOrder(detail.orderId);
+      await recordOrderEvent(deps.db, order.id, {
+        actor: "merchant",
+        type: "cj_order_replaced",
+        message: `CJ order ${detail.orderId} (${status}) deleted at CJ, to be sent again with the order's current data.`,
+      });
+    }
+    await deps.db.order.update({
+      where: { id: order.id },
+      data: {
+        cjOrderId: null,
+        cjStatus: null,
+        cjShipmentOrderId: null,
+        cjPayId: null,
+        cjPayUrl: null,
+        submittedAt: null,
+        // The create is new: a lost-answer lookup must not find the deleted order (attempts > 0 looks it up).
+        attempts: 0,
+      },
+    });
+    return forwardNow(deps, shopDomain, order.id);
+  }
+  if (status === "UNPAID") {
+    await transitionOrder(deps.db, order.id, {
+      to: "SUBMITTED",
+      actor: "merchant",
+      type: "retry_payment",
+      message: `Payment of CJ order ${detail.orderId ?? ref} retried.`,
+      set: { errorReason: null, cjStatus: status },
+      from: ["NEEDS_ATTENTION"],
+    });
+    await enqueueForOrder(deps.queue, "pay-order", order.id, { trigger: "merchant" });
+    return { queued: true, message: `Payment of ${order.shopifyOrderName} retried.` };
+  }
+  return refreshFromCj(deps, shopDomain, order.id);
+}
+
+/**
+ * Pay with the CJ balance now (after the merchant confirmed the amount). `capped`: a bulk payment, whose one
+ * confirmation covers the total it showed: each order stays within the per-order and per-day caps, and one that
+ * does not is left on its payment link with the reason.
+ */
+export async function payWithBalance(
+  deps: ForwardDeps,
+  shopDomain: string,
+  orderId: string,
+  options: { capped?: boolean } = {},
+) {
   const order = await findShopOrder(deps.db, shopDomain, orderId);
   if (!["SUBMITTED", "AWAITING_PAYMENT"].includes(order.state)) {
     throw new OrderActionError(`Nothing to pay: the order is ${order.state}.`, 409);
   }
-  const result = await payCjOrder(deps, order.id, { trigger: "merchant" });
+  const result = await payCjOrder(deps, order.id, { trigger: "merchant", capped: options.capped ?? false });
+  if (options.capped && result.outcome !== "paid") {
+    throw new OrderActionError(`not paid: ${result.message}`, 409);
+  }
   return {
     queued: false,
     message: result.outcome === "paid" ? `${order.shopifyOrderName} paid from the CJ balance.` : result.message,
     result,
   };
+}
+
+export interface BalancePaymentPreview {
+  /** Orders that would be paid, in the order given, each within the caps counting those before it. */
+  payable: { id: string; name: string; amount: string }[];
+  skipped: { id: string; name: string; reason: string }[];
+  total: string;
+  paidToday: string;
+  perOrderCap: string | null;
+  perDayCap: string | null;
+}
+
+/** What a bulk "Pay with balance" would spend, shown to the merchant for confirmation before anything is paid. */
+export async function previewBalancePayment(
+  deps: ForwardDeps,
+  shopDomain: string,
+  orderIds: readonly string[],
+): Promise<BalancePaymentPreview> {
+  const shop = await deps.db.shop.findUniqueOrThrow({ where: { domain: shopDomain }, include: { settings: true } });
+  const rules = {
+    autoPayPerOrderCap: shop.settings?.autoPayPerOrderCap ?? null,
+    autoPayPerDayCap: shop.settings?.autoPayPerDayCap ?? null,
+  };
+  const now = deps.now?.() ?? new Date();
+  const paidToday = await paidTodayAmount(deps.db, shop.id, now);
+  const orders = await deps.db.order.findMany({ where: { id: { in: [...orderIds] }, shopId: shop.id } });
+  const preview: BalancePaymentPreview = {
+    payable: [],
+    skipped: [],
+    total: "0.00",
+    paidToday,
+    perOrderCap: rules.autoPayPerOrderCap,
+    perDayCap: rules.autoPayPerDayCap,
+  };
+  let total = new Decimal(0);
+  for (const id of orderIds) {
+    const order = orders.find((o) => o.id === id);
+    if (!order) continue;
+    const name = order.shopifyOrderName;
+    if (!["SUBMITTED", "AWAITING_PAYMENT"].includes(order.state) || !order.cjOrderId) {
+      preview.skipped.push({ id, name, reason: `nothing to pay (${order.state})` });
+      continue;
+    }
+    if (!order.orderAmount) {
+      preview.skipped.push({ id, name, reason: "CJ has not given the amount yet" });
+      continue;
+    }
+    const check = withinPaymentCaps(rules, order.orderAmount, total.plus(paidToday).toFixed(2));
+    if (!check.allowed) {
+      preview.skipped.push({ id, name, reason: check.why });
+      continue;
+    }
+    total = total.plus(order.orderAmount);
+    preview.payable.push({ id, name, amount: new Decimal(order.orderAmount).toFixed(2) });
+  }
+  preview.total = total.toFixed(2);
+  return preview;
 }
 
 /** Ask CJ for the order's current status and tracking, and sync it. */
@@ -94,13 +218,11 @@ export async function refreshFromCj(deps: ForwardDeps, shopDomain: string, order
   const cj = await deps.ports.cj(order.shopId);
   const detail = await cj.orders.findOrder(ref);
   if (!detail) throw new OrderActionError("CJ has no such order.", 404);
+  const cjOrderId = detail.orderId ?? order.cjOrderId;
   await deps.db.order.update({
     where: { id: order.id },
     data: {
-      cjOrderId: detail.orderId ?? order.cjOrderId,
-      cjStatus: detail.orderStatus ?? order.cjStatus,
-      trackingNumber: detail.trackNumber ?? order.trackingNumber,
-      trackingUrl: detail.trackingUrl ?? order.trackingUrl,
+      cjOrderId,
       logisticName: detail.logisticName ?? order.logisticName,
       orderAmount: detail.orderAmount ?? order.orderAmount,
     },
@@ -110,8 +232,26 @@ export async function refreshFromCj(deps: ForwardDeps, shopDomain: string, order
     type: "refreshed",
     message: `Refreshed from CJ: ${detail.orderStatus ?? "?"}${detail.trackNumber ? `, tracking ${detail.trackNumber}` : ""}`,
   });
-  if (detail.trackNumber) {
-    await enqueueForOrder(deps.queue, "sync-tracking", order.id);
+  // CJ's word moves the order the way a push or the poll would (paid, shipped, cancelled, tracking).
+  if (cjOrderId) {
+    const applied = await applyCjShipmentUpdate(
+      deps,
+      order.id,
+      {
+        cjOrderId,
+        cjStatus: detail.orderStatus,
+        trackingNumber: detail.trackNumber,
+        logisticName: detail.logisticName,
+        trackingUrl: detail.trackingUrl,
+      },
+      "merchant",
+    );
+    if (applied.syncNeeded || detail.trackNumber) await enqueueForOrder(deps.queue, "sync-tracking", order.id);
+  }
+  // Confirmed at CJ and waiting for payment: the payment job decides (balance under the caps, or the link).
+  const now = await deps.db.order.findUniqueOrThrow({ where: { id: order.id }, select: { state: true } });
+  if (detail.orderStatus === "UNPAID" && now.state === "SUBMITTED") {
+    await enqueueForOrder(deps.queue, "pay-order", order.id);
   }
   return { queued: false, message: `${order.shopifyOrderName}: CJ status ${detail.orderStatus ?? "unknown"}.` };
 }
@@ -129,6 +269,44 @@ export async function runOrderAction(deps: ForwardDeps, shopDomain: string, acti
     case "refresh":
       return refreshFromCj(deps, shopDomain, orderId);
   }
+}
+
+/**
+ * Customs values the checkout did not collect (a CPF, a PCCC, a house number), entered by the merchant for one
+ * order, stored encrypted, then the order is retried (an order CJ intercepted is replaced at CJ).
+ */
+export async function saveCustomsValues(
+  deps: ForwardDeps,
+  shopDomain: string,
+  orderId: string,
+  input: { taxId?: string | null; houseNumber?: string | null },
+) {
+  const order = await findShopOrder(deps.db, shopDomain, orderId);
+  const editable = isPreSubmission(order.state) || (order.state === "NEEDS_ATTENTION" && !order.cancelledAt);
+  if (!editable) throw new OrderActionError(`CJ already has this order (${order.state}): correct it in CJ.`, 409);
+  const taxId = (input.taxId ?? "").trim();
+  const houseNumber = (input.houseNumber ?? "").trim();
+  if (taxId.length > 20) throw new OrderActionError("CJ accepts a tax ID of at most 20 characters.");
+  if (houseNumber.length > 20) throw new OrderActionError("CJ accepts a house number of at most 20 characters.");
+  const previous = readCustomsOverride(order.customsOverrideEnc) ?? {};
+  const values = {
+    taxId: taxId || previous.taxId || null,
+    houseNumber: houseNumber || previous.houseNumber || null,
+  };
+  if (!values.taxId && !values.houseNumber) throw new OrderActionError("Enter a tax ID or a house number.");
+  await deps.db.order.update({
+    where: { id: order.id },
+    data: { customsOverrideEnc: encryptSecret(JSON.stringify(values)) },
+  });
+  await recordOrderEvent(deps.db, order.id, {
+    actor: "merchant",
+    type: "customs_entered",
+    message: `Customs values entered: ${[taxId ? `tax ID …${taxId.slice(-3)}` : null, houseNumber ? `house number ${houseNumber}` : null].filter(Boolean).join(", ")}.`,
+  });
+  // Only an order that stopped goes on at once; a held one keeps waiting for the merchant's approval.
+  if (order.state !== "NEEDS_ATTENTION" && order.state !== "FAILED") return { message: "Customs values saved." };
+  const retried = await retryOrder(deps, shopDomain, order.id);
+  return { message: `Saved. ${retried.message}` };
 }
 
 /** The merchant picks the shipping method before forwarding; it overrides the shop's rule for this order. */

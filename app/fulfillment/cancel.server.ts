@@ -4,7 +4,7 @@
  * it on CJ (disputes happen there).
  */
 import type { ForwardDeps } from "./forward.server";
-import { PRE_SUBMISSION_STATES, transitionOrder } from "./state";
+import { PRE_SUBMISSION_STATES, recordOrderEvent, transitionOrder } from "./state";
 
 const DELETABLE = new Set(["CREATED", "IN_CART"]);
 
@@ -12,7 +12,10 @@ export async function cancelCjOrder(deps: ForwardDeps, orderId: string): Promise
   const { db } = deps;
   const order = await db.order.findUnique({ where: { id: orderId } });
   if (!order || order.state === "CANCELLED") return "nothing to cancel";
-  if (PRE_SUBMISSION_STATES.includes(order.state as never) || !order.cjOrderNumber) {
+  // cjOrderNumber is written before createOrderV2 is sent: without it nothing can be at CJ. With it, CJ is asked,
+  // whatever the state says (an order in Needs attention or Failed may well have a CJ order: an intercept, a payment
+  // step refused, a create whose answer was lost).
+  if (!order.cjOrderNumber && !order.cjOrderId) {
     await transitionOrder(db, orderId, {
       to: "CANCELLED",
       actor: "webhook",
@@ -23,7 +26,17 @@ export async function cancelCjOrder(deps: ForwardDeps, orderId: string): Promise
     return "cancelled before CJ";
   }
   const cj = await deps.ports.cj(order.shopId);
-  const detail = await cj.orders.findOrder(order.cjOrderId ?? order.cjOrderNumber);
+  const detail = await cj.orders.findOrder(order.cjOrderId ?? (order.cjOrderNumber as string));
+  if (!detail && PRE_SUBMISSION_STATES.includes(order.state as never)) {
+    await transitionOrder(db, orderId, {
+      to: "CANCELLED",
+      actor: "job",
+      type: "cancelled",
+      message: "Cancelled in Shopify before it reached CJ (CJ has no such order).",
+      set: { cancelledAt: new Date(), lockedUntil: null },
+    });
+    return "cancelled before CJ";
+  }
   const status = detail?.orderStatus ?? order.cjStatus ?? "";
   if (!detail || DELETABLE.has(status)) {
     if (detail?.orderId) await cj.orders.deleteOrder(detail.orderId);
@@ -38,13 +51,19 @@ export async function cancelCjOrder(deps: ForwardDeps, orderId: string): Promise
     });
     return "deleted at CJ";
   }
-  const message = `Cancelled in Shopify, but the CJ order is already ${status}: CJ cannot delete it. Cancel it or open a dispute on CJ.`;
-  await transitionOrder(db, orderId, {
+  const message = `Cancelled in Shopify, but CJ order ${detail?.orderId ?? order.cjOrderId ?? ""} is already ${status}: CJ cannot delete it. Cancel it or open a dispute on CJ.`;
+  const set = { errorReason: message, cancelledAt: new Date(), cjStatus: status, lockedUntil: null };
+  const moved = await transitionOrder(db, orderId, {
     to: "NEEDS_ATTENTION",
     actor: "job",
     type: "cancel_needs_cj",
     message,
-    set: { errorReason: message, cancelledAt: new Date(), cjStatus: status },
+    set,
   });
+  if (!moved && order.state === "NEEDS_ATTENTION") {
+    // Already in Needs attention (for another reason): the cancellation replaces the reason.
+    await db.order.update({ where: { id: orderId }, data: set });
+    await recordOrderEvent(db, orderId, { actor: "job", type: "cancel_needs_cj", message });
+  }
   return "needs the merchant on CJ";
 }

@@ -8,13 +8,18 @@ import type { Db } from "../db.server";
 import { enqueueForOrder, type JobQueue } from "../jobs/queue";
 import { logger } from "../logger.server";
 import { NotConnectedError, type ShopPorts } from "../runtime/deps.server";
+import { decryptSecret } from "../secrets/crypto.server";
 import { ReconnectNeededError } from "../shopify/offline-tokens.server";
 import { getOrderForForwarding, type ShopifyOrderForForwarding } from "../shopify/orders";
+import { usableUsdRates } from "./currency.server";
+import type { CustomsOverride } from "./customs";
+import { destinationRules } from "./destination-rules.server";
 import { decideLines, linesToSend } from "./lines";
 import { cjOrderNumberFor, legacyId, mapShopifyOrderToCjOrder } from "./mapping";
 import { quoteFreight } from "./quotes.server";
 import { chooseLogistics, merchantHolds, type ShopRules } from "./rules";
 import { PRE_SUBMISSION_STATES, recordOrderEvent, transitionOrder } from "./state";
+import { usdConversionFor } from "./usd";
 
 export interface ForwardDeps {
   db: Db;
@@ -216,7 +221,25 @@ export async function forwardOrderToCj(
       );
     }
 
-    // 5. Map.
+    // 5. CJ's required fields for this destination and method (cached; a failed lookup leaves the check to CJ).
+    const lookup = await destinationRules(
+      db,
+      cj,
+      {
+        fromCountryCode: settings.fromCountryCode,
+        countryCode,
+        logisticName,
+        lines: sending.map((d) => ({ vid: vids.get(d.line.id) ?? d.sku ?? "", sku: d.sku, quantity: d.quantity })),
+      },
+      now,
+    );
+
+    // 6. Map, with amounts in US dollars and the customs values.
+    const totals = shopifyOrder.totalPriceSet;
+    const usdNeeded =
+      totals.shopMoney.currencyCode.toUpperCase() !== "USD" &&
+      totals.presentmentMoney?.currencyCode.toUpperCase() !== "USD";
+    const usd = usdConversionFor(totals, usdNeeded ? await usableUsdRates(db, now) : []);
     const mapped = mapShopifyOrderToCjOrder({
       shopDomain: order.shop.domain,
       order: shopifyOrder,
@@ -224,10 +247,16 @@ export async function forwardOrderToCj(
       logisticName,
       settings: mappingSettings,
       vids,
+      usd,
+      customsOverride: readCustomsOverride(order.customsOverrideEnc),
+      rules: lookup.rules,
     });
+    if (order.amountsNote !== usd.note) {
+      await db.order.update({ where: { id: orderId }, data: { amountsNote: usd.note } });
+    }
     if (!mapped.request) return await attention(mapped.problems.join(" "), { problems: mapped.problems });
 
-    // 6. Submit exactly once: a previous attempt may have created the order before it died, so look first.
+    // 7. Submit exactly once: a previous attempt may have created the order before it died, so look first.
     const orderNumber = mapped.request.orderNumber;
     await db.order.update({ where: { id: orderId }, data: { cjOrderNumber: orderNumber } });
     const existing = order.attempts > 0 ? await cj.orders.findOrder(orderNumber) : null;
@@ -239,7 +268,12 @@ export async function forwardOrderToCj(
         actor: "job",
         type: "cj_request",
         message: `Sending createOrderV2 ${orderNumber} (${sending.length} line(s), ${logisticName})`,
-        data: { request: mapped.request, warnings: mapped.warnings },
+        data: {
+          request: redactCustoms(mapped.request),
+          warnings: mapped.warnings,
+          notes: [...mapped.notes, ...(lookup.note ? [lookup.note] : [])],
+          rules: lookup.rules ? { types: lookup.rules.types, cached: lookup.cached } : null,
+        },
       });
       outcome = await cj.orders.createOrderV2(mapped.request);
     }
@@ -250,6 +284,11 @@ export async function forwardOrderToCj(
     // Shopify refused the shop's token: nothing is wrong with the order; the job waits for the merchant to reconnect.
     if (error instanceof ReconnectNeededError) {
       // Not an attempt: the order is untouched, and its tries are kept for real trouble.
+      await db.order.update({ where: { id: orderId }, data: { lockedUntil: null, attempts: { decrement: 1 } } });
+      throw error;
+    }
+    if (error instanceof CjApiError && error.kind === "quota_exhausted") {
+      // CJ's daily quota: not the order's fault and not an attempt; the job waits for the reset (registry).
       await db.order.update({ where: { id: orderId }, data: { lockedUntil: null, attempts: { decrement: 1 } } });
       throw error;
     }
@@ -280,6 +319,27 @@ export async function forwardOrderToCj(
     logger.warn({ orderId, err: (error as Error).message }, "forwarding attempt failed; will retry");
     throw error;
   }
+}
+
+/** The merchant's customs values (encrypted at rest: they identify a person). */
+export function readCustomsOverride(stored: string | null): CustomsOverride | null {
+  if (!stored) return null;
+  try {
+    return JSON.parse(decryptSecret(stored)) as CustomsOverride;
+  } catch (error) {
+    logger.warn({ err: (error as Error).message }, "customs values of an order could not be read");
+    return null;
+  }
+}
+
+/** The request as the timeline keeps it: a personal ID number is shown by its last characters only. */
+function redactCustoms<T extends { taxId?: string; consigneeID?: string }>(request: T): T {
+  const mask = (value: string | undefined) => (value ? `…${value.slice(-3)}` : undefined);
+  return {
+    ...request,
+    ...(request.taxId ? { taxId: mask(request.taxId) } : {}),
+    ...(request.consigneeID ? { consigneeID: mask(request.consigneeID) } : {}),
+  };
 }
 
 async function saveLines(db: Db, orderId: string, decisions: ReturnType<typeof decideLines>) {
@@ -324,7 +384,9 @@ async function recordSubmission(
   const answer = (outcome.recovered ? outcome.existing : outcome.created) as Record<string, unknown>;
   const str = (v: unknown) => (v === null || v === undefined || v === "" ? null : String(v));
   const intercepts = Array.isArray(answer.interceptOrderReasons)
-    ? (answer.interceptOrderReasons as Array<{ message?: string | null }>).map((r) => r.message).filter(Boolean)
+    ? (answer.interceptOrderReasons as Array<{ code?: number | null; message?: string | null } | null>)
+        .filter((r) => r && (r.message || r.code))
+        .map((r) => (r?.message ? `${r.message}${r.code ? ` (CJ ${r.code})` : ""}` : `CJ reason code ${r?.code}`))
     : [];
   const logisticsMiss = answer.logisticsMiss === true;
   await db.$transaction(async (tx) => {
@@ -369,7 +431,11 @@ async function recordSubmission(
     }
     if (intercepts.length > 0 || logisticsMiss) {
       const message = [
-        ...intercepts.map((m) => `CJ intercepted the order: ${m}`),
+        ...(intercepts.length > 0
+          ? [
+              `CJ intercepted the order: ${intercepts.join("; ")}. Correct it in Shopify or enter the missing value on this page, then retry: the app replaces the CJ order.`,
+            ]
+          : []),
         ...(logisticsMiss
           ? ["CJ reports the shipping method is missing for this order: pick one on the order page."]
           : []),

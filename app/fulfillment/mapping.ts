@@ -8,7 +8,10 @@ import { createHash } from "node:crypto";
 import Decimal from "decimal.js";
 import type { CjCreateOrderV2Request } from "../cj/requests";
 import type { ShopifyOrderForForwarding } from "../shopify/orders";
+import { type CustomsOverride, customsValues, extractHouseNumber } from "./customs";
+import { checkDestinationRules, type DestinationRules, requiresHouseNumber } from "./destination-rules";
 import type { LineDecision } from "./lines";
+import { type UsdConversion, usdConversionFor } from "./usd";
 
 export interface MappingSettings {
   storeName: string | null;
@@ -25,6 +28,8 @@ export interface MappingResult {
   request: CjCreateOrderV2Request | null;
   problems: string[];
   warnings: string[];
+  /** What was done with the order's data, for the timeline (amount conversion, customs source). */
+  notes: string[];
 }
 
 /** EU member states: orders to them may carry IOSS (seed 002 §1.1 iossType). */
@@ -52,6 +57,9 @@ export const CJ_LIMITS = {
   storeLineItemId: 125,
   products: 20,
   iossNumber: 10,
+  taxId: 20,
+  consigneeID: 20,
+  houseNumber: 20,
 } as const;
 
 export function legacyId(gid: string): string {
@@ -89,16 +97,29 @@ export function mapShopifyOrderToCjOrder(input: {
   lines: LineDecision[];
   logisticName: string;
   settings: MappingSettings;
-  /** CJ variant ids the shop has mapped (connections), by Shopify line item GID: sent along with the store SKU. */
+  /**
+   * CJ variant ids the shop has mapped (connections), by Shopify line item GID. A line with a vid is sent by vid
+   * alone; seed 002 §1.1: "If both are provided, they must refer to the same variant", and a store SKU renamed
+   * since the connection was made would make CJ refuse the order.
+   */
   vids?: ReadonlyMap<string, string>;
+  /** How amounts become US dollars (usd.ts); by default only USD amounts are sent. */
+  usd?: UsdConversion;
+  /** Customs values the merchant entered on the order page. */
+  customsOverride?: CustomsOverride | null;
+  /** CJ's required fields for the destination and this shipping method (null: not known, not checked). */
+  rules?: DestinationRules | null;
 }): MappingResult {
   const { order, settings } = input;
   const problems: string[] = [];
   const warnings: string[] = [];
+  const notes: string[] = [];
   const address = order.shippingAddress;
   if (!address) {
-    return { request: null, problems: ["The order has no shipping address: add one in Shopify."], warnings };
+    return { request: null, problems: ["The order has no shipping address: add one in Shopify."], warnings, notes };
   }
+  const usd = input.usd ?? usdConversionFor(order.totalPriceSet, []);
+  notes.push(usd.note);
 
   const within = (label: string, value: string | null | undefined, max: number, opts: { required?: boolean } = {}) => {
     const v = (value ?? "").trim();
@@ -162,16 +183,15 @@ export function mapShopifyOrderToCjOrder(input: {
     const image = d.line.image?.url;
     if (image && chars(image) > CJ_LIMITS.storeProductImg)
       warnings.push(`${label}: image URL too long for CJ; not sent.`);
-    const unitPrice = d.line.originalUnitPriceSet.shopMoney.amount;
+    const unitPrice = usd.convert(d.line.originalUnitPriceSet);
     const vid = input.vids?.get(d.line.id);
     return {
-      sku: d.sku ?? "",
-      ...(vid ? { vid } : {}),
+      ...(vid ? { vid } : { sku: d.sku ?? "" }),
       quantity: d.quantity,
       storeLineItemId: legacyId(d.line.id),
       ...(d.line.product ? { storeProductId: legacyId(d.line.product.id) } : {}),
       ...(image && chars(image) <= CJ_LIMITS.storeProductImg ? { storeProductImg: image } : {}),
-      ...(unitPrice ? { unitPrice: new Decimal(unitPrice).toFixed(2) } : {}),
+      ...(unitPrice ? { unitPrice } : {}),
     };
   });
 
@@ -204,7 +224,6 @@ export function mapShopifyOrderToCjOrder(input: {
     orderFlow: 2,
     payType: settings.payType,
     storeOrderTime: Math.floor(Date.parse(order.createdAt) / 1000),
-    shopAmount: new Decimal(order.totalPriceSet.shopMoney.amount).toFixed(2),
     products,
     ...ioss,
   };
@@ -217,6 +236,38 @@ export function mapShopifyOrderToCjOrder(input: {
   if (remark) request.remark = remark;
   if (settings.storeName) request.storeName = settings.storeName.slice(0, CJ_LIMITS.storeName);
   if (settings.sandbox) request.isSandbox = 1;
+  const shopAmount = usd.convert(order.totalPriceSet);
+  if (shopAmount) request.shopAmount = shopAmount;
 
-  return problems.length > 0 ? { request: null, problems, warnings } : { request, problems, warnings };
+  // Customs: the credential of the destination country, and the house number where CJ's rules ask for it.
+  const customs = customsValues(countryCode, order.localizedFields?.nodes ?? [], input.customsOverride ?? null);
+  const credential = (label: string, value: string | null, max: number) => {
+    if (!value) return undefined;
+    if (chars(value) > max) {
+      problems.push(
+        `${label} has ${chars(value)} characters; CJ accepts at most ${max}. Correct it on the order page.`,
+      );
+      return undefined;
+    }
+    return value;
+  };
+  const taxId = credential("The tax ID", customs.taxId, CJ_LIMITS.taxId);
+  const consigneeID = credential("The consignee ID", customs.consigneeID, CJ_LIMITS.consigneeID);
+  if (taxId) request.taxId = taxId;
+  if (consigneeID) request.consigneeID = consigneeID;
+  if (customs.source && (taxId || consigneeID)) notes.push(`Customs ID sent to CJ (${customs.source}).`);
+  const houseNumber =
+    input.customsOverride?.houseNumber?.trim() ||
+    (requiresHouseNumber(input.rules ?? null) ? extractHouseNumber(address.address1) : null);
+  if (houseNumber) {
+    const value = credential("The house number", houseNumber, CJ_LIMITS.houseNumber);
+    if (value) request.houseNumber = value;
+  }
+  if (input.rules) {
+    const check = checkDestinationRules(request, input.rules);
+    problems.push(...check.problems);
+    warnings.push(...check.warnings);
+  }
+
+  return problems.length > 0 ? { request: null, problems, warnings, notes } : { request, problems, warnings, notes };
 }

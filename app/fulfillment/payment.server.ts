@@ -9,15 +9,55 @@ import { CjApiError } from "../cj/errors";
 import type { Db } from "../db.server";
 import { enqueueForOrder } from "../jobs/queue";
 import type { ForwardDeps } from "./forward.server";
-import { mayAutoPay, type ShopRules } from "./rules";
+import { mayAutoPay, type ShopRules, withinPaymentCaps } from "./rules";
 import { recordOrderEvent, transitionOrder } from "./state";
 
 export const CJ_PAY_PAGE = "https://www.cjdropshipping.com/mine/payment?pid=";
 const PAID_CJ_STATUSES = new Set(["UNSHIPPED", "SHIPPED", "DELIVERED"]);
 
+export interface PayOptions {
+  trigger: "automatic" | "merchant";
+  /**
+   * The merchant's payment applies the per-order and per-day caps (bulk "Pay with balance": one confirmation for
+   * many orders). A merchant paying one order on its page confirms that amount and is not capped.
+   */
+  capped?: boolean;
+}
+
 export interface PayResult {
   outcome: "paid" | "link" | "skipped" | "needs_attention";
   message: string;
+}
+
+/**
+ * CJ took the order out of the flow at a cart step (seed 002 §1.3 `interceptOrders`, §1.4 `submitSuccess` /
+ * `interceptOrders`): the address or a customs field fails one of CJ's checks. The cart answers name the order, not
+ * the reason; CJ's order page has it.
+ */
+export class CjInterceptError extends Error {
+  override readonly name = "CjInterceptError";
+  constructor(
+    readonly step: "addCart" | "addCartConfirm",
+    cjOrderId: string,
+    readonly answer: unknown,
+    readonly cjStatus: string | null,
+  ) {
+    super(
+      `CJ intercepted order ${cjOrderId} at ${step === "addCart" ? "the cart" : "the cart confirmation"}: it fails one of CJ's checks (address, phone or customs ID). See the reason in your CJ account (Orders), correct the order in Shopify or enter the missing value on this page, then retry: the app replaces the CJ order.`,
+    );
+  }
+}
+
+/** Whether a CJ list of intercepted/added orders names this order (ids, or objects carrying one). */
+function listsOrder(list: readonly unknown[], cjOrderId: string): boolean {
+  return list.some((item) => {
+    if (typeof item === "string" || typeof item === "number") return String(item) === cjOrderId;
+    if (item && typeof item === "object") {
+      const o = item as Record<string, unknown>;
+      return [o.orderId, o.cjOrderId, o.orderCode, o.id].some((v) => v !== undefined && String(v) === cjOrderId);
+    }
+    return false;
+  });
 }
 
 export async function paidTodayAmount(db: Db, shopId: string, now: Date): Promise<string> {
@@ -29,15 +69,14 @@ export async function paidTodayAmount(db: Db, shopId: string, now: Date): Promis
   return rows.reduce((sum, r) => sum.plus(r.paidAmount ?? "0"), new Decimal(0)).toFixed(2);
 }
 
+const capped = (d: { allowed: boolean; why: string }) =>
+  d.allowed ? { allowed: true, why: "the merchant paid selected orders with the CJ balance, within the caps" } : d;
+
 function loadOrder(db: Db, orderId: string) {
   return db.order.findUnique({ where: { id: orderId }, include: { shop: { include: { settings: true } } } });
 }
 
-export async function payCjOrder(
-  deps: ForwardDeps,
-  orderId: string,
-  opts: { trigger: "automatic" | "merchant" },
-): Promise<PayResult> {
+export async function payCjOrder(deps: ForwardDeps, orderId: string, opts: PayOptions): Promise<PayResult> {
   const { db } = deps;
   const now = deps.now?.() ?? new Date();
   const order = await db.order.findUnique({
@@ -71,15 +110,31 @@ export async function payCjOrder(
   } catch (error) {
     // A refusal will not change by retrying: say so on the order and stop. Anything else is retried by the job.
     if (error instanceof CjApiError && error.kind === "permanent") {
+      // Needs the merchant: the sweep does not send it again (it re-drives SUBMITTED / AWAITING_PAYMENT only), and
+      // "Retry" on the order page goes back to the payment.
       const message = `CJ refused the payment step (${error.endpoint}: ${error.code} ${error.message}). Pay the order on CJ, or retry from the order page.`;
-      await db.order.update({ where: { id: orderId }, data: { errorReason: message } });
-      await recordOrderEvent(db, orderId, {
+      await transitionOrder(db, orderId, {
+        to: "NEEDS_ATTENTION",
         actor: "cj",
         type: "payment_refused",
         message,
         cjRequestId: error.requestId,
+        set: { errorReason: message },
+        from: ["SUBMITTED", "AWAITING_PAYMENT"],
       });
       return { outcome: "needs_attention", message };
+    }
+    if (error instanceof CjInterceptError) {
+      await transitionOrder(db, orderId, {
+        to: "NEEDS_ATTENTION",
+        actor: "cj",
+        type: "intercepted",
+        message: error.message,
+        data: { step: error.step, answer: error.answer },
+        set: { errorReason: error.message, cjStatus: error.cjStatus ?? undefined },
+        from: ["SUBMITTED", "AWAITING_PAYMENT"],
+      });
+      return { outcome: "needs_attention", message: error.message };
     }
     throw error;
   } finally {
@@ -90,7 +145,7 @@ export async function payCjOrder(
 async function payClaimedOrder(
   deps: ForwardDeps,
   order: NonNullable<Awaited<ReturnType<typeof loadOrder>>> & { cjOrderId: string },
-  opts: { trigger: "automatic" | "merchant" },
+  opts: PayOptions,
   now: Date,
 ): Promise<PayResult> {
   const { db } = deps;
@@ -116,9 +171,11 @@ async function payClaimedOrder(
   const amount = order.orderAmount ?? detail?.orderAmount ?? "0";
   const rules = order.shop.settings as unknown as ShopRules;
   const decision =
-    opts.trigger === "merchant"
-      ? { allowed: true, why: "the merchant chose to pay with the CJ balance" }
-      : mayAutoPay(rules, amount, await paidTodayAmount(db, order.shopId, now));
+    opts.trigger !== "merchant"
+      ? mayAutoPay(rules, amount, await paidTodayAmount(db, order.shopId, now))
+      : opts.capped
+        ? capped(withinPaymentCaps(rules, amount, await paidTodayAmount(db, order.shopId, now)))
+        : { allowed: true, why: "the merchant chose to pay with the CJ balance" };
 
   // The parent order and its payId (kept, so a retry does not build a second one).
   let payId = order.cjPayId;
@@ -135,9 +192,18 @@ async function payClaimedOrder(
     }
     if (!shipmentOrderId) {
       if (!detail || detail.orderStatus === "CREATED") {
-        await cj.orders.addCart({ cjOrderIdList: [order.cjOrderId] });
+        const added = await cj.orders.addCart({ cjOrderIdList: [order.cjOrderId] });
+        if (
+          listsOrder(added.interceptOrders, order.cjOrderId) ||
+          (added.successCount === 0 && !listsOrder(added.addSuccessOrders, order.cjOrderId))
+        ) {
+          throw new CjInterceptError("addCart", order.cjOrderId, added, "CREATED");
+        }
       }
       const confirmed = await cj.orders.addCartConfirm({ cjOrderIdList: [order.cjOrderId] });
+      if (listsOrder(confirmed.interceptOrders, order.cjOrderId) || confirmed.submitSuccess === false) {
+        throw new CjInterceptError("addCartConfirm", order.cjOrderId, confirmed, "IN_CART");
+      }
       shipmentOrderId = confirmed.shipmentsId;
       if (!shipmentOrderId) throw new Error("CJ returned no shipmentsId from addCartConfirm");
       await db.order.update({

@@ -147,6 +147,18 @@ export function chooseLogistics(rules: ShopRules, countryCode: string, options: 
 export function mayAutoPay(rules: ShopRules, amount: string, paidToday: string): { allowed: boolean; why: string } {
   if (rules.paymentMode !== "BALANCE")
     return { allowed: false, why: "the shop pays CJ orders through the payment link" };
+  return withinPaymentCaps(rules, amount, paidToday);
+}
+
+/**
+ * The per-order and per-day caps on balance payments, for every payment the merchant did not confirm one by one:
+ * automatic ones and bulk "Pay with balance" (whose confirmation covers the total shown, within the caps).
+ */
+export function withinPaymentCaps(
+  rules: Pick<ShopRules, "autoPayPerOrderCap" | "autoPayPerDayCap">,
+  amount: string,
+  paidToday: string,
+): { allowed: boolean; why: string } {
   const value = new Decimal(amount);
   if (rules.autoPayPerOrderCap && value.greaterThan(rules.autoPayPerOrderCap)) {
     return {

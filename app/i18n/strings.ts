@@ -110,6 +110,22 @@ export const en = {
   "orders.bulk.running": "{action}: {done} of {total}",
   "orders.bulk.done": "{action}: {ok} done, {failed} failed",
   "orders.bulk.failures": "Some orders could not be processed",
+  "order.amounts.label": "Amounts sent to CJ",
+  "order.customs.heading": "Customs values",
+  "order.customs.help":
+    "Some destinations need the recipient's tax or customs ID (CPF/CNPJ in Brazil, PCCC in Korea, RUT in Chile…) or a separate house number. The app takes them from the checkout; when the customer did not give them, enter them here. Saving retries the order.",
+  "order.customs.entered": "Entered for this order: tax ID {taxId}, house number {houseNumber}.",
+  "order.customs.taxId": "Tax / customs ID",
+  "order.customs.houseNumber": "House number",
+  "order.customs.save": "Save and retry",
+  "orders.pay.title": "Pay {count} order(s) from the CJ balance: {total} USD",
+  "orders.pay.body":
+    "{count} order(s) will be paid from your CJ balance, {total} USD in all. Already paid today: {today} USD; per-day cap: {dayCap}; per-order cap: {orderCap}.",
+  "orders.pay.confirm": "Pay {total} USD",
+  "orders.pay.cancel": "Cancel",
+  "orders.pay.noCap": "none",
+  "orders.pay.skipped": "{count} selected order(s) will not be paid",
+  "orders.pay.previewFailed": "The payment total could not be computed.",
   "orders.pagination": "Orders pages",
 
   "order.title": "Order {name}",

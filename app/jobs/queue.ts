@@ -11,6 +11,7 @@ export const JOB_NAMES = [
   "poll-cj-orders",
   "reconcile-orders",
   "migrate-shopify-tokens",
+  "refresh-currency-rates",
 ] as const;
 
 export type JobName = (typeof JOB_NAMES)[number];

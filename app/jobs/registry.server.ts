@@ -1,9 +1,11 @@
 /** Every job the app runs, with its tries and what happens when they are used up. Same table for both profiles. */
+import { CjApiError, nextUtcMidnight } from "../cj/errors";
 import { cancelCjOrder } from "../fulfillment/cancel.server";
+import { refreshCurrencyRates } from "../fulfillment/currency.server";
 import { type ForwardDeps, forwardOrderToCj } from "../fulfillment/forward.server";
 import { payCjOrder } from "../fulfillment/payment.server";
 import { reconcileOrders } from "../fulfillment/reconcile.server";
-import { transitionOrder } from "../fulfillment/state";
+import { recordOrderEvent, transitionOrder } from "../fulfillment/state";
 import { registerTrackingJobs } from "../fulfillment/tracking/jobs.server";
 import { logger } from "../logger.server";
 import { ReconnectNeededError } from "../shopify/offline-tokens.server";
@@ -47,8 +49,50 @@ function waitingForReconnect(runner: JobRunner): JobRunner {
   };
 }
 
+/**
+ * A job stopped by CJ's daily quota (1600201, or the unverified-account daily limit) waits for the reset instead of
+ * spending its tries within minutes: the job is sent again for just after the reset, and an order's page says why
+ * it waits ("CJ daily quota reached; resumes at …"). Scheduled sweeps simply end; their next run tries again (the
+ * transport refuses the exhausted endpoint locally until the reset, so they cost CJ nothing).
+ */
+function waitingForCjQuota(runner: JobRunner, deps: ForwardDeps): JobRunner {
+  return {
+    ...runner,
+    register(name: JobName, definition: JobDefinition) {
+      runner.register(name, {
+        ...definition,
+        handler: async (data, ctx) => {
+          try {
+            await definition.handler(data, ctx);
+          } catch (error) {
+            if (!(error instanceof CjApiError) || error.kind !== "quota_exhausted") throw error;
+            const now = deps.now?.() ?? new Date();
+            const resumeAt = error.retryAt ?? nextUtcMidnight(now);
+            const waitSeconds = Math.max(1, Math.ceil((resumeAt.getTime() - now.getTime()) / 1000) + 30);
+            logger.warn({ job: name, endpoint: error.endpoint, resumeAt, ...data }, "job waits for CJ's daily quota");
+            if (typeof data.orderId !== "string") return;
+            const message = `CJ daily quota reached (${error.endpoint}); resumes at ${resumeAt.toISOString().slice(0, 16).replace("T", " ")} UTC.`;
+            const order = await deps.db.order.findUnique({
+              where: { id: data.orderId },
+              select: { errorReason: true },
+            });
+            if (order && order.errorReason !== message) {
+              await deps.db.order.update({ where: { id: data.orderId }, data: { errorReason: message } });
+              await recordOrderEvent(deps.db, data.orderId, { actor: "cj", type: "cj_quota_wait", message });
+            }
+            await runner.enqueue(name, data, {
+              singletonKey: orderJobKey(data.orderId),
+              startAfterSeconds: waitSeconds,
+            });
+          }
+        },
+      });
+    },
+  };
+}
+
 export function registerJobHandlers(target: JobRunner, deps: ForwardDeps) {
-  const runner = waitingForReconnect(target);
+  const runner = waitingForCjQuota(waitingForReconnect(target), deps);
   const failVisibly = (what: string) => async (data: Record<string, unknown>, error: unknown) => {
     const message = `${what} failed after several tries: ${(error as Error).message}. Retry from the order page.`;
     await transitionOrder(deps.db, orderIdOf(data), {
@@ -110,6 +154,17 @@ export function registerJobHandlers(target: JobRunner, deps: ForwardDeps) {
     everySeconds: Number(process.env.SHOPIFY_TOKEN_MIGRATION_EVERY_SECONDS ?? 3600),
     handler: async () => {
       await migrateShopifyTokens(deps);
+    },
+  });
+  runner.register("refresh-currency-rates", {
+    maxAttempts: 3,
+    everySeconds: Number(process.env.CURRENCY_RATES_EVERY_SECONDS ?? 21_600),
+    handler: async () => {
+      await refreshCurrencyRates(deps.db, deps.now?.() ?? new Date());
+    },
+    onExhausted: async (_data, error) => {
+      // The stored rates stay in use until they age out (CURRENCY_RATES_MAX_AGE_DAYS); then amounts are left out.
+      logger.warn({ err: (error as Error).message }, "currency rates could not be refreshed");
     },
   });
   registerTrackingJobs(runner, deps);

@@ -78,6 +78,7 @@ export async function startBackgroundJobs(role: JobRole = "web"): Promise<JobRun
   else if (role === "worker") {
     startStaleSweep(runner);
     await runner.enqueue("migrate-shopify-tokens", {}, { singletonKey: "startup" });
+    await runner.enqueue("refresh-currency-rates", {}, { singletonKey: "startup" });
   }
   return runner;
 }
@@ -111,6 +112,7 @@ async function resumeEmbeddedWork(runner: JobRunner) {
   await runner.enqueue("reconcile-orders", { staleAfterSeconds: 0 }, { singletonKey: "startup" });
   await runner.enqueue("poll-cj-orders", {}, { singletonKey: "startup" });
   await runner.enqueue("migrate-shopify-tokens", {}, { singletonKey: "startup" });
+  await runner.enqueue("refresh-currency-rates", {}, { singletonKey: "startup" });
 }
 
 /**

@@ -23,6 +23,7 @@ import {
   Modal,
   Page,
   Text,
+  TextField,
 } from "@shopify/polaris";
 import { useEffect, useState } from "react";
 import { FreightOptionsTable } from "../components/FreightOptionsTable";
@@ -40,6 +41,7 @@ import {
   type OrderQuotes,
   quoteOrder,
   runOrderAction,
+  saveCustomsValues,
 } from "../fulfillment/actions.server";
 import { type StringKey, t, tMaybe } from "../i18n/strings";
 import { authenticate } from "../shopify.server";
@@ -82,6 +84,13 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   const orderId = params.id ?? "";
   const deps = pageDeps();
   try {
+    if (intent === "saveCustoms") {
+      const result = await saveCustomsValues(deps, session.shop, orderId, {
+        taxId: String(form.get("taxId") ?? ""),
+        houseNumber: String(form.get("houseNumber") ?? ""),
+      });
+      return { ok: true as const, intent, message: result.message };
+    }
     if (intent === "chooseShipping") {
       const result = await chooseShippingMethod(deps, session.shop, orderId, String(form.get("logisticName") ?? ""));
       return { ok: true as const, intent, message: result.message };
@@ -137,6 +146,8 @@ export default function OrderPage() {
   const url = useSessionUrl();
   const toast = useToast();
   const [confirmPay, setConfirmPay] = useState(false);
+  const [taxId, setTaxId] = useState("");
+  const [houseNumber, setHouseNumber] = useState("");
 
   const answer = fetcher.data ?? result;
   useEffect(() => {
@@ -220,6 +231,7 @@ export default function OrderPage() {
                   value={order.shopify.total ? `${order.shopify.total} ${order.shopify.currency ?? ""}` : null}
                 />
                 <Field label={t("order.shopify.financial")} value={order.shopify.financialStatus} />
+                {order.amountsNote ? <Field label={t("order.amounts.label")} value={order.amountsNote} /> : null}
                 <Divider />
                 <Text as="h3" variant="headingSm">
                   {t("order.lines.heading")}
@@ -253,6 +265,49 @@ export default function OrderPage() {
                 )}
               </BlockStack>
             </Card>
+
+            {order.customsEditable ? (
+              <Card>
+                <BlockStack gap="300">
+                  <Text as="h2" variant="headingMd">
+                    {t("order.customs.heading")}
+                  </Text>
+                  <Text as="p" tone="subdued">
+                    {t("order.customs.help")}
+                  </Text>
+                  {order.customs.taxId || order.customs.houseNumber ? (
+                    <Text as="p" id="customs-entered">
+                      {t("order.customs.entered", {
+                        taxId: order.customs.taxId ?? t("common.none"),
+                        houseNumber: order.customs.houseNumber ?? t("common.none"),
+                      })}
+                    </Text>
+                  ) : null}
+                  <InlineStack gap="300" blockAlign="end">
+                    <TextField
+                      label={t("order.customs.taxId")}
+                      value={taxId}
+                      onChange={setTaxId}
+                      maxLength={20}
+                      autoComplete="off"
+                    />
+                    <TextField
+                      label={t("order.customs.houseNumber")}
+                      value={houseNumber}
+                      onChange={setHouseNumber}
+                      maxLength={20}
+                      autoComplete="off"
+                    />
+                    <Button
+                      onClick={() => submit({ intent: "saveCustoms", taxId, houseNumber })}
+                      disabled={busy || (!taxId.trim() && !houseNumber.trim())}
+                    >
+                      {t("order.customs.save")}
+                    </Button>
+                  </InlineStack>
+                </BlockStack>
+              </Card>
+            ) : null}
 
             <Card>
               <BlockStack gap="300">

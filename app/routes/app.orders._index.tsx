@@ -9,6 +9,8 @@ import {
   Filters,
   IndexTable,
   Link,
+  List,
+  Modal,
   Page,
   ProgressBar,
   Tabs,
@@ -23,7 +25,7 @@ import { useToast } from "../components/toast";
 import { listOrders, parseOrdersQuery } from "../dashboard/orders.server";
 import { ORDER_TABS, type OrderTab } from "../dashboard/tabs";
 import db from "../db.server";
-import type { OrderAction } from "../fulfillment/actions.server";
+import type { BalancePaymentPreview, OrderAction } from "../fulfillment/actions.server";
 import { type StringKey, t } from "../i18n/strings";
 import { authenticate } from "../shopify.server";
 
@@ -109,13 +111,29 @@ export default function Orders() {
   );
   const [bulk, setBulk] = useState<BulkRun | null>(null);
 
+  // "Pay with balance" spends money: the total is shown and confirmed before any order is paid.
+  const [payPreview, setPayPreview] = useState<BalancePaymentPreview | null>(null);
+  const askToPay = async () => {
+    const body = new URLSearchParams({ action: "pay-preview" });
+    for (const id of selectedResources) body.append("orderId", id);
+    const answer = await fetch(url("/app/orders/bulk"), { method: "POST", body })
+      .then(async (r) => (await r.json()) as { ok: boolean; message?: string; preview?: BalancePaymentPreview })
+      .catch((e: Error) => ({ ok: false, message: e.message, preview: undefined }));
+    if (!answer.ok || !answer.preview) toast(answer.message ?? t("orders.pay.previewFailed"), { isError: true });
+    else setPayPreview(answer.preview);
+  };
+
   // One request per order, so the progress bar moves as each finishes and one failure does not stop the rest.
-  const runBulk = async (action: OrderAction, label: string) => {
-    const ids = [...selectedResources];
+  const runBulk = async (action: OrderAction, label: string, only?: readonly string[]) => {
+    if (action === "pay" && !only) {
+      await askToPay();
+      return;
+    }
+    const ids = only ? [...only] : [...selectedResources];
     const run: BulkRun = { label, total: ids.length, done: 0, ok: 0, failures: [], running: true };
     setBulk({ ...run });
     for (const id of ids) {
-      const body = new URLSearchParams({ action, orderId: id });
+      const body = new URLSearchParams({ action, orderId: id, ...(action === "pay" ? { confirmed: "1" } : {}) });
       const answer = await fetch(url("/app/orders/bulk"), { method: "POST", body })
         .then(async (r) => ({ ok: r.ok, ...((await r.json().catch(() => ({}))) as { message?: string }) }))
         .catch((e: Error) => ({ ok: false, message: e.message }));
@@ -229,8 +247,56 @@ export default function Orders() {
   ));
 
   const progress = bulk ? Math.round((bulk.done / Math.max(bulk.total, 1)) * 100) : 0;
+  const payModal = payPreview ? (
+    <Modal
+      open
+      onClose={() => setPayPreview(null)}
+      title={t("orders.pay.title", { count: payPreview.payable.length, total: payPreview.total })}
+      primaryAction={{
+        content: t("orders.pay.confirm", { total: payPreview.total }),
+        disabled: payPreview.payable.length === 0,
+        onAction: () => {
+          const ids = payPreview.payable.map((p) => p.id);
+          setPayPreview(null);
+          void runBulk("pay", t("orders.bulk.pay"), ids);
+        },
+      }}
+      secondaryActions={[{ content: t("orders.pay.cancel"), onAction: () => setPayPreview(null) }]}
+    >
+      <Modal.Section>
+        <BlockStack gap="300">
+          <Text as="p" id="pay-preview-total">
+            {t("orders.pay.body", {
+              count: payPreview.payable.length,
+              total: payPreview.total,
+              today: payPreview.paidToday,
+              dayCap: payPreview.perDayCap ?? t("orders.pay.noCap"),
+              orderCap: payPreview.perOrderCap ?? t("orders.pay.noCap"),
+            })}
+          </Text>
+          {payPreview.payable.length > 0 ? (
+            <List>
+              {payPreview.payable.map((p) => (
+                <List.Item key={p.id}>{`${p.name}: ${p.amount} USD`}</List.Item>
+              ))}
+            </List>
+          ) : null}
+          {payPreview.skipped.length > 0 ? (
+            <Banner tone="warning" title={t("orders.pay.skipped", { count: payPreview.skipped.length })}>
+              <List>
+                {payPreview.skipped.map((p) => (
+                  <List.Item key={p.id}>{`${p.name}: ${p.reason}`}</List.Item>
+                ))}
+              </List>
+            </Banner>
+          ) : null}
+        </BlockStack>
+      </Modal.Section>
+    </Modal>
+  ) : null;
   return (
     <Page title={t("orders.title")} fullWidth backAction={{ content: t("nav.home"), url: url("/app") }}>
+      {payModal}
       <BlockStack gap="400">
         {bulk ? (
           <Banner

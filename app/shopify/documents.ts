@@ -4,6 +4,9 @@ import * as orders from "./orders";
 /** Every Admin GraphQL document the app sends, by operation name. */
 export const adminDocuments = {
   GetOrderForForwarding: orders.GetOrderForForwarding,
+  GetOrderLineItemsPage: orders.GetOrderLineItemsPage,
+  GetOrderFulfillmentOrdersPage: orders.GetOrderFulfillmentOrdersPage,
+  GetFulfillmentOrderLineItemsPage: orders.GetFulfillmentOrderLineItemsPage,
   GetFulfillmentOrders: orders.GetFulfillmentOrders,
   RecentPaidOrders: orders.RecentPaidOrders,
   GetOrderFulfillments: fulfillments.GetOrderFulfillments,

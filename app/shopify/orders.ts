@@ -3,6 +3,44 @@ import type { AdminGraphql, Money } from "./graphql";
 // Page sizes keep every document under Shopify's single-query cost limit of 1000 points (checked in
 // test/unit/shopify/documents.test.ts); `pageInfo.hasNextPage` tells the caller when an order is larger.
 
+const lineItemFields = /* GraphQL */ `
+  fragment ForwardingLineItem on LineItem {
+    id
+    name
+    title
+    variantTitle
+    sku
+    quantity
+    currentQuantity
+    refundableQuantity
+    nonFulfillableQuantity
+    unfulfilledQuantity
+    requiresShipping
+    isGiftCard
+    image {
+      url
+    }
+    originalUnitPriceSet {
+      shopMoney {
+        amount
+        currencyCode
+      }
+      presentmentMoney {
+        amount
+        currencyCode
+      }
+    }
+    variant {
+      id
+      sku
+      title
+    }
+    product {
+      id
+    }
+  }
+`;
+
 const fulfillmentOrderFields = /* GraphQL */ `
   fragment ForwardingFulfillmentOrder on FulfillmentOrder {
     id
@@ -26,6 +64,7 @@ const fulfillmentOrderFields = /* GraphQL */ `
     lineItems(first: 50) {
       pageInfo {
         hasNextPage
+        endCursor
       }
       nodes {
         id
@@ -113,45 +152,67 @@ export const GetOrderForForwarding = /* GraphQL */ `
         zip
         phone
       }
+      localizedFields(first: 20) {
+        nodes {
+          key
+          countryCode
+          purpose
+          title
+          value
+        }
+      }
       lineItems(first: 50) {
         pageInfo {
           hasNextPage
+          endCursor
         }
         nodes {
-          id
-          name
-          title
-          variantTitle
-          sku
-          quantity
-          currentQuantity
-          refundableQuantity
-          nonFulfillableQuantity
-          unfulfilledQuantity
-          requiresShipping
-          isGiftCard
-          image {
-            url
-          }
-          originalUnitPriceSet {
-            shopMoney {
-              amount
-              currencyCode
-            }
-          }
-          variant {
-            id
-            sku
-            title
-          }
-          product {
-            id
-          }
+          ...ForwardingLineItem
         }
       }
       fulfillmentOrders(first: 5) {
         pageInfo {
           hasNextPage
+          endCursor
+        }
+        nodes {
+          ...ForwardingFulfillmentOrder
+        }
+      }
+    }
+  }
+  ${lineItemFields}
+  ${fulfillmentOrderFields}
+`;
+
+/** The rest of an order's line items, when it has more than the first page (pageInfo.hasNextPage). */
+export const GetOrderLineItemsPage = /* GraphQL */ `
+  query GetOrderLineItemsPage($id: ID!, $after: String) {
+    order(id: $id) {
+      id
+      lineItems(first: 100, after: $after) {
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
+        nodes {
+          ...ForwardingLineItem
+        }
+      }
+    }
+  }
+  ${lineItemFields}
+`;
+
+/** The rest of an order's fulfillment orders. */
+export const GetOrderFulfillmentOrdersPage = /* GraphQL */ `
+  query GetOrderFulfillmentOrdersPage($id: ID!, $after: String) {
+    order(id: $id) {
+      id
+      fulfillmentOrders(first: 5, after: $after) {
+        pageInfo {
+          hasNextPage
+          endCursor
         }
         nodes {
           ...ForwardingFulfillmentOrder
@@ -160,6 +221,30 @@ export const GetOrderForForwarding = /* GraphQL */ `
     }
   }
   ${fulfillmentOrderFields}
+`;
+
+/** The rest of one fulfillment order's line items. */
+export const GetFulfillmentOrderLineItemsPage = /* GraphQL */ `
+  query GetFulfillmentOrderLineItemsPage($id: ID!, $after: String) {
+    fulfillmentOrder(id: $id) {
+      id
+      lineItems(first: 100, after: $after) {
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
+        nodes {
+          id
+          remainingQuantity
+          totalQuantity
+          lineItem {
+            id
+            sku
+          }
+        }
+      }
+    }
+  }
 `;
 
 export const GetFulfillmentOrders = /* GraphQL */ `
@@ -171,6 +256,7 @@ export const GetFulfillmentOrders = /* GraphQL */ `
       fulfillmentOrders(first: 8) {
         pageInfo {
           hasNextPage
+          endCursor
         }
         nodes {
           ...ForwardingFulfillmentOrder
@@ -250,7 +336,7 @@ export interface ShopifyFulfillmentOrder {
   fulfillmentHolds: { reason: string; reasonNotes: string | null }[];
   assignedLocation: { name: string; countryCode: string; location: { id: string } | null };
   lineItems: {
-    pageInfo: { hasNextPage: boolean };
+    pageInfo: { hasNextPage: boolean; endCursor?: string | null };
     nodes: {
       id: string;
       remainingQuantity: number;
@@ -274,7 +360,7 @@ export interface ShopifyOrderLineItem {
   requiresShipping: boolean;
   isGiftCard: boolean;
   image: { url: string } | null;
-  originalUnitPriceSet: { shopMoney: Money };
+  originalUnitPriceSet: { shopMoney: Money; presentmentMoney: Money };
   variant: { id: string; sku: string | null; title: string } | null;
   product: { id: string } | null;
 }
@@ -311,8 +397,24 @@ export interface ShopifyOrderForForwarding {
     assessments: { riskLevel: RiskLevel }[];
   };
   shippingAddress: ShopifyMailingAddress | null;
-  lineItems: { pageInfo: { hasNextPage: boolean }; nodes: ShopifyOrderLineItem[] };
-  fulfillmentOrders: { pageInfo: { hasNextPage: boolean }; nodes: ShopifyFulfillmentOrder[] };
+  /** Checkout fields some countries require (customs and tax credentials: CPF/CNPJ, PCCC, RUT, …). */
+  localizedFields: { nodes: ShopifyLocalizedField[] };
+  lineItems: { pageInfo: PageInfo; nodes: ShopifyOrderLineItem[] };
+  fulfillmentOrders: { pageInfo: PageInfo; nodes: ShopifyFulfillmentOrder[] };
+}
+
+interface PageInfo {
+  hasNextPage: boolean;
+  endCursor?: string | null;
+}
+
+export interface ShopifyLocalizedField {
+  /** LocalizedFieldKey, e.g. SHIPPING_CREDENTIAL_BR, TAX_CREDENTIAL_MX. */
+  key: string;
+  countryCode: string;
+  purpose: "SHIPPING" | "TAX";
+  title: string;
+  value: string;
 }
 
 export interface ShopifyOrderSummary {
@@ -334,7 +436,53 @@ export async function getOrderForForwarding(
   id: string,
 ): Promise<ShopifyOrderForForwarding | null> {
   const { data } = await admin.request<{ order: ShopifyOrderForForwarding | null }>(GetOrderForForwarding, { id });
-  return data.order;
+  const order = data.order;
+  if (!order) return null;
+  // Large orders: the rest of every connection, page by page, so that no line is silently left out.
+  let lines = order.lineItems.pageInfo;
+  while (lines.hasNextPage && lines.endCursor) {
+    const page = await admin.request<{
+      order: { lineItems: { pageInfo: PageInfo; nodes: ShopifyOrderLineItem[] } } | null;
+    }>(GetOrderLineItemsPage, { id, after: lines.endCursor });
+    if (!page.data.order) break;
+    order.lineItems.nodes.push(...page.data.order.lineItems.nodes);
+    lines = page.data.order.lineItems.pageInfo;
+  }
+  order.lineItems.pageInfo = lines;
+  order.fulfillmentOrders.nodes = await allFulfillmentOrders(admin, id, order.fulfillmentOrders);
+  order.fulfillmentOrders.pageInfo = { hasNextPage: false, endCursor: null };
+  return order;
+}
+
+/** The fulfillment orders of a first page, completed with the next pages and each one's remaining line items. */
+async function allFulfillmentOrders(
+  admin: AdminGraphql,
+  orderId: string,
+  first: { pageInfo: PageInfo; nodes: ShopifyFulfillmentOrder[] },
+): Promise<ShopifyFulfillmentOrder[]> {
+  const nodes = [...first.nodes];
+  let info = first.pageInfo;
+  while (info.hasNextPage && info.endCursor) {
+    const page = await admin.request<{
+      order: { fulfillmentOrders: { pageInfo: PageInfo; nodes: ShopifyFulfillmentOrder[] } } | null;
+    }>(GetOrderFulfillmentOrdersPage, { id: orderId, after: info.endCursor });
+    if (!page.data.order) break;
+    nodes.push(...page.data.order.fulfillmentOrders.nodes);
+    info = page.data.order.fulfillmentOrders.pageInfo;
+  }
+  for (const fo of nodes) {
+    let items = fo.lineItems.pageInfo;
+    while (items.hasNextPage && items.endCursor) {
+      const page = await admin.request<{
+        fulfillmentOrder: { lineItems: ShopifyFulfillmentOrder["lineItems"] } | null;
+      }>(GetFulfillmentOrderLineItemsPage, { id: fo.id, after: items.endCursor });
+      if (!page.data.fulfillmentOrder) break;
+      fo.lineItems.nodes.push(...page.data.fulfillmentOrder.lineItems.nodes);
+      items = page.data.fulfillmentOrder.lineItems.pageInfo;
+    }
+    fo.lineItems.pageInfo = items;
+  }
+  return nodes;
 }
 
 export async function getFulfillmentOrders(
@@ -351,7 +499,7 @@ export async function getFulfillmentOrders(
       id: string;
       name: string;
       displayFulfillmentStatus: string;
-      fulfillmentOrders: { nodes: ShopifyFulfillmentOrder[] };
+      fulfillmentOrders: { pageInfo: PageInfo; nodes: ShopifyFulfillmentOrder[] };
     } | null;
   }>(GetFulfillmentOrders, { orderId });
   if (!data.order) return null;
@@ -359,7 +507,7 @@ export async function getFulfillmentOrders(
     orderId: data.order.id,
     name: data.order.name,
     displayFulfillmentStatus: data.order.displayFulfillmentStatus,
-    fulfillmentOrders: data.order.fulfillmentOrders.nodes,
+    fulfillmentOrders: await allFulfillmentOrders(admin, orderId, data.order.fulfillmentOrders),
   };
 }
 

@@ -30,11 +30,12 @@ const deadline = setTimeout(() => {
 }, 5 * 60_000);
 deadline.unref();
 
-// Limits lifted on both sides: the emulator must not answer 1600200, the client's limiter must not wait.
+// Limits lifted on both sides: the emulator must not answer 1600200 (nor run out of daily points), the client's
+// limiter must not wait.
 const emulator = await startCjEmulator({
   host: "127.0.0.1",
   ipQps: 10_000_000,
-  accounts: [{ ...ACCOUNT, qpsLimit: 10_000_000, balance: "100.00" }],
+  accounts: [{ ...ACCOUNT, qpsLimit: 10_000_000, balance: "100.00", dailyPoints: 1_000_000_000 }],
 });
 const base = new URL(emulator.baseUrl);
 if (base.hostname !== "127.0.0.1") throw new Error(`refusing to benchmark a non-loopback host: ${base.hostname}`);

@@ -215,6 +215,8 @@ export async function startProductionStack(options: ProductionStackOptions = {})
     CJ_API_BASE_URL: cj.baseUrl,
     SHOPIFY_ADMIN_API_ORIGIN: shopify.origin,
     APP_ENCRYPTION_KEY: encryptionKey,
+    // No exchange-rate source in these stacks (their shops sell in USD): nothing is fetched.
+    CURRENCY_RATES_URL: "off",
     RECONCILE_EVERY_SECONDS: "3600",
     CJ_POLL_EVERY_SECONDS: "3600",
     JOB_SUPERVISE_SECONDS: "2",

@@ -8,6 +8,7 @@ import type { JobQueue } from "../../app/jobs/queue";
 import { createShopPorts } from "../../app/runtime/deps.server";
 import { connectShop } from "../../app/settings/connect.server";
 import { type CjEmulator, type StartOptions as CjStartOptions, startCjEmulator } from "../emulators/cj/index";
+import { type RatesEmulator, startRatesEmulator } from "../emulators/rates/index";
 import type { BuildOrderInput } from "../emulators/shopify/build-order";
 import { type ShopifyEmulator, startShopifyEmulator, toOrderWebhookPayload } from "../emulators/shopify/index";
 import type { Order as ShopifyOrder } from "../emulators/shopify/model";
@@ -44,6 +45,8 @@ function withStoreIds(input: BuildOrderInput): BuildOrderInput {
 export interface Stack {
   cj: CjEmulator;
   shopify: ShopifyEmulator;
+  /** The exchange-rate source the app reads (ECB format). */
+  rates: RatesEmulator;
   app: AppProcess;
   t: TestDatabase;
   shopId: string;
@@ -97,9 +100,11 @@ export async function startStack(
     ...(options.expiringTokenTtlSeconds ? { tokenTtlSeconds: options.expiringTokenTtlSeconds } : {}),
   });
   const t = await createTestDatabase(options.profile ?? "sqlite");
+  const rates = await startRatesEmulator();
   const appEnv = {
     CJ_API_BASE_URL: cj.baseUrl,
     SHOPIFY_ADMIN_API_ORIGIN: shopify.origin,
+    CURRENCY_RATES_URL: rates.url,
     RECONCILE_EVERY_SECONDS: "3600",
     ...options.env,
   };
@@ -120,6 +125,7 @@ export async function startStack(
   const stack: Stack = {
     cj,
     shopify,
+    rates,
     app,
     t,
     shopId: shop.id,
@@ -159,7 +165,7 @@ export async function startStack(
     },
     async stop() {
       await stack.app.stop();
-      await Promise.all([cj.close(), shopify.close()]);
+      await Promise.all([cj.close(), shopify.close(), rates.close()]);
       await t.drop();
     },
   };

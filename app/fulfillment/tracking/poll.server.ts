@@ -36,6 +36,26 @@ export interface PollStats {
   updates: number;
 }
 
+/** CJ's order statuses in the order an order moves through them (cj-api-facts "Orders"). */
+const STATUS_FLOW = ["CREATED", "IN_CART", "UNPAID", "UNSHIPPED", "SHIPPED", "DELIVERED"] as const;
+/** Asked first: where polled orders usually are (paid and waiting for a parcel, or on the way). */
+const ASK_ORDER = ["SHIPPED", "UNSHIPPED", "DELIVERED", "UNPAID", "CANCELLED", "IN_CART", "CREATED"] as const;
+
+/**
+ * The statuses to ask order/list for, for orders last seen in `known`: the one each was in (its tracking number
+ * may have arrived since) and every later one, plus CANCELLED. Most likely first, so that a chunk usually costs one
+ * or two calls.
+ */
+export function statusesToAsk(known: readonly (string | null)[]): (typeof ASK_ORDER)[number][] {
+  const wanted = new Set<string>(["CANCELLED"]);
+  for (const status of known) {
+    const at = STATUS_FLOW.indexOf(status as (typeof STATUS_FLOW)[number]);
+    // Unknown (never seen, OTHER): from UNPAID on, where a submitted order can be.
+    for (const s of STATUS_FLOW.slice(at >= 0 ? at : 2)) wanted.add(s);
+  }
+  return ASK_ORDER.filter((s) => wanted.has(s));
+}
+
 /** When to look at an order again: the younger the parcel, the sooner. */
 export function nextPollDelayMs(order: { shippedAt: Date | null }, now: Date): number {
   if (!order.shippedAt) {
@@ -135,12 +155,29 @@ async function pollShop(deps: TrackingDeps, cj: CjClient, orders: PolledOrder[],
     const ids = splits.length > 0 ? splits.map((s) => s.cjOrderId) : order.cjOrderId ? [order.cjOrderId] : [];
     for (const id of ids) owner.set(id, order.id);
   }
+  const known = new Map<string, string | null>();
+  for (const order of orders) {
+    for (const split of parseSplitOrders(order.cjSplitOrders)) known.set(split.cjOrderId, split.status);
+    if (order.cjOrderId && !known.has(order.cjOrderId)) known.set(order.cjOrderId, order.cjStatus ?? null);
+  }
   const ids = [...owner.keys()];
   for (let i = 0; i < ids.length; i += ORDER_LIST_PAGE) {
     const chunk = ids.slice(i, i + ORDER_LIST_PAGE);
-    stats.cjCalls.list++;
-    const page = await cj.orders.list({ orderIds: chunk, pageNum: 1, pageSize: ORDER_LIST_PAGE });
-    for (const item of page.list) {
+    const items = [];
+    // order/list filters by one status, and documents CANCELLED as the default: each status is asked for by name,
+    // only those the chunk's orders can still reach, until every order of the chunk has been seen.
+    const pending = new Set(chunk);
+    for (const status of statusesToAsk(chunk.map((id) => known.get(id) ?? null))) {
+      if (pending.size === 0) break;
+      stats.cjCalls.list++;
+      const page = await cj.orders.list({ orderIds: [...pending], status, pageNum: 1, pageSize: ORDER_LIST_PAGE });
+      for (const item of page.list) {
+        const id = item.orderId ?? item.cjOrderId;
+        if (id) pending.delete(id);
+        items.push(item);
+      }
+    }
+    for (const item of items) {
       const cjOrderId = item.orderId ?? item.cjOrderId;
       const orderId = cjOrderId ? owner.get(cjOrderId) : undefined;
       if (!cjOrderId || !orderId) continue;

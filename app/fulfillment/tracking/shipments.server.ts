@@ -109,7 +109,7 @@ export async function applyCjShipmentUpdate(
   deps: TrackingDeps,
   orderId: string,
   update: CjShipmentUpdate,
-  actor: "cj" | "job",
+  actor: "cj" | "job" | "merchant",
 ): Promise<{ syncNeeded: boolean; unknownCjOrder?: boolean }> {
   const { db } = deps;
   const now = deps.now?.() ?? new Date();
@@ -124,7 +124,10 @@ export async function applyCjShipmentUpdate(
   // A CJ order of a split we have not heard of yet (CJ promises no ordering between messages).
   if (!child && !isOriginal) return { syncNeeded: false, unknownCjOrder: true };
   const status = update.cjStatus ? update.cjStatus.toUpperCase() : null;
-  const source = actor === "cj" ? "CJ" : "The CJ poll";
+  const source = actor === "cj" ? "CJ" : actor === "merchant" ? "CJ (asked from the order page)" : "The CJ poll";
+  // An order that needed the merchant (CJ intercepted it, a payment step was refused) and that CJ now reports paid
+  // or shipped was settled in CJ: it goes on. Not one cancelled in Shopify (that attention is about the cancel).
+  const resumable = !order.shopifyCancelledAt && !order.cancelledAt;
 
   // 1. The order's state, from CJ's order status.
   if (status) {
@@ -142,8 +145,8 @@ export async function applyCjShipmentUpdate(
         actor,
         type: "paid",
         message: `${source} reports CJ order ${update.cjOrderId} as paid and waiting to ship.`,
-        set: { paidAt: order.paidAt ?? now },
-        from: PAID_FROM,
+        set: { paidAt: order.paidAt ?? now, ...(order.state === "NEEDS_ATTENTION" ? { errorReason: null } : {}) },
+        from: resumable ? [...PAID_FROM, "NEEDS_ATTENTION"] : PAID_FROM,
       });
     } else if (status === "CANCELLED" && isOriginal && splits.length === 0) {
       await cjCancelled(deps, order, update.cjOrderId, source);
@@ -158,8 +161,8 @@ export async function applyCjShipmentUpdate(
       actor,
       type: "shipped",
       message: `${source} reports CJ order ${update.cjOrderId} shipped${update.trackingNumber ? ` with ${update.logisticName ?? "tracking"} ${update.trackingNumber}` : ""}.`,
-      set: { shippedAt: order.shippedAt ?? now },
-      from: SHIPPED_FROM,
+      set: { shippedAt: order.shippedAt ?? now, ...(order.state === "NEEDS_ATTENTION" ? { errorReason: null } : {}) },
+      from: resumable ? [...SHIPPED_FROM, "NEEDS_ATTENTION"] : SHIPPED_FROM,
     });
   }
 

@@ -77,7 +77,8 @@ export async function findCjWebhookAccounts(db: Db, envelope: CjWebhookEnvelope)
       where: { openIdHash: secretLookupHash(envelope.openId) },
       select,
     });
-    return account ? [account] : [];
+    if (account) return [account];
+    // An openId we do not know (the account was reconnected under another one, say): the orders it names decide.
   }
   if (envelope.cjOrderIds.length === 0 && envelope.orderNumbers.length === 0) return [];
   const orders = await db.order.findMany({
@@ -140,6 +141,12 @@ export async function receiveCjWebhook(
   if (!envelope) return { status: 400, body: { code: 400, result: "error", message: "malformed webhook body" } };
   const account = accountThatSigned(rawBody, sign, await findCjWebhookAccounts(deps.db, envelope));
   if (!account) {
+    // Signed with the openId it names, but no connected account has that openId (an account disconnected from
+    // the app, or a shop uninstalled while CJ still pushes): acknowledged, because a refusal counts as a failed push
+    // and CJ pauses every push of that account at 50 % failures.
+    if (sign && envelope.openId && verifyCjSignature(rawBody, sign, envelope.openId)) {
+      return acknowledgeUnknownAccountMessage(envelope);
+    }
     logger.warn({ messageId: envelope.messageId, type: envelope.type }, "CJ webhook rejected: bad or missing sign");
     return { status: 401, body: { code: 401, result: "error", message: "invalid sign" } };
   }
@@ -166,4 +173,22 @@ export async function receiveCjWebhook(
     .enqueue("process-cj-webhook", { receiptId }, { singletonKey: cjWebhookJobKey(receiptId) })
     .catch((error: unknown) => logger.warn({ receiptId, err: (error as Error).message }, "enqueue failed"));
   return { status: 200, body: CJ_WEBHOOK_ACK, receiptId };
+}
+
+/**
+ * A message of a CJ account no shop has connected. Its signature proves nothing (anyone can sign a body with the
+ * openId they put in it), so nothing is written to the database for it; it is logged for the operator (with a
+ * keyed hash of the openId, never the openId) and acknowledged.
+ */
+function acknowledgeUnknownAccountMessage(envelope: CjWebhookEnvelope): CjWebhookAnswer {
+  logger.warn(
+    {
+      messageId: envelope.messageId,
+      type: envelope.type,
+      messageType: envelope.messageType,
+      openIdHash: envelope.openId ? secretLookupHash(envelope.openId).slice(0, 12) : null,
+    },
+    "CJ webhook of an account no shop has connected: acknowledged, not processed",
+  );
+  return { status: 200, body: CJ_WEBHOOK_ACK };
 }

@@ -1,6 +1,7 @@
 import type { EmulatorClock } from "./clock.js";
 import type { FaultInjector } from "./faults.js";
 import type { SeededRandom } from "./random.js";
+import type { DestinationRuleTable } from "./rules.js";
 import type { Account, EmulatorState } from "./state.js";
 import type { WebhookPusher } from "./webhooks.js";
 
@@ -33,6 +34,17 @@ export interface EmulatorOptions {
   pushTimeoutMs?: number;
   /** CJ wants HTTPS callback URLs; loopback tests use http, so this is off by default. */
   requireHttpsCallbacks?: boolean;
+  /**
+   * Destination rules by country code (rules.ts), laid over the default table country by country: a country given
+   * here replaces the default's rules for it (`{ BR: [] }` = BR needs nothing).
+   */
+  destinationRules?: DestinationRuleTable;
+  /** Default daily points of new accounts (CJ: 50,000). */
+  dailyPoints?: number;
+  /** Default per-endpoint daily call limit of unverified accounts (CJ: 1,000). */
+  unverifiedDailyCallsPerEndpoint?: number;
+  /** Odd-but-legal answer shapes for every account (odd-shapes.ts); an account's own setting wins. */
+  oddShapes?: boolean;
 }
 
 export type ResolvedOptions = Required<Omit<EmulatorOptions, "port" | "host">>;
@@ -49,6 +61,10 @@ export const DEFAULT_OPTIONS: ResolvedOptions = {
   pushMaxRetries: 3,
   pushTimeoutMs: 3000,
   requireHttpsCallbacks: false,
+  destinationRules: {},
+  dailyPoints: 50_000,
+  unverifiedDailyCallsPerEndpoint: 1000,
+  oddShapes: false,
 };
 
 /** What every handler gets: the shared state and the emulator's collaborators. */

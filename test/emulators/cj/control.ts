@@ -1,7 +1,9 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { CjFailure } from "./envelope.js";
 import type { FaultSpec } from "./faults.js";
-import type { AccountInput, CjEmulator, ConnectionInput } from "./index.js";
+import type { AccountInput, CjEmulator, ConnectionInput, QuotaInput } from "./index.js";
+import type { ReleaseFields } from "./intercepts.js";
+import type { DestinationRuleTable } from "./rules.js";
 import { readBody } from "./server.js";
 import type { SplitPart } from "./shipping.js";
 import type { Variant } from "./state.js";
@@ -16,7 +18,8 @@ import { isRecord } from "./validation.js";
  *   GET    /__emulator/requests/max-window?accountId=&windowMs=1000   → {max}
  *   GET    /__emulator/pushes?accountId=&type=&messageType=
  *   POST   /__emulator/reset
- *   POST   /__emulator/accounts          {id?, apiKey, openId?, qpsLimit?, balance?, shops?}
+ *   POST   /__emulator/accounts          {id?, apiKey, openId?, qpsLimit?, balance?, shops?, dailyPoints?, unverified?,
+ *                                          unverifiedDailyCallsPerEndpoint?, oddShapes?}
  *   POST   /__emulator/accounts/qps      {accountId, qpsLimit}
  *   POST   /__emulator/balance           {accountId, amount}
  *   POST   /__emulator/variants          {vid, pid, sku, nameEn, sellPrice, weight}
@@ -29,6 +32,16 @@ import { isRecord } from "./validation.js";
  *   POST   /__emulator/pushes            {enabled}
  *   POST   /__emulator/pushes/flush
  *   POST   /__emulator/clock             {advanceMs} | {setMs}
+ *   GET    /__emulator/quotas[?accountId=]    today's usage (one account, or all as a list)
+ *   POST   /__emulator/quotas            {accountId, pointsUsed?, calls?: {"POST /logistic/freightCalculate": n},
+ *                                          dailyPoints?, unverified?, unverifiedDailyCallsPerEndpoint?}
+ *   POST   /__emulator/odd-shapes        {enabled: boolean | null, accountId?}
+ *   GET    /__emulator/destination-rules
+ *   POST   /__emulator/destination-rules {rules: {BR: [{type, expression?, interceptType?, msgEn?, msgCode?,
+ *                                          logisticNames?}]}, replace?}
+ *   POST   /__emulator/orders/intercept  {orderId, message, code?}
+ *   POST   /__emulator/orders/release    {orderId, fields?: {taxId?, consigneeID?, houseNumber?, shippingPhone?,
+ *                                          email?, shippingZip?, shippingCounty?}}
  */
 export async function handleControlRequest(
   emulator: CjEmulator,
@@ -72,7 +85,7 @@ async function dispatch(
   const key = `${method} ${path}`;
   switch (key) {
     case "GET /state":
-      return emulator.state.snapshot();
+      return emulator.snapshot();
     case "GET /requests":
       return emulator.requests({
         accountId: query.get("accountId") ?? undefined,
@@ -143,6 +156,36 @@ async function dispatch(
       if (typeof body.advanceMs === "number") emulator.clock.advance(body.advanceMs);
       if (typeof body.setMs === "number") emulator.clock.set(body.setMs);
       return { now: new Date(emulator.clock.now()).toISOString() };
+    case "GET /quotas": {
+      const accountId = query.get("accountId");
+      return accountId ? emulator.quotaUsage(accountId) : emulator.quotaUsages();
+    }
+    case "POST /quotas":
+      return emulator.setQuota(text(body.accountId, "accountId"), body as QuotaInput);
+    case "POST /odd-shapes": {
+      if (body.enabled !== null && typeof body.enabled !== "boolean")
+        throw new Error("enabled must be a boolean or null");
+      const accountId = typeof body.accountId === "string" && body.accountId !== "" ? body.accountId : undefined;
+      emulator.setOddShapes(body.enabled, accountId);
+      return {
+        oddShapes: emulator.state.oddShapes,
+        ...(accountId ? { accountId, accountOddShapes: emulator.account(accountId).oddShapes } : {}),
+      };
+    }
+    case "GET /destination-rules":
+      return emulator.destinationRules();
+    case "POST /destination-rules":
+      if (!isRecord(body.rules)) throw new Error("rules must be an object: {countryCode: [rule, ...]}");
+      return emulator.setDestinationRules(body.rules as DestinationRuleTable, { replace: body.replace === true });
+    case "POST /orders/intercept":
+      return emulator.interceptOrder(text(body.orderId, "orderId"), {
+        message: text(body.message, "message"),
+        ...(body.code === undefined ? {} : { code: Number(body.code) }),
+      });
+    case "POST /orders/release": {
+      if (body.fields !== undefined && !isRecord(body.fields)) throw new Error("fields must be an object");
+      return emulator.releaseIntercept(text(body.orderId, "orderId"), (body.fields ?? {}) as ReleaseFields);
+    }
     default:
       throw new NotFound(`no control endpoint ${key}`);
   }

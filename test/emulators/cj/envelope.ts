@@ -33,6 +33,7 @@ export const CJ_MESSAGES = {
   1600100: "Param error",
   1600101: "Interface not found",
   1600200: "Too Many Requests",
+  1600201: "Your quota has been used up",
   1600300: "order not found",
   1602000: "variant not found",
   1603000: "order create fail",

@@ -5,14 +5,26 @@ import { DEFAULT_OPTIONS, type EmulatorContext, type EmulatorOptions, type Resol
 import { handleControlRequest } from "./control.js";
 import { failure } from "./envelope.js";
 import { FaultInjector, type FaultRule, type FaultSpec } from "./faults.js";
+import { type InterceptInput, interceptOnDemand, type ReleaseFields, releaseIntercept } from "./intercepts.js";
 import { maxInAnyWindow, SlidingWindowLimiter } from "./limits.js";
 import { connectVariant, DEFAULT_VARIANTS } from "./products.js";
+import { type QuotaView, quotaView, usageOf } from "./quotas.js";
 import { SeededRandom } from "./random.js";
+import { DEFAULT_DESTINATION_RULES, type DestinationRuleTable, resolveTable } from "./rules.js";
 import { API_PREFIX, HangRegistry, handleApiRequest } from "./server.js";
-import { advanceTracking, type ShipInput, type SplitPart, shipOrder, splitOrder, type TrackInput } from "./shipping.js";
+import {
+  advanceTracking,
+  findAnyOrder,
+  type ShipInput,
+  type SplitPart,
+  shipOrder,
+  splitOrder,
+  type TrackInput,
+} from "./shipping.js";
 import {
   type Account,
   type Connection,
+  type DestinationRule,
   EmulatorState,
   type Order,
   type PushDelivery,
@@ -22,9 +34,22 @@ import {
 } from "./state.js";
 import { WebhookPusher } from "./webhooks.js";
 
+export type { DestinationRuleInput, DestinationRuleTable } from "./rules.js";
 export { API_PREFIX } from "./server.js";
 export { signWebhookBody } from "./webhooks.js";
-export type { Account, Connection, FaultRule, FaultSpec, Order, PushDelivery, RecordedRequest, Variant };
+export type {
+  Account,
+  Connection,
+  FaultRule,
+  FaultSpec,
+  InterceptInput,
+  Order,
+  PushDelivery,
+  QuotaView,
+  RecordedRequest,
+  ReleaseFields,
+  Variant,
+};
 
 export interface AccountInput {
   id?: string;
@@ -35,6 +60,22 @@ export interface AccountInput {
   balance?: string | number;
   email?: string;
   shops?: Shop[];
+  /** Points per UTC day; default the start option `dailyPoints` (50,000). */
+  dailyPoints?: number;
+  /** An unverified CJ account: each endpoint at most `unverifiedDailyCallsPerEndpoint` times a day. */
+  unverified?: boolean;
+  unverifiedDailyCallsPerEndpoint?: number;
+  /** Odd-but-legal answer shapes for this account (default: the emulator-wide `oddShapes`). */
+  oddShapes?: boolean;
+}
+
+export interface QuotaInput {
+  pointsUsed?: number;
+  /** Calls per endpoint today, e.g. `{ "POST /logistic/freightCalculate": 999 }` (replaces the given keys). */
+  calls?: Record<string, number>;
+  dailyPoints?: number;
+  unverified?: boolean;
+  unverifiedDailyCallsPerEndpoint?: number;
 }
 
 export interface ConnectionInput {
@@ -148,6 +189,8 @@ export class CjEmulator {
   }
 
   private seed(): void {
+    this.state.destinationRules = resolveTable({ ...DEFAULT_DESTINATION_RULES, ...this.options.destinationRules });
+    this.state.oddShapes = this.options.oddShapes;
     for (const variant of [...DEFAULT_VARIANTS, ...this.initialVariants]) this.addVariant(variant);
     for (const account of this.initialAccounts) this.addAccount(account);
     for (const connection of this.initialConnections) this.connect(connection);
@@ -174,6 +217,11 @@ export class CjEmulator {
       balance: String(input.balance ?? "0.00"),
       shops: input.shops ?? [{ shopId: `shop-${seq}`, storeName: `${id}-store`, platform: "shopify" }],
       lastGetAccessTokenAt: null,
+      dailyPoints: input.dailyPoints ?? this.options.dailyPoints,
+      unverified: input.unverified ?? false,
+      unverifiedDailyCallsPerEndpoint:
+        input.unverifiedDailyCallsPerEndpoint ?? this.options.unverifiedDailyCallsPerEndpoint,
+      oddShapes: input.oddShapes ?? null,
     };
     this.state.accounts.set(id, account);
     return account;
@@ -275,6 +323,76 @@ export class CjEmulator {
   /** Requests answered 1600200 (by the real limiter, not by an injected storm). */
   limitViolations(accountId?: string): RecordedRequest[] {
     return this.requests(accountId ? { accountId } : {}).filter((r) => r.code === 1600200 && r.fault === null);
+  }
+
+  /** The state snapshot (`GET /__emulator/state`), with every account's quota usage as of the emulator clock. */
+  snapshot(): Record<string, unknown> {
+    return { ...this.state.snapshot(), quotas: this.quotaUsages() };
+  }
+
+  /** Today's quota usage of an account (rolled over at 00:00 UTC by the emulator clock). */
+  quotaUsage(accountId: string): QuotaView {
+    return quotaView(this.state, this.account(accountId), this.clock.now());
+  }
+
+  quotaUsages(): QuotaView[] {
+    return [...this.state.accounts.keys()].map((id) => this.quotaUsage(id));
+  }
+
+  /** Set today's usage (e.g. `pointsUsed: 50_000` exhausts the account) and/or the account's quota settings. */
+  setQuota(accountId: string, input: QuotaInput): QuotaView {
+    const account = this.account(accountId);
+    const usage = usageOf(this.state, accountId, this.clock.now());
+    const count = (value: unknown, name: string) => {
+      if (typeof value !== "number" || !Number.isInteger(value) || value < 0) {
+        throw new Error(`${name} must be a non-negative integer`);
+      }
+      return value;
+    };
+    if (input.pointsUsed !== undefined) usage.pointsUsed = count(input.pointsUsed, "pointsUsed");
+    for (const [endpoint, calls] of Object.entries(input.calls ?? {})) usage.calls[endpoint] = count(calls, endpoint);
+    if (input.dailyPoints !== undefined) account.dailyPoints = count(input.dailyPoints, "dailyPoints");
+    if (input.unverified !== undefined) account.unverified = input.unverified === true;
+    if (input.unverifiedDailyCallsPerEndpoint !== undefined) {
+      account.unverifiedDailyCallsPerEndpoint = count(
+        input.unverifiedDailyCallsPerEndpoint,
+        "unverifiedDailyCallsPerEndpoint",
+      );
+    }
+    return this.quotaUsage(accountId);
+  }
+
+  /** Odd-but-legal answer shapes: emulator-wide, or for one account (`null` = follow the emulator-wide setting). */
+  setOddShapes(enabled: boolean | null, accountId?: string): void {
+    if (accountId !== undefined) this.account(accountId).oddShapes = enabled;
+    else this.state.oddShapes = enabled === true;
+  }
+
+  destinationRules(): Record<string, DestinationRule[]> {
+    return this.state.destinationRules;
+  }
+
+  /**
+   * Set destination rules: the countries given replace their rules (`{ BR: [] }` = none); `replace: true` replaces the
+   * whole table (no defaults left).
+   */
+  setDestinationRules(
+    table: DestinationRuleTable,
+    options: { replace?: boolean } = {},
+  ): Record<string, DestinationRule[]> {
+    const resolved = resolveTable(table);
+    this.state.destinationRules = options.replace ? resolved : { ...this.state.destinationRules, ...resolved };
+    return this.state.destinationRules;
+  }
+
+  /** Hold an order back on demand (CJ's own risk checks, e.g. "Address in a remote area"). */
+  interceptOrder(idOrNumber: string, input: InterceptInput): Order {
+    return interceptOnDemand(this.context, findAnyOrder(this.context, idOrNumber), input);
+  }
+
+  /** The merchant fixed the order in CJ's web app: every reason cleared (optionally after setting fixed fields). */
+  releaseIntercept(idOrNumber: string, fields?: ReleaseFields): Order {
+    return releaseIntercept(this.context, findAnyOrder(this.context, idOrNumber), fields);
   }
 
   /** Ensure an order exists for tests that poke state directly. */

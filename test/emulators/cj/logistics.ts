@@ -3,7 +3,8 @@ import { variantBySku } from "./catalog.js";
 import { cjDateTime } from "./clock.js";
 import type { EmulatorContext, Handler } from "./context.js";
 import { failure, paramError } from "./envelope.js";
-import type { Order } from "./state.js";
+import { fails, judge, rulesFor, ruleTip } from "./rules.js";
+import type { Order, RuleType } from "./state.js";
 import { field, isRecord, validate } from "./validation.js";
 
 /**
@@ -164,7 +165,39 @@ const TIP_FIELDS = [
   field("weight", "int", false, 100),
   field("wrapWeight", "int", false, 200),
   field("volume", "decimal", false, 200),
+  field("phone", "string", false, 50),
+  field("dutyNo", "string", false, 200),
+  field("email", "string", false, 200),
+  field("houseNumber", "string", false, 100),
+  field("town", "string", false, 100),
 ];
+
+/** The request value a rule of each type is judged on (destArea3Id: `town`, the request's third-level area). */
+const TIP_VALUE: Record<RuleType, string> = {
+  phone: "phone",
+  dutyNo: "dutyNo",
+  email: "email",
+  zip: "zip",
+  destArea3Id: "town",
+  houseNumber: "houseNumber",
+};
+
+/**
+ * The destination rules of one option (rules.ts): `ruleTipTypes` its types, `allRuleTips` every tip, `ruleTips` the
+ * tips this request's own values fail (an absent value fails a strong rule only).
+ */
+function ruleAnswer(ctx: EmulatorContext, dto: Record<string, unknown>, destination: string, logisticName: string) {
+  const rules = rulesFor(ctx.state.destinationRules, destination, logisticName);
+  const value = (type: RuleType) => {
+    const v = dto[TIP_VALUE[type]];
+    return typeof v === "string" || typeof v === "number" ? String(v) : null;
+  };
+  return {
+    ruleTipTypes: [...new Set(rules.map((r) => r.type))],
+    allRuleTips: rules.map(ruleTip),
+    ruleTips: rules.filter((r) => fails(r, judge(r, [value(r.type)]))).map(ruleTip),
+  };
+}
 
 function area(code: string, countryId: string, enName: string, cnName: string) {
   return { cnName, countryId, enName, id: countryId, parentId: null, postCode: "", shortCode: code };
@@ -173,6 +206,7 @@ function area(code: string, countryId: string, enName: string, cnName: string) {
 /**
  * freightCalculateTip. The seed table marks weight/wrapWeight/volume/productProp required, but its own sample
  * request omits weight and wrapWeight; we follow the sample (weight comes from the SKUs when not given).
+ * Each option carries the destination rules (`ruleTipTypes`, `allRuleTips`, `ruleTips`) of rules.ts.
  */
 export const freightCalculateTip: Handler = (ctx, req) => {
   if (!isRecord(req.body) || !Array.isArray(req.body.reqDTOS) || req.body.reqDTOS.length === 0) throw paramError();
@@ -198,14 +232,15 @@ export const freightCalculateTip: Handler = (ctx, req) => {
       const price = postage(rate, destination, grams);
       const cny = price.times(CNY_PER_USD).toDecimalPlaces(2);
       const optionId = `15648493387191992${String(RATE_TABLE.indexOf(rate)).padStart(2, "0")}`;
+      const rules = ruleAnswer(ctx, dto, destination, rate.name);
       answers.push({
         arrivalTime: rate.aging,
         discountFee: price.toNumber(),
         discountFeeCNY: cny.toNumber(),
         volumeWeight: null,
         option: { arrivalTime: rate.aging, cnName: rate.name, enName: rate.name, id: optionId },
-        ruleTips: [],
-        ruleTipTypes: [],
+        ruleTips: rules.ruleTips,
+        ruleTipTypes: rules.ruleTipTypes,
         channelId: `1564543005939785${String(RATE_TABLE.indexOf(rate)).padStart(3, "0")}`,
         error: "",
         errorEn: "",
@@ -239,7 +274,7 @@ export const freightCalculateTip: Handler = (ctx, req) => {
         srcArea: area(String(dto.srcAreaCode).toUpperCase(), "48", "China", "中国"),
         dump: false,
         zonePrice: [],
-        allRuleTips: [],
+        allRuleTips: rules.allRuleTips,
         taxesFee: null,
         clearanceOperationFee: null,
         totalPostageFee: price.toNumber(),

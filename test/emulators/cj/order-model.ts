@@ -4,6 +4,7 @@ import { cjDateTime, yymmdd, yymmddhhmmss } from "./clock.js";
 import type { EmulatorContext } from "./context.js";
 import { CjFailure, failure } from "./envelope.js";
 import { postage, rateByName, ratesFor } from "./logistics.js";
+import { oddCreateAnswer, oddOrderView, oddShapesFor } from "./odd-shapes.js";
 import type { Account, Order, OrderStatus } from "./state.js";
 
 /**
@@ -118,6 +119,8 @@ export function pushLogisticEvent(ctx: EmulatorContext, order: Order): void {
   const account = ctx.state.accounts.get(order.accountId);
   const tracking = order.tracking;
   if (!account || !tracking) return;
+  // Odd shapes: trackingStatus null, and "" instead of "[]" while there are no events.
+  const odd = oddShapesFor(ctx.state, account.id);
   ctx.pusher.push(account, {
     type: "LOGISTIC",
     messageType: "UPDATE",
@@ -127,8 +130,8 @@ export function pushLogisticEvent(ctx: EmulatorContext, order: Order): void {
       trackingNumber: tracking.trackNumber,
       trackingUrl: tracking.trackingUrl,
       trackingProvider: tracking.lastMileCarrier,
-      trackingStatus: tracking.trackingStatus,
-      logisticsTrackEvents: JSON.stringify(tracking.events),
+      trackingStatus: odd ? null : tracking.trackingStatus,
+      logisticsTrackEvents: odd && tracking.events.length === 0 ? "" : JSON.stringify(tracking.events),
       storeOrderNumbers: [order.orderNumber],
     },
   });
@@ -145,8 +148,11 @@ export function productInfoList(order: Order) {
   }));
 }
 
-/** The createOrderV2/V3 answer. Amounts are strings, as in the seed sample; no `orderId` while incomplete. */
-export function createAnswer(order: Order, cjPayUrl: string): Record<string, unknown> {
+/**
+ * The createOrderV2/V3 answer. Amounts are strings, as in the seed sample; no `orderId` while incomplete;
+ * `interceptOrderReasons` lists why CJ holds the order back ([] when it does not).
+ */
+export function createAnswer(ctx: EmulatorContext, order: Order, cjPayUrl: string): Record<string, unknown> {
   const paid = order.paidAt !== null;
   const answer: Record<string, unknown> = {
     orderNumber: order.orderNumber,
@@ -168,15 +174,15 @@ export function createAnswer(order: Order, cjPayUrl: string): Record<string, unk
     logisticsMiss: false,
     productInfoList: productInfoList(order),
     orderStatus: order.status,
-    interceptOrderReasons: [],
+    interceptOrderReasons: order.interceptReasons.map((r) => ({ ...r })),
   };
   if (!order.isComplete) delete answer.orderId;
-  return answer;
+  return oddShapesFor(ctx.state, order.accountId) ? oddCreateAnswer(answer, order) : answer;
 }
 
 /** One entry of `order/list` (seed 1.6): numbers for amounts, null where CJ has nothing yet. */
-export function listAnswer(order: Order): Record<string, unknown> {
-  return {
+export function listAnswer(ctx: EmulatorContext, order: Order): Record<string, unknown> {
+  const item: Record<string, unknown> = {
     orderId: order.orderId,
     orderNum: order.orderNumber,
     cjOrderId: order.cjOrderCode,
@@ -204,11 +210,26 @@ export function listAnswer(order: Order): Record<string, unknown> {
     storageId: order.storageId,
     storageName: storageName(order.storageId),
   };
+  return oddShapesFor(ctx.state, order.accountId) ? oddOrderView(item, order, productListEntries(order)) : item;
+}
+
+/** `productList` entries of getOrderDetail (seed 1.7). */
+export function productListEntries(order: Order): Record<string, unknown>[] {
+  return order.lines.map((l) => ({
+    vid: l.vid,
+    quantity: l.quantity,
+    sellPrice: Number(l.sellPrice),
+    podPropertiesInfo: null,
+    lineItemId: l.lineItemId,
+    storeLineItemId: l.storeLineItemId,
+    productionOrderStatus: 1,
+    abnormalType: [],
+  }));
 }
 
 /** `getOrderDetail` (seed 1.7). */
-export function detailAnswer(order: Order, features: readonly string[]): Record<string, unknown> {
-  const detail: Record<string, unknown> = {
+export function detailAnswer(ctx: EmulatorContext, order: Order, features: readonly string[]): Record<string, unknown> {
+  let detail: Record<string, unknown> = {
     orderId: order.orderId,
     orderNum: order.orderNumber,
     platformOrderId: null,
@@ -240,17 +261,9 @@ export function detailAnswer(order: Order, features: readonly string[]): Record<
     fromCountryCode: order.fromCountryCode,
     storageId: order.storageId,
     storageName: storageName(order.storageId),
-    productList: order.lines.map((l) => ({
-      vid: l.vid,
-      quantity: l.quantity,
-      sellPrice: Number(l.sellPrice),
-      podPropertiesInfo: null,
-      lineItemId: l.lineItemId,
-      storeLineItemId: l.storeLineItemId,
-      productionOrderStatus: 1,
-      abnormalType: [],
-    })),
+    productList: productListEntries(order),
   };
+  if (oddShapesFor(ctx.state, order.accountId)) detail = oddOrderView(detail, order, productListEntries(order));
   if (features.includes("LOGISTICS_TIMELINESS")) {
     detail.logisticsTimeliness = {
       logisticsModes: ratesFor(order.shippingCountryCode).map((r) => ({

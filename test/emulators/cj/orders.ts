@@ -2,6 +2,7 @@ import { defaultStorageId, resolveStoreSku, variantBySku } from "./catalog.js";
 import { cjIsoDate } from "./clock.js";
 import { type ApiRequest, accountOf, type EmulatorContext, type Handler, type Reply } from "./context.js";
 import { CjFailure, failure, paramError } from "./envelope.js";
+import { interceptWith, isIntercepted } from "./intercepts.js";
 import {
   canMove,
   createAnswer,
@@ -15,6 +16,7 @@ import {
   pushOrderEvent,
 } from "./order-model.js";
 import { confirmIntoShipment, ensurePayId, paymentInformation, payShipment } from "./payment.js";
+import { interceptReasonsFor } from "./rules.js";
 import { ORDER_STATUSES, type Order, type OrderLine, type OrderStatus } from "./state.js";
 import { type FieldSpec, field, isAbsent, optInt, optString, validate } from "./validation.js";
 
@@ -67,8 +69,21 @@ function oneOf(value: number | null, allowed: readonly number[]): void {
   if (value !== null && !allowed.includes(value)) throw paramError();
 }
 
+/**
+ * Seed 002 §1.1: "vid and sku cannot both be null. When vid is missing, sku will be used to query the CJ variant. If
+ * both are provided, they must refer to the same variant and will be validated accordingly." With orderFlow=2 the
+ * `sku` is the store SKU: it refers to the vid's variant when the account's connection for it points to that vid, or
+ * when it is that CJ variant's own SKU.
+ */
+function sameVariant(ctx: EmulatorContext, accountId: string, vid: string, sku: string, orderFlow: number): boolean {
+  const variant = ctx.state.variants.get(vid);
+  if (variant?.sku === sku) return true;
+  if (orderFlow !== 2) return false;
+  return ctx.state.connections.some((c) => c.accountId === accountId && c.sku === sku && c.cjVariantId === vid);
+}
+
 function buildLines(ctx: EmulatorContext, accountId: string, products: unknown[], orderFlow: number): OrderLine[] {
-  return products.map((item) => {
+  return products.map((item, index) => {
     const line = validate(item, LINE_FIELDS);
     const quantity = Number(line.quantity);
     if (quantity < 1) throw paramError();
@@ -79,8 +94,9 @@ function buildLines(ctx: EmulatorContext, accountId: string, products: unknown[]
     if (vid !== null) {
       const variant = ctx.state.variants.get(vid);
       if (!variant) throw failure(1602000);
-      // "If both are provided, they must refer to the same variant" (seed 1.1).
-      if (sku !== null && orderFlow === 1 && variant.sku !== sku) throw paramError();
+      if (sku !== null && !sameVariant(ctx, accountId, vid, sku, orderFlow)) {
+        throw new CjFailure(1600100, `products[${index}]: vid and sku refer to different variants`);
+      }
       resolved = variant.vid;
     } else if (sku !== null) {
       const variant = orderFlow === 2 ? resolveStoreSku(ctx, accountId, sku) : variantBySku(ctx, sku);
@@ -122,7 +138,7 @@ function createOrder(ctx: EmulatorContext, req: ApiRequest, version: "V2" | "V3"
   const orderNumber = String(body.orderNumber);
   const existing = ctx.state.ordersOf(account.id).find((o) => o.orderNumber === orderNumber);
   if (existing) {
-    if (ctx.options.duplicateOrderNumber === "returnExisting") return { data: createAnswer(existing, "") };
+    if (ctx.options.duplicateOrderNumber === "returnExisting") return { data: createAnswer(ctx, existing, "") };
     throw new CjFailure(1603000, "order create fail, the order number already exists");
   }
 
@@ -181,9 +197,12 @@ function createOrder(ctx: EmulatorContext, req: ApiRequest, version: "V2" | "V3"
     splitFrom: null,
     splitInto: [],
     previousOrderIds: [],
+    interceptReasons: [],
   };
   priceOrder(ctx, order);
   ctx.state.orders.push(order);
+  // Destination rules not met: the order is created, but intercepted (no cart, confirmation or payment).
+  interceptWith(ctx, order, interceptReasonsFor(ctx.state.destinationRules, order), "rules");
 
   if (!order.isComplete) {
     // The seed: with a non-CJ SKU "the CJ order id will not be returned"; it arrives by webhook later.
@@ -196,18 +215,18 @@ function createOrder(ctx: EmulatorContext, req: ApiRequest, version: "V2" | "V3"
       connectedAs: null,
     });
     pushOrderEvent(ctx, order, "INSERT");
-    return { data: createAnswer(order, "") };
+    return { data: createAnswer(ctx, order, "") };
   }
 
   pushOrderEvent(ctx, order, "INSERT");
-  if (payType === 3) return { data: createAnswer(order, "") };
+  if (payType === 3 || isIntercepted(order)) return { data: createAnswer(ctx, order, "") };
   // payType 1 (page payment) and 2 (balance): CJ adds to cart, confirms and builds the parent order.
   moveTo(ctx, order, "IN_CART");
   const shipment = confirmIntoShipment(ctx, account, [order]);
   const payId = ensurePayId(ctx, shipment);
   if (payType === 1) {
     pushOrderEvent(ctx, order, "UPDATE");
-    return { data: createAnswer(order, payUrl(payId)) };
+    return { data: createAnswer(ctx, order, payUrl(payId)) };
   }
   try {
     payShipment(ctx, account, shipment);
@@ -216,7 +235,7 @@ function createOrder(ctx: EmulatorContext, req: ApiRequest, version: "V2" | "V3"
     pushOrderEvent(ctx, order, "UPDATE");
     throw error;
   }
-  return { data: createAnswer(order, "") };
+  return { data: createAnswer(ctx, order, "") };
 }
 
 export const createOrderV2: Handler = (ctx, req) => createOrder(ctx, req, "V2");
@@ -227,21 +246,30 @@ function cjOrderIdList(body: unknown): string[] {
   return (valid.cjOrderIdList as unknown[]).map(String);
 }
 
-/** addCart: CREATED → IN_CART. Orders in another state are reported as intercepted. */
+/**
+ * addCart: CREATED → IN_CART. Intercepted orders are not added and are listed in `interceptOrders`; so are unknown
+ * ids and orders in another state, as before. Nothing added: 1603001, unless every id was an intercepted order
+ * (then a success with `successCount: 0`).
+ */
 export const addCart: Handler = (ctx, req) => {
   const account = accountOf(req);
   const added: string[] = [];
   const intercepted: string[] = [];
+  let refused = 0;
   for (const id of cjOrderIdList(req.body)) {
     const order = ctx.state.findOrder(account.id, id);
-    if (order?.status === "IN_CART") added.push(id);
+    if (order && isIntercepted(order)) intercepted.push(id);
+    else if (order?.status === "IN_CART") added.push(id);
     else if (order?.isComplete && canMove(order, "IN_CART")) {
       moveTo(ctx, order, "IN_CART");
       pushOrderEvent(ctx, order, "UPDATE");
       added.push(id);
-    } else intercepted.push(id);
+    } else {
+      intercepted.push(id);
+      refused++;
+    }
   }
-  if (added.length === 0) throw failure(1603001);
+  if (added.length === 0 && refused > 0) throw failure(1603001);
   return {
     message: "Congratulation! Well done!",
     data: {
@@ -253,17 +281,32 @@ export const addCart: Handler = (ctx, req) => {
   };
 };
 
-/** addCartConfirm: IN_CART → UNPAID, grouped under one parent order whose id is `shipmentsId`. */
+/**
+ * addCartConfirm: IN_CART → UNPAID, grouped under one parent order whose id is `shipmentsId`. Intercepted orders are
+ * listed in `interceptOrders`; none confirmed: `submitSuccess: false`, `shipmentsId: ""` — or 1603001 when an id was
+ * unknown or not in the cart.
+ */
 export const addCartConfirm: Handler = (ctx, req) => {
   const account = accountOf(req);
   const orders: Order[] = [];
   const intercepted: string[] = [];
+  let refused = 0;
   for (const id of cjOrderIdList(req.body)) {
     const order = ctx.state.findOrder(account.id, id);
-    if (order?.status === "IN_CART") orders.push(order);
-    else intercepted.push(id);
+    if (order && isIntercepted(order)) intercepted.push(id);
+    else if (order?.status === "IN_CART") orders.push(order);
+    else {
+      intercepted.push(id);
+      refused++;
+    }
   }
-  if (orders.length === 0) throw failure(1603001);
+  if (orders.length === 0) {
+    if (refused > 0) throw failure(1603001);
+    return {
+      message: "Congratulation! Well done!",
+      data: { successCount: 0, submitSuccess: false, shipmentsId: "", result: 0, interceptOrders: intercepted },
+    };
+  }
   const shipment = confirmIntoShipment(ctx, account, orders);
   for (const order of orders) pushOrderEvent(ctx, order, "UPDATE");
   return {
@@ -293,8 +336,9 @@ export const listOrders: Handler = (ctx, req) => {
   const pageNum = Number(req.query.get("pageNum") ?? "1");
   const pageSize = Number(req.query.get("pageSize") ?? "20");
   if (!Number.isInteger(pageNum) || pageNum < 1 || !Number.isInteger(pageSize) || pageSize < 1) throw paramError();
-  const status = req.query.get("status");
-  if (status && !ORDER_STATUSES.includes(status as OrderStatus)) throw paramError();
+  // Seed 002 §1.6: `status` "default: CANCELLED" — without it, only CANCELLED orders are listed.
+  const status = req.query.get("status") || "CANCELLED";
+  if (!ORDER_STATUSES.includes(status as OrderStatus)) throw paramError();
   const ids = req.query
     .getAll("orderIds")
     .flatMap((v) => v.split(","))
@@ -304,7 +348,7 @@ export const listOrders: Handler = (ctx, req) => {
   const size = Math.min(pageSize, MAX_PAGE_SIZE);
   const matching = ctx.state
     .ordersOf(account.id)
-    .filter((o) => !status || o.status === status)
+    .filter((o) => o.status === status)
     .filter((o) => ids.length === 0 || ids.includes(o.orderId))
     .filter((o) => !shipmentOrderId || o.shipmentOrderId === shipmentOrderId)
     .sort((a, b) => b.createdAt - a.createdAt || b.orderId.localeCompare(a.orderId));
@@ -313,7 +357,7 @@ export const listOrders: Handler = (ctx, req) => {
       pageNum,
       pageSize: size,
       total: matching.length,
-      list: matching.slice((pageNum - 1) * size, pageNum * size).map(listAnswer),
+      list: matching.slice((pageNum - 1) * size, pageNum * size).map((o) => listAnswer(ctx, o)),
     },
   };
 };
@@ -327,7 +371,7 @@ export const getOrderDetail: Handler = (ctx, req) => {
   if (features.length > 20) throw new CjFailure(1600300, "The maximum number of features is 20");
   const order = ctx.state.findOrder(account.id, id.trim());
   if (!order) throw failure(1600300);
-  return { data: detailAnswer(order, features) };
+  return { data: detailAnswer(ctx, order, features) };
 };
 
 /** deleteOrder: only CREATED or IN_CART orders (seed 1.8). */
@@ -344,7 +388,7 @@ export const deleteOrder: Handler = (ctx, req) => {
   return { data: id.trim() };
 };
 
-/** confirmOrder (PATCH): CREATED/IN_CART → UNPAID, as its own parent order. */
+/** confirmOrder (PATCH): CREATED/IN_CART → UNPAID, as its own parent order; 1603001 for an intercepted order. */
 export const confirmOrder: Handler = (ctx, req) => {
   const account = accountOf(req);
   const body = validate(req.body, [field("orderId", "string", true, 200)]);

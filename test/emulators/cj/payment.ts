@@ -2,12 +2,17 @@ import Decimal from "decimal.js";
 import { cjDateTime } from "./clock.js";
 import { accountOf, type EmulatorContext, type Handler } from "./context.js";
 import { CjFailure, failure, paramError } from "./envelope.js";
+import { isIntercepted } from "./intercepts.js";
 import { moveTo, newCjOrderCode, newPayId, newShipmentOrderId, pushOrderEvent } from "./order-model.js";
 import type { Account, Order, Shipment } from "./state.js";
 import { field, validate } from "./validation.js";
 
-/** Confirm orders into one parent ("shipment") order: each moves to UNPAID and gets its CJ order code. */
+/**
+ * Confirm orders into one parent ("shipment") order: each moves to UNPAID and gets its CJ order code.
+ * An intercepted order cannot be confirmed (1603001, nothing changes).
+ */
 export function confirmIntoShipment(ctx: EmulatorContext, account: Account, orders: Order[]): Shipment {
+  if (orders.some(isIntercepted)) throw new CjFailure(1603001, "order confirm fail, the order is intercepted");
   const shipment: Shipment = {
     shipmentOrderId: newShipmentOrderId(ctx),
     accountId: account.id,
@@ -43,11 +48,13 @@ function total(orders: Order[]): Decimal {
 
 /**
  * Pay a parent order from the balance. Sandbox orders use simulated payment (no deduction); sandbox and normal
- * orders may not be mixed (seed 2.3). 1604000 when the balance is short; nothing changes then.
+ * orders may not be mixed (seed 2.3). 1604000 when the balance is short, 1603101 when an order of it is intercepted;
+ * nothing changes then.
  */
 export function payShipment(ctx: EmulatorContext, account: Account, shipment: Shipment): void {
   const orders = shipmentOrders(ctx, shipment);
   if (orders.length === 0 || shipment.paid || orders.some((o) => o.status !== "UNPAID")) throw failure(1603101);
+  if (orders.some(isIntercepted)) throw new CjFailure(1603101, "order pay fail, the order is intercepted");
   const sandbox = orders.filter((o) => o.isSandbox).length;
   if (sandbox > 0 && sandbox < orders.length) throw paramError();
   if (sandbox === 0) {
@@ -78,7 +85,7 @@ export function paymentInformation(ctx: EmulatorContext, shipment: Shipment, acc
     result: 0,
     submitSuccess: true,
     unMatchOrderCodes: [],
-    successOrders: orders.map((o) => o.orderId),
+    successOrders: orders.filter((o) => !isIntercepted(o)).map((o) => o.orderId),
     unMatchProductCodes: [],
     paymentInformation: {
       actualPayment: amount.toNumber(),
@@ -100,7 +107,7 @@ export function paymentInformation(ctx: EmulatorContext, shipment: Shipment, acc
       postageDiscount: 0,
       serviceFee: 0,
     },
-    interceptOrders: [],
+    interceptOrders: orders.filter(isIntercepted).map((o) => o.orderId),
   };
 }
 

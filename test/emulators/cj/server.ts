@@ -6,6 +6,7 @@ import type { ApiRequest, EmulatorContext } from "./context.js";
 import { CjFailure, errorEnvelope, failure, successEnvelope } from "./envelope.js";
 import type { FaultDecision } from "./faults.js";
 import type { SlidingWindowLimiter } from "./limits.js";
+import { chargeCall, HttpCjFailure } from "./quotas.js";
 import { findRoute } from "./routes.js";
 import type { RecordedRequest } from "./state.js";
 
@@ -84,8 +85,8 @@ function sendJson(res: ServerResponse, status: number, payload: unknown): void {
 }
 
 /**
- * One CJ API request: record it, apply the per-IP limit, route, faults, auth, the per-account limit, run the
- * handler, answer in CJ's envelope (or drop/hang/5xx as a fault says).
+ * One CJ API request: record it, apply the per-IP limit, route, faults, auth, the per-account limit, the daily
+ * quotas, run the handler, answer in CJ's envelope (or drop/hang/5xx as a fault says).
  */
 export async function handleApiRequest(
   ctx: EmulatorContext,
@@ -152,6 +153,7 @@ export async function handleApiRequest(
   if (fault?.kind === "cjError") return answerFailure(new CjFailure(fault.code, fault.message));
 
   let envelope: ReturnType<typeof successEnvelope>;
+  let status = 200;
   try {
     if (malformed) throw new CjFailure(1600100, BAD_JSON);
     const account = route.auth ? authenticate(ctx, token) : null;
@@ -160,6 +162,8 @@ export async function handleApiRequest(
       if (!limiter.tryAcquire(`account:${account.id}`, account.qpsLimit, t)) {
         throw new CjFailure(1600200, `Too Many Requests, QPS limit is ${account.qpsLimit} time/1second`);
       }
+      // Daily quotas (points, unverified per-endpoint limit), by the emulator clock: quotas.ts.
+      chargeCall(ctx.state, account, method, path, ctx.clock.now());
     }
     const apiRequest: ApiRequest = { method, path, query: url.searchParams, body, headers: req.headers, account };
     const reply = await route.handler(ctx, apiRequest);
@@ -167,6 +171,7 @@ export async function handleApiRequest(
   } catch (error) {
     if (!(error instanceof CjFailure)) throw error;
     envelope = errorEnvelope(error.code, error.message, requestId, error.data);
+    if (error instanceof HttpCjFailure) status = error.httpStatus;
   }
   if (fault?.kind === "drop") {
     // The state change happened; the client never learns it (a lost answer).
@@ -182,5 +187,5 @@ export async function handleApiRequest(
     return;
   }
   if (fault?.kind === "slow") await new Promise((resolve) => setTimeout(resolve, fault.hangMs));
-  answer(200, envelope);
+  answer(status, envelope);
 }

@@ -2,7 +2,9 @@ import Decimal from "decimal.js";
 import { cjDateTime } from "./clock.js";
 import { accountOf, type EmulatorContext, type Handler } from "./context.js";
 import { CjFailure, failure, paramError } from "./envelope.js";
+import { isIntercepted } from "./intercepts.js";
 import { RATE_TABLE, rateByName, TRACKING_STATUS_TEXT } from "./logistics.js";
+import { oddShapesFor } from "./odd-shapes.js";
 import { accountFor, moveTo, newOrderId, pushLogisticEvent, pushOrderEvent } from "./order-model.js";
 import { confirmIntoShipment, payShipment, shipmentOrders } from "./payment.js";
 import type { Order, OrderLine, Shipment } from "./state.js";
@@ -16,7 +18,7 @@ export interface ShipInput {
   force?: boolean;
 }
 
-function findAnyOrder(ctx: EmulatorContext, idOrNumber: string): Order {
+export function findAnyOrder(ctx: EmulatorContext, idOrNumber: string): Order {
   for (const accountId of ctx.state.accounts.keys()) {
     const order = ctx.state.findOrder(accountId, idOrNumber);
     if (order) return order;
@@ -24,7 +26,10 @@ function findAnyOrder(ctx: EmulatorContext, idOrNumber: string): Order {
   throw failure(1600300);
 }
 
-/** Ship an order: tracking number, SHIPPED, then an ORDER UPDATE and a LOGISTIC push (trackingStatus 1). */
+/**
+ * Ship an order: tracking number, SHIPPED, then an ORDER UPDATE and a LOGISTIC push (trackingStatus 1; with odd
+ * shapes no event yet).
+ */
 export function shipOrder(ctx: EmulatorContext, idOrNumber: string, input: ShipInput = {}): Order {
   const order = findAnyOrder(ctx, idOrNumber);
   if (input.force && order.status !== "UNSHIPPED") {
@@ -37,12 +42,14 @@ export function shipOrder(ctx: EmulatorContext, idOrNumber: string, input: ShipI
   const trackNumber =
     input.trackNumber ?? `${rate?.trackingPrefix ?? "CJ"}${String(ctx.state.next("track")).padStart(10, "0")}YQ`;
   const now = ctx.clock.now();
+  // Odd shapes: shipped before the carrier reports anything (no event yet; the LOGISTIC push carries "").
+  const odd = oddShapesFor(ctx.state, order.accountId);
   order.tracking = {
     trackNumber,
     logisticName,
     trackingUrl: input.trackingUrl ?? `https://www.cjpacket.com/?trackingNumber=${trackNumber}`,
-    trackingStatus: 1,
-    events: [trackEvent(1, now, "Shenzhen, CN")],
+    trackingStatus: odd ? 0 : 1,
+    events: odd ? [] : [trackEvent(1, now, "Shenzhen, CN")],
     shippedAt: now,
     deliveredAt: null,
     lastMileCarrier: rate?.lastMileCarrier ?? "CJPacket",
@@ -192,6 +199,7 @@ export const simulatePay: Handler = (ctx, req) => {
     if (shipmentOrders(ctx, shipment).some((o) => !o.isSandbox)) throw paramError();
   } else if (typeof body.orderId === "string" && body.orderId !== "") {
     const order = sandboxOrder(ctx, account.id, body.orderId);
+    if (isIntercepted(order)) throw new CjFailure(1603101, "order pay fail, the order is intercepted");
     if (order.status === "CREATED" || order.status === "IN_CART") {
       if (order.status === "CREATED") moveTo(ctx, order, "IN_CART");
       confirmIntoShipment(ctx, account, [order]);

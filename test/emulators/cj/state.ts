@@ -20,6 +20,13 @@ export interface Account {
   balance: string;
   shops: Shop[];
   lastGetAccessTokenAt: number | null;
+  /** Points per UTC day (CJ: 50,000); see quotas.ts. */
+  dailyPoints: number;
+  /** Unverified accounts may call each endpoint only `unverifiedDailyCallsPerEndpoint` times a UTC day. */
+  unverified: boolean;
+  unverifiedDailyCallsPerEndpoint: number;
+  /** Odd-but-legal answer shapes for this account; null = the emulator-wide setting (odd-shapes.ts). */
+  oddShapes: boolean | null;
 }
 
 export interface TokenPair {
@@ -157,6 +164,52 @@ export interface Order {
   splitInto: string[];
   /** Earlier ids of this order (the temporary id of an incomplete order). */
   previousOrderIds: string[];
+  /** Why CJ holds this order back (seed 002 `interceptOrderReasons`); empty = not intercepted. */
+  interceptReasons: InterceptReason[];
+}
+
+/** One entry of `interceptOrderReasons` (seed 002 §1.1): `{code: int, message: string}`. */
+export interface InterceptReason {
+  code: number;
+  message: string;
+}
+
+/** Log of intercepts and releases (state snapshot `intercepts`). */
+export interface InterceptRecord {
+  accountId: string;
+  orderId: string;
+  orderNumber: string;
+  action: "intercepted" | "released";
+  /** "rules": destination rules at create; "control": on demand (CJ's own risk checks / the merchant's fix). */
+  source: "rules" | "control";
+  reasons: InterceptReason[];
+  at: string;
+}
+
+export type RuleType = "phone" | "dutyNo" | "email" | "zip" | "destArea3Id" | "houseNumber";
+
+/** One destination rule (seed 001 §1.2 / 003 `allRuleTips`), resolved with its defaults. */
+export interface DestinationRule {
+  type: RuleType;
+  /** A regular expression the value must match; null = any non-empty value. */
+  expression: string | null;
+  /** "0" strong interception (an absent or failing value intercepts the order), "1" not strong (a tip only). */
+  interceptType: "0" | "1";
+  msgCode: string;
+  msgEn: string;
+  min: string | null;
+  max: string | null;
+  /** Only for these logistic names (case-insensitive); null = every logistic. */
+  logisticNames: string[] | null;
+}
+
+/** Quota usage of one account for one UTC day (quotas.ts). */
+export interface QuotaUsage {
+  /** UTC day, "2026-07-01". */
+  day: string;
+  pointsUsed: number;
+  /** Calls per endpoint ("POST /logistic/freightCalculate") this day. */
+  calls: Record<string, number>;
 }
 
 /** A parent ("shipment") order grouping confirmed orders for one payment. */
@@ -243,6 +296,12 @@ export class EmulatorState {
   incompleteOrders: IncompleteOrderRecord[] = [];
   faults: FaultRule[] = [];
   pushesEnabled = true;
+  /** Country code → rules (rules.ts); seeded from the default table and the start option. */
+  destinationRules: Record<string, DestinationRule[]> = {};
+  quotas = new Map<string, QuotaUsage>();
+  intercepts: InterceptRecord[] = [];
+  /** Emulator-wide odd-but-legal answer shapes (an account's own setting wins). */
+  oddShapes = false;
   private counters = new Map<string, number>();
 
   next(counter: string): number {
@@ -265,6 +324,10 @@ export class EmulatorState {
     this.incompleteOrders = [];
     this.faults.splice(0);
     this.pushesEnabled = true;
+    this.destinationRules = {};
+    this.quotas.clear();
+    this.intercepts = [];
+    this.oddShapes = false;
     this.counters.clear();
   }
 
@@ -303,6 +366,10 @@ export class EmulatorState {
       incompleteOrders: this.incompleteOrders,
       faults: this.faults,
       pushesEnabled: this.pushesEnabled,
+      destinationRules: this.destinationRules,
+      quotas: Object.fromEntries(this.quotas),
+      intercepts: this.intercepts,
+      oddShapes: this.oddShapes,
       requestCount: this.requests.length,
     };
   }

@@ -1,6 +1,7 @@
 import { createHmac } from "node:crypto";
 import { cjIsoDate, type EmulatorClock } from "./clock.js";
 import { CjFailure, failure } from "./envelope.js";
+import { oddShapesFor } from "./odd-shapes.js";
 import type { Account, EmulatorState, PushDelivery, WebhookTopic, WebhookTopicConfig } from "./state.js";
 import { isRecord } from "./validation.js";
 
@@ -45,8 +46,13 @@ export class WebhookPusher {
 
   push(account: Account, message: WebhookMessage): PushDelivery {
     const topic = TOPIC_OF[message.type];
+    const hex = this.newMessageId();
+    // Odd shapes: a numeric messageId (52 bits of the same random id, so it stays a safe JSON integer).
+    const messageId: string | number = oddShapesFor(this.state, account.id)
+      ? Number.parseInt(hex.slice(0, 13), 16)
+      : hex;
     const envelope = {
-      messageId: this.newMessageId(),
+      messageId,
       type: message.type,
       messageType: message.messageType,
       openId: account.openId,
@@ -56,7 +62,7 @@ export class WebhookPusher {
     const config = this.state.webhooks.get(account.id)?.[topic];
     const url = config && config.type !== "CANCEL" ? (config.callbackUrls[0] ?? null) : null;
     const delivery: PushDelivery = {
-      messageId: envelope.messageId,
+      messageId: String(envelope.messageId),
       accountId: account.id,
       topic,
       type: message.type,

@@ -1,3 +1,4 @@
+import { type LocalizedFieldInput, localizedFields } from "./localized-fields";
 import type {
   AssignedLocation,
   Customer,
@@ -9,6 +10,7 @@ import type {
   Order,
   RiskAssessment,
 } from "./model";
+import { checkRate, formatAmount, normalizeAmount, toMinor } from "./money";
 
 let lastNumericId = 5_900_000_000_000;
 /** Numeric ids stay below 2^53 so REST payloads survive JSON.parse in tests. */
@@ -176,7 +178,15 @@ export interface BuildOrderInput {
   note?: string | null;
   tags?: string[];
   test?: boolean;
+  /**
+   * The shop currency (default USD); every amount below is in it. JPY and KRW amounts are whole numbers ("4500";
+   * "4500.00" is accepted too), other currencies have 2 decimals; amounts are stored and answered in that format.
+   */
   currencyCode?: string;
+  /** The customer's currency when it differs from the shop's: presentment amounts are shop amounts × rate. */
+  presentment?: { currencyCode: string; rate: string };
+  /** Order.localizedFields; keys must be LocalizedFieldKey values (e.g. SHIPPING_CREDENTIAL_BR). */
+  localizedFields?: LocalizedFieldInput[];
   shippingPrice?: string;
   taxPrice?: string;
   discountPrice?: string;
@@ -192,7 +202,7 @@ export interface BuildOrderInput {
 
 let lastOrderNumber = 1000;
 
-function lineItem(input: OrderLineInput, index: number): LineItem {
+function lineItem(input: OrderLineInput, index: number, currencyCode: string): LineItem {
   const quantity = input.quantity ?? 1;
   const refundedQuantity = input.refundedQuantity ?? 0;
   const title = input.title ?? `Product ${index + 1}`;
@@ -216,7 +226,7 @@ function lineItem(input: OrderLineInput, index: number): LineItem {
     refundedQuantity,
     requiresShipping: input.requiresShipping ?? !input.isGiftCard,
     isGiftCard: input.isGiftCard ?? false,
-    unitPrice: input.price ?? "10.00",
+    unitPrice: normalizeAmount(input.price ?? "10.00", currencyCode, `lines[${index}].price`),
     grams: input.grams ?? 200,
     variant: variantId ? { id: variantId, sku, title: variantTitle ?? "Default Title", imageUrl } : null,
     productId,
@@ -259,7 +269,12 @@ export function buildOrder(input: BuildOrderInput = {}): Order {
   const legacyId = nextNumericId();
   const id = gid("Order", legacyId);
   const createdAt = input.createdAt ?? new Date().toISOString();
-  const lines = (input.lines ?? [{}]).map(lineItem);
+  const currencyCode = input.currencyCode ?? "USD";
+  if (!/^[A-Z]{3}$/.test(currencyCode)) throw new Error(`buildOrder: currencyCode must be an ISO 4217 code like "USD"`);
+  const presentment = presentmentOf(input.presentment, currencyCode);
+  const amount = (value: string | undefined, fallback: string, what: string) =>
+    normalizeAmount(value ?? fallback, currencyCode, what);
+  const lines = (input.lines ?? [{}]).map((line, index) => lineItem(line, index, currencyCode));
   const location = { ...defaultLocation, ...input.location };
   const fulfillmentOrders = input.fulfillmentOrders
     ? input.fulfillmentOrders.map((fo) =>
@@ -297,10 +312,11 @@ export function buildOrder(input: BuildOrderInput = {}): Order {
     note: input.note ?? null,
     tags: input.tags ?? [],
     test: input.test ?? false,
-    currencyCode: input.currencyCode ?? "USD",
-    shippingPrice: input.shippingPrice ?? "5.00",
-    taxPrice: input.taxPrice ?? "0.00",
-    discountPrice: input.discountPrice ?? "0.00",
+    currencyCode,
+    presentment,
+    shippingPrice: amount(input.shippingPrice, "5.00", "shippingPrice"),
+    taxPrice: amount(input.taxPrice, "0.00", "taxPrice"),
+    discountPrice: amount(input.discountPrice, "0.00", "discountPrice"),
     shippingAddress,
     billingAddress: input.billingAddress === null ? null : address({ ...shippingAddress, ...input.billingAddress }),
     customer:
@@ -321,7 +337,53 @@ export function buildOrder(input: BuildOrderInput = {}): Order {
     lineItems: lines,
     fulfillmentOrders,
     fulfillments: [],
+    localizedFields: localizedFields(input.localizedFields),
   };
+}
+
+function presentmentOf(
+  input: BuildOrderInput["presentment"],
+  shopCurrency: string,
+): { currencyCode: string; rate: string } | null {
+  if (input === undefined) return null;
+  const currencyCode = input?.currencyCode;
+  if (typeof currencyCode !== "string" || !/^[A-Z]{3}$/.test(currencyCode)) {
+    throw new Error(`buildOrder: presentment.currencyCode must be an ISO 4217 code like "EUR"`);
+  }
+  const rate = checkRate(input.rate);
+  if (rate === null) {
+    throw new Error(
+      `buildOrder: presentment.rate must be a positive decimal string (shop amount × rate = presentment amount), got ${JSON.stringify(input.rate)}`,
+    );
+  }
+  if (currencyCode === shopCurrency) {
+    throw new Error(`buildOrder: presentment.currencyCode ${currencyCode} is the shop currency; leave presentment out`);
+  }
+  return { currencyCode, rate };
+}
+
+/**
+ * Contiguous, nearly even groups of line indexes for `BuildOrderInput.fulfillmentOrders`:
+ * `splitLines(60, 7)` → 7 FOs of 9, 9, 9, 9, 8, 8, 8 lines.
+ */
+export function splitLines(
+  lineCount: number,
+  fulfillmentOrderCount: number,
+  fo: Omit<FulfillmentOrderInput, "lines"> = {},
+): FulfillmentOrderInput[] {
+  if (!Number.isInteger(fulfillmentOrderCount) || fulfillmentOrderCount < 1 || fulfillmentOrderCount > lineCount) {
+    throw new Error(`splitLines: cannot split ${lineCount} lines into ${fulfillmentOrderCount} fulfillment orders`);
+  }
+  const base = Math.floor(lineCount / fulfillmentOrderCount);
+  const extra = lineCount % fulfillmentOrderCount;
+  const groups: FulfillmentOrderInput[] = [];
+  let next = 0;
+  for (let i = 0; i < fulfillmentOrderCount; i++) {
+    const size = base + (i < extra ? 1 : 0);
+    groups.push({ ...fo, lines: Array.from({ length: size }, (_, offset) => next + offset) });
+    next += size;
+  }
+  return groups;
 }
 
 // Gift cards are fulfilled by Shopify at purchase (default "automatically fulfill gift cards" setting), so
@@ -340,27 +402,26 @@ function defaultFulfillmentOrders(
   return fos;
 }
 
-export function toCents(amount: string): number {
-  const [whole = "0", fraction = ""] = amount.split(".");
-  const sign = whole.startsWith("-") ? -1 : 1;
-  return sign * (Math.abs(Number(whole)) * 100 + Number(fraction.padEnd(2, "0").slice(0, 2)));
-}
-export function fromCents(cents: number): string {
-  const sign = cents < 0 ? "-" : "";
-  const abs = Math.abs(cents);
-  return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, "0")}`;
+/** Shop-currency totals, in the currency's format. */
+export function orderTotals(order: Order): { subtotal: string; total: string; lineItemsTotal: string } {
+  const currency = order.currencyCode;
+  const minor = (amount: string) => toMinor(amount, currency);
+  const lineItems = order.lineItems.reduce((sum, line) => sum + minor(line.unitPrice) * BigInt(line.quantity), 0n);
+  const subtotal = order.lineItems.reduce(
+    (sum, line) => sum + minor(line.unitPrice) * BigInt(line.currentQuantity),
+    0n,
+  );
+  const total = subtotal - minor(order.discountPrice) + minor(order.shippingPrice) + minor(order.taxPrice);
+  return {
+    subtotal: formatAmount(subtotal, currency),
+    total: formatAmount(total, currency),
+    lineItemsTotal: formatAmount(lineItems, currency),
+  };
 }
 
-export function orderTotals(order: Order): { subtotal: string; total: string; lineItemsTotal: string } {
-  const lineItemsCents = order.lineItems.reduce((sum, line) => sum + toCents(line.unitPrice) * line.quantity, 0);
-  const subtotalCents = order.lineItems.reduce((sum, line) => sum + toCents(line.unitPrice) * line.currentQuantity, 0);
-  const totalCents =
-    subtotalCents - toCents(order.discountPrice) + toCents(order.shippingPrice) + toCents(order.taxPrice);
-  return {
-    subtotal: fromCents(subtotalCents),
-    total: fromCents(totalCents),
-    lineItemsTotal: fromCents(lineItemsCents),
-  };
+/** A line's unit price × quantity in the shop currency. */
+export function lineTotal(order: Order, line: LineItem): string {
+  return formatAmount(toMinor(line.unitPrice, order.currencyCode) * BigInt(line.quantity), order.currencyCode);
 }
 
 export function fulfilledQuantityOf(order: Order, lineItemId: string): number {

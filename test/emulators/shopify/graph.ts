@@ -1,10 +1,11 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { buildSchema, GraphQLError, type GraphQLFieldResolver, type GraphQLSchema } from "graphql";
-import { displayFulfillmentStatus, numericIdOf, orderTotals } from "./build-order";
+import { displayFulfillmentStatus, lineTotal, numericIdOf, orderTotals } from "./build-order";
 import type { Fulfillment, FulfillmentOrder, LineItem, MailingAddress, Order, Shop } from "./model";
-import type { EmulatorState, EventInput, FulfillmentLineInput, TrackingInput, UserError } from "./state";
+import { moneyPair, presentmentCurrencyOf } from "./money";
 import { filterOrders, sortOrders } from "./order-search";
+import type { EmulatorState, EventInput, FulfillmentLineInput, TrackingInput, UserError } from "./state";
 
 /** Copy of /work/shared/reference/shopify-admin-2026-10.graphql (printed from @shopify/dev-mcp 1.16.0 data). */
 export const schemaPath = fileURLToPath(new URL("./schema/admin-2026-10.graphql", import.meta.url));
@@ -100,10 +101,14 @@ export function connection<T>(
 
 // --- views ---------------------------------------------------------------------------------------------------
 
-const money = (amount: string, currencyCode: string) => ({
-  shopMoney: { amount, currencyCode },
-  presentmentMoney: { amount, currencyCode },
-});
+/** A MoneyBag for one shop-currency amount of the order: presentment = shop × rate when the currencies differ. */
+function moneyBag(order: Order, amount: string) {
+  const pair = moneyPair(order, amount);
+  return {
+    shopMoney: { amount: pair.shop, currencyCode: order.currencyCode },
+    presentmentMoney: { amount: pair.presentment, currencyCode: presentmentCurrencyOf(order) },
+  };
+}
 
 function addressView(address: MailingAddress | null, id: string): View | null {
   if (!address) return null;
@@ -169,8 +174,8 @@ function remainingQuantityOf(order: Order, lineItemId: string): number {
 }
 
 function lineItemView(order: Order, line: LineItem): View {
-  const price = (amount: string) => money(amount, order.currencyCode);
-  const totalCents = Math.round(Number(line.unitPrice) * 100) * line.quantity;
+  const price = (amount: string) => moneyBag(order, amount);
+  const total = lineTotal(order, line);
   return {
     __typename: "LineItem",
     id: line.id,
@@ -193,9 +198,9 @@ function lineItemView(order: Order, line: LineItem): View {
     originalUnitPriceSet: price(line.unitPrice),
     discountedUnitPriceSet: price(line.unitPrice),
     discountedUnitPriceAfterAllDiscountsSet: price(line.unitPrice),
-    originalTotalSet: price((totalCents / 100).toFixed(2)),
-    discountedTotalSet: () => price((totalCents / 100).toFixed(2)),
-    totalDiscountSet: price("0.00"),
+    originalTotalSet: price(total),
+    discountedTotalSet: () => price(total),
+    totalDiscountSet: price("0"),
     weight: { unit: "GRAMS", value: line.grams },
     image: () => imageView(line.imageUrl),
     variant: variantView(line),
@@ -351,7 +356,7 @@ function fulfillmentView(ctx: GraphContext, order: Order, fulfillment: Fulfillme
 
 function orderView(ctx: GraphContext, order: Order): View {
   const totals = orderTotals(order);
-  const price = (amount: string) => money(amount, order.currencyCode);
+  const price = (amount: string) => moneyBag(order, amount);
   const paid = ["PAID", "PARTIALLY_REFUNDED", "REFUNDED"].includes(order.displayFinancialStatus);
   const customer = order.customer;
   return {
@@ -374,7 +379,7 @@ function orderView(ctx: GraphContext, order: Order): View {
     note: order.note,
     tags: order.tags,
     currencyCode: order.currencyCode,
-    presentmentCurrencyCode: order.currencyCode,
+    presentmentCurrencyCode: presentmentCurrencyOf(order),
     displayFinancialStatus: order.displayFinancialStatus,
     displayFulfillmentStatus: displayFulfillmentStatus(order),
     fullyPaid: paid,
@@ -401,9 +406,9 @@ function orderView(ctx: GraphContext, order: Order): View {
     currentTotalTaxSet: price(order.taxPrice),
     totalDiscountsSet: price(order.discountPrice),
     currentTotalDiscountsSet: price(order.discountPrice),
-    totalOutstandingSet: price(paid ? "0.00" : totals.total),
-    totalReceivedSet: price(paid ? totals.total : "0.00"),
-    totalRefundedSet: price("0.00"),
+    totalOutstandingSet: price(paid ? "0" : totals.total),
+    totalReceivedSet: price(paid ? totals.total : "0"),
+    totalRefundedSet: price("0"),
     shippingAddress: addressView(order.shippingAddress, `${order.id}/shipping`),
     billingAddress: addressView(order.billingAddress, `${order.id}/billing`),
     displayAddress: addressView(order.shippingAddress ?? order.billingAddress, `${order.id}/display`),
@@ -445,6 +450,24 @@ function orderView(ctx: GraphContext, order: Order): View {
         .slice(0, args.first ?? undefined)
         .map((fulfillment) => fulfillmentView(ctx, order, fulfillment)),
     fulfillmentsCount: { count: order.fulfillments.length, precision: "EXACT" },
+    localizedFields: (args: ConnectionArgs & { countryCodes?: string[] | null; purposes?: string[] | null }) =>
+      connection(
+        (order.localizedFields ?? []).filter(
+          (field) =>
+            (!args.countryCodes || args.countryCodes.includes(field.countryCode)) &&
+            (!args.purposes || args.purposes.includes(field.purpose)),
+        ),
+        args,
+        (field) => field.key,
+        (field) => ({
+          __typename: "LocalizedField",
+          countryCode: field.countryCode,
+          key: field.key,
+          purpose: field.purpose,
+          title: field.title,
+          value: field.value,
+        }),
+      ),
   };
 }
 

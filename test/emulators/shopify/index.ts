@@ -6,9 +6,12 @@ export {
   gid,
   type OrderLineInput,
   sampleAddresses,
+  splitLines,
 } from "./build-order";
 export { adminSchema, schemaPath } from "./graph";
+export { type LocalizedFieldInput, type LocalizedFieldKey, localizedFieldKeys } from "./localized-fields";
 export type * from "./model";
+export { currencyDigits, zeroDecimalCurrencies } from "./money";
 export {
   defaultApps,
   defaultLifetimes,

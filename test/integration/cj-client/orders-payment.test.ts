@@ -109,12 +109,17 @@ describe("order and payment flow", () => {
     expect(byId?.productList?.[0]).toMatchObject({ vid: expect.any(String), quantity: 2 });
     expect(await client.orders.findOrder("no-such-order")).toBeNull();
 
-    const listed = await client.orders.list({ orderIds: [a.orderId ?? "", b.orderId ?? ""], pageSize: 50 });
+    // order/list filters by one status (seed 002: the default is CANCELLED), so the status is always named.
+    const status = byId?.orderStatus as "CREATED";
+    const listed = await client.orders.list({ orderIds: [a.orderId ?? "", b.orderId ?? ""], status, pageSize: 50 });
     expect(listed.total).toBe(2);
     expect(listed.list.map((order) => order.orderId).sort()).toEqual([a.orderId, b.orderId].sort());
     const listCall = requestsTo(emulator, "/shopping/order/list")[0];
     expect(listCall?.query.orderIds).toEqual([a.orderId, b.orderId]);
+    expect(listCall?.query.status).toEqual([status]);
     expect(listCall?.query.pageSize).toEqual(["50"]);
+    const withoutStatus = await client.orders.list({ orderIds: [a.orderId ?? ""], pageSize: 50 });
+    expect(withoutStatus.total).toBe(0);
   });
 
   it("deleteOrder succeeds for CREATED and IN_CART orders and is refused (1603002) once confirmed", async () => {

@@ -7,8 +7,8 @@
  * Real time is needed (the emulator's windows use it); the assertions are on counts, not durations.
  */
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pino from "pino";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CjRateLimiter, closeCjDispatchers, createCjClient, createMemoryCredentialStore } from "../../../app/cj";
 import { createPgRateLimiter, type PgRateLimiter } from "../../../app/cj/pg-rate-limiter.server";
 import { type CjEmulator, startCjEmulator } from "../../emulators/cj/index.js";

@@ -148,3 +148,22 @@ export async function registerWebhooks(emulator: CjEmulator, token: string, url:
   });
   if (answer.json.code !== 200) throw new Error(`webhook/set answered ${answer.json.code}`);
 }
+
+export interface ControlAnswer {
+  status: number;
+  json: unknown;
+}
+
+/** A call to the emulator's control API (`/__emulator/*`), JSON in and out. */
+export async function control(
+  emulator: CjEmulator,
+  path: string,
+  options: { method?: string; body?: unknown } = {},
+): Promise<ControlAnswer> {
+  const response = await fetch(`${emulator.url}/__emulator${path}`, {
+    method: options.method ?? (options.body === undefined ? "GET" : "POST"),
+    headers: { "content-type": "application/json" },
+    ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
+  });
+  return { status: response.status, json: await response.json() };
+}

@@ -247,17 +247,21 @@ describe("CJ emulator: orders and payment", () => {
         ),
       );
     }
-    const page = await cj(emulator, "/shopping/order/list", { token, query: { pageNum: "2", pageSize: "2" } });
-    expect(page.json.data).toMatchObject({ pageNum: 2, pageSize: 2, total: 5 });
-    expect((page.json.data as { list: unknown[] }).list).toHaveLength(2);
+    // Without `status` only CANCELLED orders are listed (seed 002 §1.6 "default: CANCELLED"): always pass it.
+    const page = await cj(emulator, "/shopping/order/list", {
+      token,
+      query: { status: "CREATED", pageNum: "2", pageSize: "2" },
+    });
+    expect(page.json.data).toMatchObject({ pageNum: 2, pageSize: 2, total: 3 });
+    expect((page.json.data as { list: unknown[] }).list).toHaveLength(1);
     const unpaid = await cj(emulator, "/shopping/order/list", { token, query: { status: "UNPAID" } });
     expect((unpaid.json.data as Data).total).toBe(2);
     const chosen = await cj(emulator, "/shopping/order/list", {
       token,
-      query: { orderIds: [ids[0] ?? "", ids[4] ?? ""] },
+      query: { status: "CREATED", orderIds: [ids[2] ?? "", ids[4] ?? ""] },
     });
     const list = (chosen.json.data as { list: Data[] }).list;
-    expect(list.map((o) => o.orderId).sort()).toEqual([ids[0], ids[4]].sort());
+    expect(list.map((o) => o.orderId).sort()).toEqual([ids[2], ids[4]].sort());
     expect(list[0]).toMatchObject({ orderNum: expect.stringMatching(/^list-/), productList: null });
   });
 

@@ -3,9 +3,9 @@
  * cancellations, and the reconciliation sweep that finds orders whose webhook never came.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { forwardNow } from "../../../app/fulfillment/actions.server";
 import { cjOrderNumberFor } from "../../../app/fulfillment/mapping";
 import { payCjOrder } from "../../../app/fulfillment/payment.server";
-import { forwardNow } from "../../../app/fulfillment/actions.server";
 import { createEmbeddedQueue } from "../../../app/jobs/embedded-queue";
 import { enqueueForOrder, type JobQueue } from "../../../app/jobs/queue";
 import { registerJobHandlers } from "../../../app/jobs/registry.server";
@@ -175,15 +175,15 @@ describe("cancellations", () => {
     expect(calls("/shopping/order/deleteOrder").length).toBe(deletes);
   });
 
-  it("deletes a CJ order that is still CREATED", async () => {
-    // The payment step fails (CJ refuses the cart), so the CJ order stays CREATED.
+  it("deletes a CJ order that is still CREATED, even when the order needs the merchant", async () => {
+    // The payment step fails (CJ refuses the cart): the order needs the merchant, and its CJ order stays CREATED.
     s.cj.addFault({ kind: "cjError", code: 1603000, path: "/shopping/order/addCart", times: 1 });
     const order = s.addOrder({ financialStatus: "PAID", lines: [{ sku: "TSHIRT-WHITE-M" }] });
     await s.webhook("orders/paid", order);
-    const submitted = await stateOf(order, ["SUBMITTED"]);
-    await eventually(
-      async () => (await s.t.db.orderEvent.count({ where: { orderId: submitted.id, type: "payment_refused" } })) > 0,
-    );
+    const submitted = await stateOf(order, ["NEEDS_ATTENTION"]);
+    expect(submitted.cjOrderId).toBeTruthy();
+    expect(submitted.errorReason).toMatch(/CJ refused the payment step/);
+    expect(await s.t.db.orderEvent.count({ where: { orderId: submitted.id, type: "payment_refused" } })).toBe(1);
     const { toOrderWebhookPayload } = await import("../../emulators/shopify/index");
     await s.webhook("orders/cancelled", order, {
       payload: {
@@ -192,9 +192,12 @@ describe("cancellations", () => {
         updated_at: new Date(Date.now() + 3000).toISOString(),
       },
     });
-    await stateOf(order, ["CANCELLED"]);
+    const cancelled = await stateOf(order, ["CANCELLED"]);
     expect(calls("/shopping/order/deleteOrder").some((r) => r.query.orderId?.[0] === submitted.cjOrderId)).toBe(true);
     expect(s.cj.order(submitted.cjOrderId as string)).toBeUndefined();
+    const event = await s.t.db.orderEvent.findFirstOrThrow({ where: { orderId: cancelled.id, type: "cancelled" } });
+    // Not "before it reached CJ": CJ had it, and it is gone from CJ now.
+    expect(event.message).toMatch(/deleted at CJ/);
   });
 
   it("asks the merchant to settle on CJ when the CJ order is already paid", async () => {

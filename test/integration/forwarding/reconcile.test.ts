@@ -37,14 +37,20 @@ async function insertOrder(name: string, data: Record<string, unknown>, updatedM
 
 describe("reconciliation sweep", () => {
   it("re-drives what is stuck, judged by when it got stuck, and leaves the rest alone", async () => {
-    // A real order whose payment step failed once at CJ (the cart was refused), so it stays SUBMITTED.
+    // A real order CJ has (created, not in a cart), whose payment job was lost: SUBMITTED with no job. It is made so
+    // by refusing its cart once (the order then needs the merchant) and putting it back to SUBMITTED, as a process
+    // that died between the create and its payment job would leave it.
     s.cj.addFault({ kind: "cjError", code: 1603000, path: "/shopping/order/addCart", times: 1 });
     const shopifyOrder = s.addOrder({ financialStatus: "PAID", lines: [{ sku: "TSHIRT-WHITE-M" }] });
     expect(await s.webhook("orders/paid", shopifyOrder)).toBe(200);
-    const stuck = await eventually(async () => {
+    const refusedRow = await eventually(async () => {
       const row = await s.t.db.order.findFirst({ where: { shopifyOrderGid: shopifyOrder.id } });
       const refused = row && (await s.t.db.orderEvent.count({ where: { orderId: row.id, type: "payment_refused" } }));
-      return row?.state === "SUBMITTED" && refused ? row : undefined;
+      return row?.state === "NEEDS_ATTENTION" && refused ? row : undefined;
+    });
+    const stuck = await s.t.db.order.update({
+      where: { id: refusedRow.id },
+      data: { state: "SUBMITTED", errorReason: null },
     });
     const cjOrderId = stuck.cjOrderId as string;
     const cartsBefore = mentions(cjOrderId).filter((r) => r.path === "/shopping/order/addCart").length;

@@ -147,7 +147,8 @@ describe("which lines go to CJ", () => {
     const row = await settled(order);
     const [sent] = creates(cjOrderNumberFor(STACK_SHOP, order.id));
     expect((sent?.body as { products: unknown[] } | undefined)?.products).toEqual([
-      expect.objectContaining({ sku: "TSHIRT-WHITE-M", quantity: 2 }),
+      // Connected: sent by its CJ variant alone.
+      expect.objectContaining({ vid: "92511400-C758-4474-93CA-66D442F5F787", quantity: 2 }),
     ]);
     const reasons = Object.fromEntries(row.lines.map((l) => [l.sku, l.skipReason]));
     expect(reasons).toMatchObject({
@@ -175,6 +176,8 @@ describe("addresses", () => {
         zip: "04524",
         phone: "010-1234-5678",
       },
+      // Korea's customs need the recipient's PCCC (CJ's dutyNo rule); Shopify's checkout collects it.
+      localizedFields: [{ key: "SHIPPING_CREDENTIAL_KR", value: "p123456789012" }],
       lines: [{ sku: "TSHIRT-WHITE-M" }],
     });
     await s.webhook("orders/paid", order);
@@ -190,6 +193,7 @@ describe("addresses", () => {
       shippingCountryCode: "KR",
       shippingZip: "04524",
       shippingPhone: "01012345678",
+      taxId: "P123456789012",
     });
   });
 
@@ -206,6 +210,7 @@ describe("addresses", () => {
         zip: "100022",
         phone: "+86 138 0013 8000",
       },
+      localizedFields: [{ key: "SHIPPING_CREDENTIAL_CN", value: "11010519491231002x" }],
       lines: [{ sku: "TSHIRT-WHITE-L", quantity: 2 }],
     });
     await s.webhook("orders/paid", order);
@@ -217,6 +222,9 @@ describe("addresses", () => {
       shippingCity: "北京市",
       shippingProvince: "北京",
       shippingPhone: "+8613800138000",
+      // China: the resident ID is both the customs ID and the consignee's identity.
+      taxId: "11010519491231002X",
+      consigneeID: "11010519491231002X",
     });
   });
 

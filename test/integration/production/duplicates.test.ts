@@ -12,8 +12,8 @@ import { cjOrderNumberFor } from "../../../app/fulfillment/mapping";
 import type { Order as ShopifyOrder } from "../../emulators/shopify/model";
 import { isPostgresReachable } from "../../support/database";
 import { type ProductionStack, startProductionStack } from "../../support/processes";
-import { eventually } from "../../support/stack";
 import { seededRandom } from "../../support/random";
+import { eventually } from "../../support/stack";
 
 const ORDERS = 700;
 const WEBHOOKS = 1000;

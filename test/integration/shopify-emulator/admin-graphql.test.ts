@@ -85,7 +85,8 @@ describe("reading orders", () => {
         phone: "+82 10-1234-5678",
       },
     });
-    expect(read?.totalPriceSet.shopMoney).toEqual({ amount: "30035.00", currencyCode: "KRW" });
+    // KRW has no minor units: the emulator answers whole amounts ("15000.00" in buildOrder is stored as "15000").
+    expect(read?.totalPriceSet.shopMoney).toEqual({ amount: "30035", currencyCode: "KRW" });
     const [lamp, mug, giftCard, ebook] = read?.lineItems.nodes ?? [];
     expect(lamp).toMatchObject({
       sku: "CJLED-01",
@@ -94,7 +95,7 @@ describe("reading orders", () => {
       unfulfilledQuantity: 2,
       requiresShipping: true,
       isGiftCard: false,
-      originalUnitPriceSet: { shopMoney: { amount: "15000.00", currencyCode: "KRW" } },
+      originalUnitPriceSet: { shopMoney: { amount: "15000", currencyCode: "KRW" } },
       variant: { sku: "CJLED-01", title: "White" },
     });
     expect(lamp?.product?.id).toMatch(/^gid:\/\/shopify\/Product\//);

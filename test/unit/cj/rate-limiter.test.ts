@@ -7,8 +7,8 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { type CjPermitRelease, createInProcessRateLimiter } from "../../../app/cj";
 import { maxInAnyWindow } from "../../emulators/cj/limits.js";
-import { type CjTestServer, startCjServer, testClient } from "./cj-server.js";
 import { seededRandom } from "../../support/random";
+import { type CjTestServer, startCjServer, testClient } from "./cj-server.js";
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 

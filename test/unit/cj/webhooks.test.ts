@@ -85,14 +85,47 @@ describe("parseCjWebhook", () => {
     expect(message.params.lastMileCarrier).toBeNull();
   });
 
-  it("LOGISTIC: refuses a trackingStatus outside 0–14 and events that are not JSON", () => {
+  it("LOGISTIC: an odd field is read as empty and the message still carries the rest", () => {
     const base = { messageId: "m", type: "LOGISTIC", messageType: "UPDATE" };
-    expect(() => parseCjWebhook({ ...base, params: { orderId: "1", trackingStatus: 15 } })).toThrow(
-      CjWebhookPayloadError,
-    );
-    expect(() =>
-      parseCjWebhook({ ...base, params: { orderId: "1", trackingStatus: 1, logisticsTrackEvents: "[{" } }),
-    ).toThrow("logisticsTrackEvents is not JSON");
+    // A status outside 0–14, events that are not JSON, a null status: CJ's push is authentic, so it is not refused
+    // (a refusal counts as a failed push, and CJ pauses every push of the account at 50 % failures).
+    const outOfRange = parseCjWebhook({ ...base, params: { orderId: "1", trackingNumber: "T1", trackingStatus: 15 } });
+    expect(outOfRange.type === "LOGISTIC" && outOfRange.params).toMatchObject({
+      orderId: "1",
+      trackingNumber: "T1",
+      trackingStatus: null,
+    });
+    const badEvents = parseCjWebhook({
+      ...base,
+      params: { orderId: "1", trackingStatus: 1, logisticsTrackEvents: "[{" },
+    });
+    expect(badEvents.type === "LOGISTIC" && badEvents.params).toMatchObject({
+      trackingStatus: 1,
+      logisticsTrackEvents: [],
+    });
+    const nullStatus = parseCjWebhook({
+      ...base,
+      params: { orderId: "1", trackingStatus: null, logisticsTrackEvents: "" },
+    });
+    expect(nullStatus.type === "LOGISTIC" && nullStatus.params).toMatchObject({
+      trackingStatus: null,
+      logisticsTrackEvents: [],
+    });
+  });
+
+  it("a numeric messageId identifies the message as a string does", () => {
+    const message = parseCjWebhook({
+      messageId: 998877,
+      type: "LOGISTIC",
+      messageType: "UPDATE",
+      params: { orderId: "1" },
+    });
+    expect(message.messageId).toBe("998877");
+  });
+
+  it("still refuses a message that is not CJ's shape at all", () => {
+    expect(() => parseCjWebhook({ type: "LOGISTIC", params: {} })).toThrow(CjWebhookPayloadError);
+    expect(() => parseCjWebhook({ messageId: "m", type: "NOPE", params: {} })).toThrow(CjWebhookPayloadError);
   });
 
   it("ORDERSPLIT", () => {

@@ -473,10 +473,15 @@ describe("order-level fields", () => {
 
   it("shopAmount and unitPrice are 2-decimal strings computed in decimal, not binary floating point", () => {
     const lines = [
-      lineItem({ originalUnitPriceSet: { shopMoney: money("0.30000000000000004") } }),
-      lineItem({ originalUnitPriceSet: { shopMoney: money("1.005") } }),
-      lineItem({ originalUnitPriceSet: { shopMoney: money("19.9") } }),
-      lineItem({ originalUnitPriceSet: { shopMoney: money("1234567.1") } }),
+      lineItem({
+        originalUnitPriceSet: {
+          shopMoney: money("0.30000000000000004"),
+          presentmentMoney: money("0.30000000000000004"),
+        },
+      }),
+      lineItem({ originalUnitPriceSet: { shopMoney: money("1.005"), presentmentMoney: money("1.005") } }),
+      lineItem({ originalUnitPriceSet: { shopMoney: money("19.9"), presentmentMoney: money("19.9") } }),
+      lineItem({ originalUnitPriceSet: { shopMoney: money("1234567.1"), presentmentMoney: money("1234567.1") } }),
     ];
     const { request } = mapAccepted(shopifyOrder({ lines, total: "1.005" }));
     // (1.005).toFixed(2) is "1.00" in binary floating point; half-up in decimal is "1.01".
@@ -494,7 +499,7 @@ describe("order-level fields", () => {
       unfulfilledQuantity: 3,
       product: { id: "gid://shopify/Product/555" },
       image: { url: "https://cdn.shopify.com/tee.jpg" },
-      originalUnitPriceSet: { shopMoney: money("19.9") },
+      originalUnitPriceSet: { shopMoney: money("19.9"), presentmentMoney: money("19.9") },
     });
     expect(mapAccepted(shopifyOrder({ lines: [line] })).request.products).toEqual([
       {

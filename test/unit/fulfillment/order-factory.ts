@@ -33,7 +33,7 @@ export function lineItem(overrides: Partial<ShopifyOrderLineItem> = {}): Shopify
     requiresShipping: true,
     isGiftCard: false,
     image: { url: `https://cdn.shopify.com/s/files/tee-${id}.jpg` },
-    originalUnitPriceSet: { shopMoney: money("19.90") },
+    originalUnitPriceSet: { shopMoney: money("19.90"), presentmentMoney: money("19.90") },
     variant: { id: `gid://shopify/ProductVariant/${id}`, sku, title: "M" },
     product: { id: `gid://shopify/Product/${id}` },
     ...overrides,
@@ -119,6 +119,7 @@ export function shopifyOrder(overrides: OrderOverrides = {}): ShopifyOrderForFor
     shippingAddress: address(),
     lineItems: { pageInfo: { hasNextPage: false }, nodes: lines ?? [lineItem()] },
     fulfillmentOrders: { pageInfo: { hasNextPage: false }, nodes: fulfillmentOrders ?? [] },
+    localizedFields: { nodes: [] },
     ...rest,
   };
 }
