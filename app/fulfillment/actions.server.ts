@@ -121,7 +121,8 @@ async function retryWithCj(deps: ForwardDeps, shopDomain: string, order: Awaited
       set: { errorReason: null, cjStatus: status },
       from: ["NEEDS_ATTENTION"],
     });
-    await enqueueForOrder(deps.queue, "pay-order", order.id, { trigger: "merchant" });
+    // The shop's payment rules decide (balance under the caps, or the link): a retry is not a payment order.
+    await enqueueForOrder(deps.queue, "pay-order", order.id);
     return { queued: true, message: `Payment of ${order.shopifyOrderName} retried.` };
   }
   return refreshFromCj(deps, shopDomain, order.id);

@@ -80,8 +80,10 @@ function waitingForCjQuota(runner: JobRunner, deps: ForwardDeps): JobRunner {
               await deps.db.order.update({ where: { id: data.orderId }, data: { errorReason: message } });
               await recordOrderEvent(deps.db, data.orderId, { actor: "cj", type: "cj_quota_wait", message });
             }
+            // A key of its own: the order's key stays free, so a merchant's "Forward now" after changing the order
+            // (a shipping method that needs no quote) runs at once instead of waiting behind this one.
             await runner.enqueue(name, data, {
-              singletonKey: orderJobKey(data.orderId),
+              singletonKey: `${orderJobKey(data.orderId)}:quota`,
               startAfterSeconds: waitSeconds,
             });
           }

@@ -6,6 +6,7 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { errorStatus, pageDeps } from "../dashboard/deps.server";
 import {
+  findShopOrder,
   ORDER_ACTIONS,
   type OrderAction,
   payWithBalance,
@@ -29,14 +30,16 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   if (!(ORDER_ACTIONS as readonly string[]).includes(action) || !orderId) {
     return Response.json({ ok: false, message: "Unknown action or order." }, { status: 400 });
   }
-  if (action === "pay" && form.get("confirmed") !== "1") {
-    // A bulk payment spends the balance: only after the merchant has seen and confirmed the total.
-    return Response.json(
-      { ok: false, message: "Confirm the total first: a bulk payment needs the confirmation dialog." },
-      { status: 400 },
-    );
-  }
   try {
+    if (action === "pay" && form.get("confirmed") !== "1") {
+      // A bulk payment spends the balance: only after the merchant has seen and confirmed the total. (Another
+      // shop's order is still "not found" first.)
+      await findShopOrder(pageDeps().db, session.shop, orderId);
+      return Response.json(
+        { ok: false, message: "Confirm the total first: a bulk payment needs the confirmation dialog." },
+        { status: 400 },
+      );
+    }
     const result =
       action === "pay"
         ? await payWithBalance(pageDeps(), session.shop, orderId, { capped: true })

@@ -42,6 +42,8 @@ describe("CJ tracking without pushes: the poll catches up", () => {
     expect(fulfillmentCreates(s)).toHaveLength(1);
     // Status came from order/list (many ids per call), progress from trackInfo, never one detail call per order.
     expect(s.cj.requests({ path: "/shopping/order/list" }).length).toBeGreaterThan(0);
+    // Every list names its status: seed 002 documents CANCELLED as the default.
+    for (const list of s.cj.requests({ path: "/shopping/order/list" })) expect(list.query.status?.[0]).toBeTruthy();
     expect(s.cj.requests({ path: "/logistic/trackInfo" }).length).toBeGreaterThan(0);
     expect(s.cj.pushes({ type: "LOGISTIC" }).every((p) => p.attempts.length === 0)).toBe(true);
   });
