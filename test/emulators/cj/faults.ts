@@ -9,6 +9,8 @@ import type { SeededRandom } from "./random.js";
  * - `holdAfter`: run the request (the order IS created), then hold the answer for `hangMs` before dropping the
  *   socket: the window in which a test kills the caller "between CJ's answer and its commit";
  * - `slow`: run the request and answer it normally, `hangMs` late (a job that is busy when its worker is stopped);
+ * - `dataAsString`: run the request (the order IS created) and answer success with `data` as a string holding its
+ *   JSON: an answer the client cannot read although CJ did the work;
  * - `busy` (1600000), `rateLimit` (1600200), `balanceInsufficient` (1604000), `cjError` (any code):
  *   a CJ error envelope instead of running the request.
  */
@@ -18,6 +20,7 @@ export type FaultKind =
   | "drop"
   | "holdAfter"
   | "slow"
+  | "dataAsString"
   | "busy"
   | "rateLimit"
   | "balanceInsufficient"
@@ -51,7 +54,7 @@ export interface FaultRule extends FaultSpec {
 
 export interface FaultDecision {
   rule: FaultRule;
-  kind: "http5xx" | "hang" | "drop" | "holdAfter" | "slow" | "cjError";
+  kind: "http5xx" | "hang" | "drop" | "holdAfter" | "slow" | "dataAsString" | "cjError";
   status: number;
   code: number;
   message: string;
@@ -116,6 +119,8 @@ function toDecision(rule: FaultRule): FaultDecision {
       return { ...base, kind: "holdAfter", code: 0, message: "" };
     case "slow":
       return { ...base, kind: "slow", code: 0, message: "" };
+    case "dataAsString":
+      return { ...base, kind: "dataAsString", code: 0, message: "" };
     case "busy":
       return { ...base, kind: "cjError", code: 1600000, message: rule.message ?? CJ_MESSAGES[1600000] };
     case "rateLimit":

@@ -187,5 +187,9 @@ export async function handleApiRequest(
     return;
   }
   if (fault?.kind === "slow") await new Promise((resolve) => setTimeout(resolve, fault.hangMs));
+  if (fault?.kind === "dataAsString" && envelope.code === 200) {
+    // The request ran; the success answer carries `data` as a string holding its JSON, as some Java endpoints do.
+    envelope = { ...envelope, data: JSON.stringify(envelope.data) };
+  }
   answer(status, envelope);
 }

@@ -343,6 +343,25 @@ describe("orders CJ intercepts", () => {
   });
 });
 
+describe("answers CJ varies", () => {
+  it("a create CJ did but whose answer cannot be read is found by its orderNumber, never called refused", async () => {
+    s.cj.addFault({ kind: "dataAsString", path: "/shopping/order/createOrderV2", times: 1 });
+    const order = s.addOrder({ financialStatus: "PAID", lines: [{ sku: "TSHIRT-WHITE-M" }] });
+    await s.webhook("orders/paid", order);
+    const row = await settled(order);
+    expect(row.state).toBe("AWAITING_PAYMENT");
+    expect(creates(order)).toHaveLength(1);
+    const lookups = s.cj
+      .requests({ path: "/shopping/order/getOrderDetail" })
+      .filter((r) => r.query.orderId?.[0] === numberOf(order));
+    expect(lookups.length).toBeGreaterThan(0);
+    const events = await s.t.db.orderEvent.findMany({ where: { orderId: row.id } });
+    expect(events.map((e) => e.type)).toContain("submitted_recovered");
+    expect(events.some((e) => /refused/i.test(e.message))).toBe(false);
+    expect(row.cjOrderId).toBe(s.cj.order(numberOf(order))?.orderId);
+  });
+});
+
 describe("line identity and large orders", () => {
   it("a renamed store SKU next to a known CJ variant still goes through: the line is sent by vid alone", async () => {
     const order = s.addOrder({
