@@ -132,7 +132,7 @@ export function createCjOrdersApi(transport: CjTransport) {
           // transport: the backoff alone (from 500 ms) would hit the same window again.
           onFailedAttempt: async ({ error, retriesLeft }) => {
             if (error instanceof CjApiError && error.kind === "rate_limited" && retriesLeft > 0) {
-              await sleep(error.retryAfterMs ?? RATE_LIMIT_WINDOW_MS);
+              await sleep(Math.min(error.retryAfterMs ?? RATE_LIMIT_WINDOW_MS, 10_000));
             }
           },
         },

@@ -10,6 +10,7 @@ import {
   cjInt,
   cjJsonObject,
   cjList,
+  cjListEach,
   cjMoney,
   cjNumber,
   cjObject,
@@ -65,6 +66,43 @@ const productInfoSchema = tolerantObject(
   { name: "createOrder.productInfoList" },
 );
 
+const interceptReason = tolerantObject(
+  { code: cjInt, message: cjString },
+  { name: "createOrder.interceptOrderReasons" },
+);
+
+/**
+ * `interceptOrderReasons` (002 §1.1): a list of {code, message}. In any other shape that is not empty (a JSON
+ * string, one object, a text) CJ still says the order is held, so it reads as a reason, never as "none".
+ */
+const interceptReasons = z
+  .unknown()
+  .optional()
+  .transform((value): unknown[] => {
+    if (value === null || value === undefined || value === "") return [];
+    let list: unknown = value;
+    if (typeof value === "string") {
+      try {
+        list = JSON.parse(value);
+      } catch {
+        return [{ code: null, message: value.slice(0, 200) }];
+      }
+    }
+    if (Array.isArray(list)) return list;
+    if (list && typeof list === "object") return [list];
+    return [{ code: null, message: String(list).slice(0, 200) }];
+  })
+  .pipe(
+    z.array(
+      z.unknown().transform((item) => {
+        const parsed = interceptReason.safeParse(item);
+        return parsed.success
+          ? parsed.data
+          : { code: null, message: "CJ reported an intercept in a form the app could not read" };
+      }),
+    ),
+  );
+
 /**
  * 002 §1.1 / §1.2 "data information". Only `orderId` must be readable (it decides between "created" and "waiting for
  * product connection"); any other odd field is read as empty.
@@ -90,9 +128,7 @@ export const createOrderSchema = tolerantObject(
     logisticsMiss: cjBoolean,
     orderStatus: cjString,
     productInfoList: cjList(productInfoSchema),
-    interceptOrderReasons: cjList(
-      tolerantObject({ code: cjInt, message: cjString }, { name: "createOrder.interceptOrderReasons" }),
-    ),
+    interceptOrderReasons: interceptReasons,
   },
   { name: "createOrder", required: ["orderId"] },
 );
@@ -209,7 +245,7 @@ export const orderListSchema = z.looseObject({
   pageNum: cjInt,
   pageSize: cjInt,
   total: cjInt,
-  list: cjList(orderListItemSchema),
+  list: cjListEach(orderListItemSchema, "order/list item"),
 });
 export type CjOrderList = z.output<typeof orderListSchema>;
 

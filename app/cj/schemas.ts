@@ -186,3 +186,30 @@ function describeType(value: unknown): string {
   if (Array.isArray(value)) return "array";
   return typeof value;
 }
+
+/** A list whose items are read one by one: an item that cannot be read is left out and logged, not the whole list. */
+export const cjListEach = <T extends z.ZodType>(item: T, name: string) =>
+  z
+    .array(z.unknown())
+    .nullable()
+    .optional()
+    .catch((ctx: { input: unknown }) => {
+      logger.warn(
+        { cjObject: name, received: describeType(ctx.input) },
+        "CJ sent a list of an unexpected type; read as empty",
+      );
+      return [];
+    })
+    .transform((values) => {
+      const items: z.output<T>[] = [];
+      for (const value of values ?? []) {
+        const parsed = item.safeParse(value);
+        if (parsed.success) items.push(parsed.data);
+        else
+          logger.warn(
+            { cjObject: name, issues: parsed.error.issues.length },
+            "CJ list item could not be read; left out",
+          );
+      }
+      return items;
+    });

@@ -23,6 +23,9 @@ export const DEFAULT_CJ_TIMEOUTS: CjTimeouts = { connectMs: 10_000, headersMs: 3
 
 const pools = new Map<string, Pool>();
 
+/** The longest a rate-limited call waits before its retry, whatever Retry-After says. */
+const MAX_RATE_LIMIT_WAIT_MS = 10_000;
+
 /**
  * Daily quotas CJ reported, by account and endpoint (points run out for the endpoints that cost points; unverified
  * accounts have a daily limit per endpoint): until the reset the call fails here, without spending the account's QPS.
@@ -212,7 +215,9 @@ export function createCjTransport(options: CjTransportOptions): CjTransport {
     try {
       json = JSON.parse(text);
     } catch {
-      throw fail({ code: 0, httpStatus: status, message: `CJ answered HTTP ${status} without JSON` }, retryAfterMs);
+      // A 429 may come as plain text; its words decide between the one-second limit and the daily one.
+      const said = status === 429 && text.trim() ? `: ${text.trim().slice(0, 200)}` : " without JSON";
+      throw fail({ code: 0, httpStatus: status, message: `CJ answered HTTP ${status}${said}` }, retryAfterMs);
     }
     const envelope = cjEnvelopeSchema.safeParse(json);
     if (!envelope.success) {
@@ -282,7 +287,8 @@ export function createCjTransport(options: CjTransportOptions): CjTransport {
       onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
         // 1600200 / 429 block the caller for the rest of the limit window (cj-api-facts "Error codes").
         if (error instanceof CjApiError && error.kind === "rate_limited" && retriesLeft > 0) {
-          await sleep(error.retryAfterMs ?? retry.rateLimitWaitMs * attemptNumber);
+          // Bounded: a Retry-After of hours is a quota in disguise, not a wait to sit through inside a job.
+          await sleep(Math.min(error.retryAfterMs ?? retry.rateLimitWaitMs * attemptNumber, MAX_RATE_LIMIT_WAIT_MS));
         }
       },
     });

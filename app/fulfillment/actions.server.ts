@@ -84,48 +84,83 @@ export async function retryOrder(deps: ForwardDeps, shopDomain: string, orderId:
 }
 
 async function retryWithCj(deps: ForwardDeps, shopDomain: string, order: Awaited<ReturnType<typeof findShopOrder>>) {
-  const cj = await deps.ports.cj(order.shopId);
-  const ref = order.cjOrderId ?? order.cjOrderNumber;
-  const detail = ref ? await cj.orders.findOrder(ref) : null;
-  const status = detail?.orderStatus ?? null;
-  if (!detail || status === "CREATED" || status === "IN_CART") {
-    if (detail?.orderId) {
-      await cj.orders.deleteOrder(detail.orderId);
-      await recordOrderEvent(deps.db, order.id, {
+  const { db } = deps;
+  const now = deps.now?.() ?? new Date();
+  const claimedUntil = new Date(now.getTime() + 120_000);
+  // One retry at a time, and only of the CJ order read here (a double click, a job racing the merchant).
+  const claim = await db.order.updateMany({
+    where: {
+      id: order.id,
+      state: "NEEDS_ATTENTION",
+      cjOrderId: order.cjOrderId,
+      OR: [{ lockedUntil: null }, { lockedUntil: { lt: now } }],
+    },
+    data: { lockedUntil: claimedUntil },
+  });
+  if (claim.count === 0) throw new OrderActionError("This order is already being retried.", 409);
+  // Only our own claim is released: the forwarding job sent below may already hold one of its own.
+  const release = () =>
+    db.order.updateMany({ where: { id: order.id, lockedUntil: claimedUntil }, data: { lockedUntil: null } });
+  try {
+    const cj = await deps.ports.cj(order.shopId);
+    const ref = order.cjOrderId ?? order.cjOrderNumber;
+    const detail = ref ? await cj.orders.findOrder(ref) : null;
+    const status = detail?.orderStatus ?? null;
+    if (!detail || status === "CREATED" || status === "IN_CART" || status === "CANCELLED") {
+      // Replaced: the held (or CJ-cancelled) CJ order goes, and a new one is sent from the order's current data
+      // under a new orderNumber (-R<n>), which does not depend on CJ freeing the old one.
+      if (detail?.orderId && status !== "CANCELLED") await cj.orders.deleteOrder(detail.orderId);
+      const revision = order.cjOrderRevision + 1;
+      await db.order.update({
+        where: { id: order.id },
+        data: {
+          cjOrderId: null,
+          cjStatus: null,
+          cjShipmentOrderId: null,
+          cjPayId: null,
+          cjPayUrl: null,
+          submittedAt: null,
+          cjOrderRevision: revision,
+          cjOrderNumber: null,
+          // The create is new: no lost-answer lookup of an earlier number.
+          attempts: 0,
+        },
+      });
+      await recordOrderEvent(db, order.id, {
         actor: "merchant",
         type: "cj_order_replaced",
-        message: `CJ order ${detail.orderId} (${status}) deleted at CJ, to be sent again with the order's current data.`,
+        message: detail?.orderId
+          ? `CJ order ${detail.orderId} (${status}) ${status === "CANCELLED" ? "was cancelled by CJ" : "deleted at CJ"}; the order is sent again with its current data (replacement ${revision}).`
+          : `CJ has no order for it any more; the order is sent again with its current data (replacement ${revision}).`,
       });
+      await release();
+      return await forwardNow(deps, shopDomain, order.id);
     }
-    await deps.db.order.update({
-      where: { id: order.id },
-      data: {
-        cjOrderId: null,
-        cjStatus: null,
-        cjShipmentOrderId: null,
-        cjPayId: null,
-        cjPayUrl: null,
-        submittedAt: null,
-        // The create is new: a lost-answer lookup must not find the deleted order (attempts > 0 looks it up).
-        attempts: 0,
-      },
-    });
-    return forwardNow(deps, shopDomain, order.id);
+    if (status === "UNPAID") {
+      await transitionOrder(db, order.id, {
+        to: "SUBMITTED",
+        actor: "merchant",
+        type: "retry_payment",
+        message: `Payment of CJ order ${detail.orderId ?? ref} retried.`,
+        set: { errorReason: null, cjStatus: status },
+        from: ["NEEDS_ATTENTION"],
+      });
+      await release();
+      // The shop's payment rules decide (balance under the caps, or the link): a retry is not a payment order.
+      await enqueueForOrder(deps.queue, "pay-order", order.id);
+      return { queued: true, message: `Payment of ${order.shopifyOrderName} retried.` };
+    }
+    if (status === "OTHER") {
+      throw new OrderActionError(
+        `CJ reports order ${detail.orderId ?? ref} as OTHER (held at CJ): settle it in your CJ account, then refresh.`,
+        409,
+      );
+    }
+    await release();
+    return await refreshFromCj(deps, shopDomain, order.id);
+  } finally {
+    await release().catch(() => undefined);
   }
-  if (status === "UNPAID") {
-    await transitionOrder(deps.db, order.id, {
-      to: "SUBMITTED",
-      actor: "merchant",
-      type: "retry_payment",
-      message: `Payment of CJ order ${detail.orderId ?? ref} retried.`,
-      set: { errorReason: null, cjStatus: status },
-      from: ["NEEDS_ATTENTION"],
-    });
-    // The shop's payment rules decide (balance under the caps, or the link): a retry is not a payment order.
-    await enqueueForOrder(deps.queue, "pay-order", order.id);
-    return { queued: true, message: `Payment of ${order.shopifyOrderName} retried.` };
-  }
-  return refreshFromCj(deps, shopDomain, order.id);
 }
 
 /**

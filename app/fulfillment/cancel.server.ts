@@ -8,7 +8,31 @@ import { PRE_SUBMISSION_STATES, recordOrderEvent, transitionOrder } from "./stat
 
 const DELETABLE = new Set(["CREATED", "IN_CART"]);
 
+/** The order is being forwarded or paid right now: the cancellation job tries again shortly (its retries). */
+export class OrderBusyError extends Error {
+  override readonly name = "OrderBusyError";
+}
+
 export async function cancelCjOrder(deps: ForwardDeps, orderId: string): Promise<string> {
+  const { db } = deps;
+  const now = deps.now?.() ?? new Date();
+  const first = await db.order.findUnique({ where: { id: orderId } });
+  if (!first || first.state === "CANCELLED") return "nothing to cancel";
+  // Never beside a forward or a payment of the same order: a create in flight would leave a CJ order behind.
+  const claimedUntil = new Date(now.getTime() + 120_000);
+  const claim = await db.order.updateMany({
+    where: { id: orderId, OR: [{ lockedUntil: null }, { lockedUntil: { lt: now } }] },
+    data: { lockedUntil: claimedUntil },
+  });
+  if (claim.count === 0) throw new OrderBusyError("the order is being forwarded or paid; the cancellation waits");
+  try {
+    return await cancelClaimed(deps, orderId);
+  } finally {
+    await db.order.updateMany({ where: { id: orderId, lockedUntil: claimedUntil }, data: { lockedUntil: null } });
+  }
+}
+
+async function cancelClaimed(deps: ForwardDeps, orderId: string): Promise<string> {
   const { db } = deps;
   const order = await db.order.findUnique({ where: { id: orderId } });
   if (!order || order.state === "CANCELLED") return "nothing to cancel";

@@ -23,16 +23,19 @@ export interface CustomsCredential {
 }
 
 const trimmed = (value: string) => value.trim();
-const digitsOnly = (value: string) => value.replace(/\D/g, "");
+/** Letters and digits only (BR: "123.456.789-09" → "12345678909"; the alphanumeric CNPJ keeps its letters). */
+const alphanumeric = (value: string) => value.replace(/[^0-9A-Za-z]/g, "").toUpperCase();
 const compactUpper = (value: string) => value.replace(/[\s\-.]/g, "").toUpperCase();
+/** CL: the RUT keeps the hyphen before its check digit ("12.345.678-k" → "12345678-K"). */
+const rut = (value: string) => value.replace(/[\s.]/g, "").toUpperCase();
 
 /**
  * Countries whose checkout Shopify can ask for a credential (LocalizedFieldKey), and how each is sent. A country not
  * listed sends nothing unless the merchant enters a value on the order page.
  */
 export const CUSTOMS_CREDENTIALS: Readonly<Record<string, CustomsCredential>> = {
-  BR: { label: "CPF/CNPJ", consigneeId: false, normalise: digitsOnly },
-  CL: { label: "RUT", consigneeId: false, normalise: compactUpper },
+  BR: { label: "CPF/CNPJ", consigneeId: false, normalise: alphanumeric },
+  CL: { label: "RUT", consigneeId: false, normalise: rut },
   CN: { label: "Resident ID number", consigneeId: true, normalise: compactUpper },
   CO: { label: "Cédula / NIT", consigneeId: false, normalise: compactUpper },
   CR: { label: "Cédula", consigneeId: false, normalise: compactUpper },
@@ -107,14 +110,15 @@ export function extractHouseNumber(address1: string | null | undefined): string 
   if (/(?:^|[\s,])s\/?n[º°.]?(?:$|[\s,])/i.test(line)) return "S/N";
   const number = String.raw`(\d{1,6}[A-Za-z]?(?:[-/]\d{1,6}[A-Za-z]?)?)`;
   const marker = String.raw`(?:n(?:[º°o.]|ro\.?|r\.?)?\s*)?`;
-  // "Street, 1500 …" / "Street, nº 1500": a number right after the first comma.
-  const afterComma = new RegExp(String.raw`,\s*${marker}${number}(?![\d])`, "i").exec(line);
+  const [street = "", next = ""] = line.split(",").map((part) => part.trim());
+  // "Av. Paulista 1000, apto 5" / "Hauptstraße 5a": the number that ends the street, before any comma.
+  const endsStreet = new RegExp(String.raw`\s${marker}${number}$`, "i").exec(street);
+  if (endsStreet?.[1]) return endsStreet[1];
+  // "Rua Augusta, 1500 - apto 12" / "Av. Paulista, nº 1000": the number right after the first comma.
+  const afterComma = new RegExp(String.raw`^${marker}${number}(?![\d])`, "i").exec(next);
   if (afterComma?.[1]) return afterComma[1];
-  // "Street 5a" / "Street 12-14": a number at the end.
-  const atEnd = new RegExp(String.raw`\s${marker}${number}$`, "i").exec(line);
-  if (atEnd?.[1]) return atEnd[1];
   // "1500 Main St": a number first.
-  const atStart = new RegExp(String.raw`^${number}\s`).exec(line);
-  if (atStart?.[1]) return atStart[1];
+  const first = new RegExp(String.raw`^${number}\s`).exec(street);
+  if (first?.[1]) return first[1];
   return null;
 }

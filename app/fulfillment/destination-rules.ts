@@ -76,10 +76,14 @@ function what(type: string, countryCode: string): { field: string; fix: string }
   }
 }
 
-/** Java and JavaScript patterns agree on what CJ uses (classes, anchors, counts); anything else is not enforced. */
+/**
+ * Java and JavaScript patterns agree on what CJ uses (classes, anchors, counts). Compiled in Unicode mode, where a
+ * construct JavaScript reads differently (`\p{Alnum}`, possessive quantifiers) is an error instead of a silent
+ * literal: such a pattern is not enforced, and never holds a valid order.
+ */
 function matches(expression: string, value: string): boolean | null {
   try {
-    return new RegExp(expression).test(value);
+    return new RegExp(expression, "u").test(value);
   } catch {
     return null;
   }
@@ -93,6 +97,8 @@ export function checkDestinationRules(request: CjCreateOrderV2Request, rules: De
   const where = `for ${country} with ${rules.logisticName}`;
   const types = new Set([...rules.types, ...rules.tips.filter((t) => t.interceptType === "0").map((t) => t.type)]);
   for (const type of types) {
+    // Only the six documented types map to an order field; another (a name or address length tip) is CJ's to check.
+    if (!(RULE_TYPES as readonly string[]).includes(type)) continue;
     const tips = rules.tips.filter((t) => t.type === type);
     const strong = tips.length === 0 || tips.some((t) => t.interceptType !== "1");
     const { field, fix } = what(type, country);

@@ -74,6 +74,11 @@ export async function forwardOrderToCj(
   if (opts.trigger === "automatic" && settings.forwardingTrigger === "MANUAL" && order.approvedAt === null) {
     return { outcome: "skipped", message: "the shop forwards orders by hand" };
   }
+  // CJ has this order and it needs the merchant (intercepted, a payment step refused): forwarding it again would
+  // only find the same CJ order. The merchant's Retry replaces or resumes it (actions.server.ts retryWithCj).
+  if (order.state === "NEEDS_ATTENTION" && (order.cjOrderId || order.submittedAt)) {
+    return { outcome: "skipped", message: "CJ has this order; it waits for the merchant" };
+  }
 
   // Claim the order so two workers never submit it at once; the claim expires if this process dies.
   const claim = await db.order.updateMany({
@@ -126,6 +131,7 @@ export async function forwardOrderToCj(
     // 1. Lines.
     const decisions = decideLines(shopifyOrder);
     await saveLines(db, orderId, decisions);
+    const savedLines = await db.orderLine.findMany({ where: { orderId } });
     const sending = linesToSend(decisions);
 
     // 2. Holds the merchant decides on.
@@ -174,7 +180,7 @@ export async function forwardOrderToCj(
     let logisticName = order.chosenLogisticName;
     let quoteRecord: unknown = null;
     const vids = new Map(
-      order.lines.filter((l) => l.cjVariantId).map((l) => [l.shopifyLineItemGid, l.cjVariantId as string]),
+      savedLines.filter((l) => l.cjVariantId).map((l) => [l.shopifyLineItemGid, l.cjVariantId as string]),
     );
     if (!logisticName && sending.length > 0 && countryCode) {
       const quotes = await quoteFreight(cj, {
@@ -185,7 +191,7 @@ export async function forwardOrderToCj(
           sku: d.sku,
           shopifyVariantId: d.line.variant?.id ?? null,
           quantity: d.quantity,
-          vid: order.lines.find((l) => l.shopifyLineItemGid === d.line.id)?.cjVariantId ?? null,
+          vid: savedLines.find((l) => l.shopifyLineItemGid === d.line.id)?.cjVariantId ?? null,
         })),
       });
       await rememberVids(
@@ -247,6 +253,7 @@ export async function forwardOrderToCj(
       logisticName,
       settings: mappingSettings,
       vids,
+      revision: order.cjOrderRevision,
       usd,
       customsOverride: readCustomsOverride(order.customsOverrideEnc),
       rules: lookup.rules,
@@ -297,6 +304,10 @@ export async function forwardOrderToCj(
       return await attention(`CJ would refuse this order: ${error.message}`, { issues: error.issues });
     }
     if (error instanceof CjApiError && (error.kind === "permanent" || error.kind === "auth")) {
+      if (error.code === 1602000 || error.code === 1602001) {
+        // The CJ variants remembered for the lines are what CJ refused: the retry looks them up again.
+        await db.orderLine.updateMany({ where: { orderId }, data: { cjVariantId: null } });
+      }
       const hint = ATTENTION_CODES[error.code];
       return await attention(
         `${hint ?? "CJ refused the order"} (CJ ${error.code}: ${error.message}).`,
@@ -343,8 +354,13 @@ function redactCustoms<T extends { taxId?: string; consigneeID?: string }>(reque
 }
 
 async function saveLines(db: Db, orderId: string, decisions: ReturnType<typeof decideLines>) {
+  const known = await db.orderLine.findMany({ where: { orderId } });
   for (const d of decisions) {
+    const before = known.find((l) => l.shopifyLineItemGid === d.line.id);
+    // A line whose SKU or variant changed in Shopify is matched to a CJ variant again (never by the old vid).
+    const changed = before && (before.sku !== d.sku || before.shopifyVariantGid !== (d.line.variant?.id ?? null));
     const data = {
+      ...(changed ? { cjVariantId: null } : {}),
       sku: d.sku,
       title: d.line.name,
       quantity: d.skipReason ? d.line.currentQuantity : d.quantity,

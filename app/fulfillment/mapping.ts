@@ -70,9 +70,10 @@ export function legacyId(gid: string): string {
  * Our CJ orderNumber: deterministic from the shop and the order, unique per shop, ≤ 50 characters, so a lost
  * createOrderV2 answer can be looked up with getOrderDetail?orderId=<orderNumber> before any retry.
  */
-export function cjOrderNumberFor(shopDomain: string, orderGid: string): string {
+export function cjOrderNumberFor(shopDomain: string, orderGid: string, revision = 0): string {
   const shopTag = createHash("sha256").update(shopDomain).digest("hex").slice(0, 8);
-  return `S${shopTag}-${legacyId(orderGid)}`;
+  // A replacement of a CJ order the merchant had to fix (intercepted, cancelled by CJ) gets a number of its own.
+  return `S${shopTag}-${legacyId(orderGid)}${revision > 0 ? `-R${revision}` : ""}`;
 }
 
 /** Keeps a leading + and the digits: "+1 (555) 010-2000" → "+15550102000". */
@@ -103,6 +104,8 @@ export function mapShopifyOrderToCjOrder(input: {
    * since the connection was made would make CJ refuse the order.
    */
   vids?: ReadonlyMap<string, string>;
+  /** Replacements of the CJ order so far (Order.cjOrderRevision): part of the orderNumber. */
+  revision?: number;
   /** How amounts become US dollars (usd.ts); by default only USD amounts are sent. */
   usd?: UsdConversion;
   /** Customs values the merchant entered on the order page. */
@@ -211,7 +214,7 @@ export function mapShopifyOrderToCjOrder(input: {
   }
 
   const request: CjCreateOrderV2Request = {
-    orderNumber: cjOrderNumberFor(input.shopDomain, order.id),
+    orderNumber: cjOrderNumberFor(input.shopDomain, order.id, input.revision ?? 0),
     shippingCountryCode: countryCode,
     shippingCountry: within("Country", address.country, CJ_LIMITS.shippingCountry, { required: true }) ?? "",
     shippingProvince: province ?? "",

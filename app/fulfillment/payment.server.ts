@@ -168,14 +168,15 @@ async function payClaimedOrder(
     });
     return { outcome: "paid", message: "already paid at CJ" };
   }
-  const amount = order.orderAmount ?? detail?.orderAmount ?? "0";
+  let amount = order.orderAmount ?? detail?.orderAmount ?? null;
   const rules = order.shop.settings as unknown as ShopRules;
-  const decision =
-    opts.trigger !== "merchant"
-      ? mayAutoPay(rules, amount, await paidTodayAmount(db, order.shopId, now))
-      : opts.capped
-        ? capped(withinPaymentCaps(rules, amount, await paidTodayAmount(db, order.shopId, now)))
-        : { allowed: true, why: "the merchant chose to pay with the CJ balance" };
+  // Never spent without a known amount: the caps cannot be checked against an amount CJ did not give.
+  const decide = async (value: string | null): Promise<{ allowed: boolean; why: string }> => {
+    if (!value) return { allowed: false, why: "CJ has not given the amount to pay" };
+    if (opts.trigger !== "merchant") return mayAutoPay(rules, value, await paidTodayAmount(db, order.shopId, now));
+    if (opts.capped) return capped(withinPaymentCaps(rules, value, await paidTodayAmount(db, order.shopId, now)));
+    return { allowed: true, why: "the merchant chose to pay with the CJ balance" };
+  };
 
   // The parent order and its payId (kept, so a retry does not build a second one).
   let payId = order.cjPayId;
@@ -188,7 +189,7 @@ async function payClaimedOrder(
     if (!shipmentOrderId && detail?.orderStatus === "UNPAID") {
       // Confirmed at CJ by an attempt whose answer (the parent order id) was lost: a second addCartConfirm is
       // refused (1603001) and CJ's order query does not give the parent order back.
-      return await payWithoutParentOrder(deps, order, decision, amount, opts, now);
+      return await payWithoutParentOrder(deps, order, await decide(amount), amount, opts, now);
     }
     if (!shipmentOrderId) {
       if (!detail || detail.orderStatus === "CREATED") {
@@ -201,7 +202,11 @@ async function payClaimedOrder(
         }
       }
       const confirmed = await cj.orders.addCartConfirm({ cjOrderIdList: [order.cjOrderId] });
-      if (listsOrder(confirmed.interceptOrders, order.cjOrderId) || confirmed.submitSuccess === false) {
+      if (
+        listsOrder(confirmed.interceptOrders, order.cjOrderId) ||
+        confirmed.submitSuccess === false ||
+        (confirmed.submitSuccess !== true && !confirmed.shipmentsId)
+      ) {
         throw new CjInterceptError("addCartConfirm", order.cjOrderId, confirmed, "IN_CART");
       }
       shipmentOrderId = confirmed.shipmentsId;
@@ -214,6 +219,8 @@ async function payClaimedOrder(
     const parent = await cj.orders.saveGenerateParentOrder({ shipmentOrderId });
     payId = parent.payId;
     if (!payId) throw new Error("CJ returned no payId from saveGenerateParentOrder");
+    // What the payment will charge is the parent order's amount: the caps are checked against it.
+    amount = parent.orderMoney ?? amount;
     await db.order.update({
       where: { id: orderId },
       data: {
@@ -221,17 +228,18 @@ async function payClaimedOrder(
         cjShipmentOrderId: shipmentOrderId,
         cjPayUrl: `${CJ_PAY_PAGE}${payId}`,
         cjStatus: "UNPAID",
+        ...(amount && !order.orderAmount ? { orderAmount: amount } : {}),
       },
     });
     await recordOrderEvent(db, orderId, {
       actor: "job",
       type: "payment_prepared",
-      message: `CJ payment ${payId} prepared for ${new Decimal(parent.orderMoney ?? amount).toFixed(2)} USD.`,
+      message: `CJ payment ${payId} prepared${amount ? ` for ${new Decimal(amount).toFixed(2)} USD` : ""}.`,
     });
   }
   return payOrWait(deps, order, {
     amount,
-    decision,
+    decision: await decide(amount),
     opts,
     now,
     payUrl: `${CJ_PAY_PAGE}${payId}`,
@@ -247,7 +255,7 @@ async function payOrWait(
   deps: ForwardDeps,
   order: NonNullable<Awaited<ReturnType<typeof loadOrder>>> & { cjOrderId: string },
   step: {
-    amount: string;
+    amount: string | null;
     decision: { allowed: boolean; why: string };
     opts: { trigger: "automatic" | "merchant" };
     now: Date;
@@ -259,7 +267,8 @@ async function payOrWait(
   },
 ): Promise<PayResult> {
   const { db } = deps;
-  const { amount, decision, payUrl } = step;
+  const { decision, payUrl } = step;
+  const amount = step.amount ?? "the amount CJ shows";
   const where = payUrl
     ? "on CJ's payment page"
     : `in your CJ account (Orders, awaiting payment: CJ order ${order.cjOrderId}; CJ's answer with its payment page was lost)`;
@@ -301,7 +310,7 @@ async function payOrWait(
     actor: step.opts.trigger === "merchant" ? "merchant" : "job",
     type: "paid",
     message: `Paid ${amount} USD from the CJ balance (${decision.why})${step.how ?? ""}.`,
-    set: { paidAt: step.now, paidAmount: amount, cjStatus: "UNSHIPPED", errorReason: null },
+    set: { paidAt: step.now, paidAmount: step.amount, cjStatus: "UNSHIPPED", errorReason: null },
   });
   return { outcome: "paid", message: `paid ${amount}` };
 }
@@ -315,8 +324,8 @@ async function payWithoutParentOrder(
   deps: ForwardDeps,
   order: NonNullable<Awaited<ReturnType<typeof loadOrder>>> & { cjOrderId: string },
   decision: { allowed: boolean; why: string },
-  amount: string,
-  opts: { trigger: "automatic" | "merchant" },
+  amount: string | null,
+  opts: PayOptions,
   now: Date,
 ): Promise<PayResult> {
   const cj = await deps.ports.cj(order.shopId);

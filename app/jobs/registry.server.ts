@@ -55,6 +55,8 @@ function waitingForReconnect(runner: JobRunner): JobRunner {
  * it waits ("CJ daily quota reached; resumes at …"). Scheduled sweeps simply end; their next run tries again (the
  * transport refuses the exhausted endpoint locally until the reset, so they cost CJ nothing).
  */
+const QUOTA_WAIT_PREFIX = "CJ daily quota reached";
+
 function waitingForCjQuota(runner: JobRunner, deps: ForwardDeps): JobRunner {
   return {
     ...runner,
@@ -64,6 +66,13 @@ function waitingForCjQuota(runner: JobRunner, deps: ForwardDeps): JobRunner {
         handler: async (data, ctx) => {
           try {
             await definition.handler(data, ctx);
+            // The job got through: a quota wait shown on the order is over.
+            if (typeof data.orderId === "string") {
+              await deps.db.order.updateMany({
+                where: { id: data.orderId, errorReason: { startsWith: QUOTA_WAIT_PREFIX } },
+                data: { errorReason: null },
+              });
+            }
           } catch (error) {
             if (!(error instanceof CjApiError) || error.kind !== "quota_exhausted") throw error;
             const now = deps.now?.() ?? new Date();
@@ -71,12 +80,14 @@ function waitingForCjQuota(runner: JobRunner, deps: ForwardDeps): JobRunner {
             const waitSeconds = Math.max(1, Math.ceil((resumeAt.getTime() - now.getTime()) / 1000) + 30);
             logger.warn({ job: name, endpoint: error.endpoint, resumeAt, ...data }, "job waits for CJ's daily quota");
             if (typeof data.orderId !== "string") return;
-            const message = `CJ daily quota reached (${error.endpoint}); resumes at ${resumeAt.toISOString().slice(0, 16).replace("T", " ")} UTC.`;
+            const message = `${QUOTA_WAIT_PREFIX} (${error.endpoint}); resumes at ${resumeAt.toISOString().slice(0, 16).replace("T", " ")} UTC.`;
             const order = await deps.db.order.findUnique({
               where: { id: data.orderId },
-              select: { errorReason: true },
+              select: { errorReason: true, state: true },
             });
-            if (order && order.errorReason !== message) {
+            // A reason the merchant must act on (Needs attention, Failed, Held) is not replaced by the wait.
+            const ownReason = order && ["NEEDS_ATTENTION", "FAILED", "HELD"].includes(order.state) && order.errorReason;
+            if (order && !ownReason && order.errorReason !== message) {
               await deps.db.order.update({ where: { id: data.orderId }, data: { errorReason: message } });
               await recordOrderEvent(deps.db, data.orderId, { actor: "cj", type: "cj_quota_wait", message });
             }

@@ -39,15 +39,16 @@ export interface PollStats {
 /** CJ's order statuses in the order an order moves through them (cj-api-facts "Orders"). */
 const STATUS_FLOW = ["CREATED", "IN_CART", "UNPAID", "UNSHIPPED", "SHIPPED", "DELIVERED"] as const;
 /** Asked first: where polled orders usually are (paid and waiting for a parcel, or on the way). */
-const ASK_ORDER = ["SHIPPED", "UNSHIPPED", "DELIVERED", "UNPAID", "CANCELLED", "IN_CART", "CREATED"] as const;
+const ASK_ORDER = ["SHIPPED", "UNSHIPPED", "DELIVERED", "UNPAID", "CANCELLED", "OTHER", "IN_CART", "CREATED"] as const;
 
 /**
  * The statuses to ask order/list for, for orders last seen in `known`: the one each was in (its tracking number
- * may have arrived since) and every later one, plus CANCELLED. Most likely first, so that a chunk usually costs one
+ * may have arrived since) and every later one, plus CANCELLED and OTHER. Most likely first, so that a chunk usually costs one
  * or two calls.
  */
 export function statusesToAsk(known: readonly (string | null)[]): (typeof ASK_ORDER)[number][] {
-  const wanted = new Set<string>(["CANCELLED"]);
+  // CANCELLED and OTHER (held at CJ) can follow any status.
+  const wanted = new Set<string>(["CANCELLED", "OTHER"]);
   for (const status of known) {
     const at = STATUS_FLOW.indexOf(status as (typeof STATUS_FLOW)[number]);
     // Unknown (never seen, OTHER): from UNPAID on, where a submitted order can be.

@@ -145,7 +145,7 @@ export async function receiveCjWebhook(
     // the app, or a shop uninstalled while CJ still pushes): acknowledged, because a refusal counts as a failed push
     // and CJ pauses every push of that account at 50 % failures.
     if (sign && envelope.openId && verifyCjSignature(rawBody, sign, envelope.openId)) {
-      return acknowledgeUnknownAccountMessage(envelope);
+      return acknowledgeUnknownAccountMessage(deps.db, envelope);
     }
     logger.warn({ messageId: envelope.messageId, type: envelope.type }, "CJ webhook rejected: bad or missing sign");
     return { status: 401, body: { code: 401, result: "error", message: "invalid sign" } };
@@ -175,20 +175,40 @@ export async function receiveCjWebhook(
   return { status: 200, body: CJ_WEBHOOK_ACK, receiptId };
 }
 
+/** Receipts of unknown accounts kept per hour at most: their signature proves nothing, so they cannot fill the table. */
+const UNKNOWN_ACCOUNT_RECEIPTS_PER_HOUR = 200;
+
 /**
- * A message of a CJ account no shop has connected. Its signature proves nothing (anyone can sign a body with the
- * openId they put in it), so nothing is written to the database for it; it is logged for the operator (with a
- * keyed hash of the openId, never the openId) and acknowledged.
+ * A message of a CJ account no shop has connected (an account reconnected under another openId, a shop uninstalled
+ * while CJ still pushes). Its signature proves nothing (anyone can sign a body with the openId they put in it), so it
+ * is never processed and its body is not kept: a receipt without a shop records that it came (a bounded number per
+ * hour), the log names it by a keyed hash of the openId, and CJ gets its ACK.
  */
-function acknowledgeUnknownAccountMessage(envelope: CjWebhookEnvelope): CjWebhookAnswer {
+async function acknowledgeUnknownAccountMessage(db: Db, envelope: CjWebhookEnvelope): Promise<CjWebhookAnswer> {
+  const openIdHash = envelope.openId ? secretLookupHash(envelope.openId).slice(0, 12) : null;
   logger.warn(
-    {
-      messageId: envelope.messageId,
-      type: envelope.type,
-      messageType: envelope.messageType,
-      openIdHash: envelope.openId ? secretLookupHash(envelope.openId).slice(0, 12) : null,
-    },
+    { messageId: envelope.messageId, type: envelope.type, messageType: envelope.messageType, openIdHash },
     "CJ webhook of an account no shop has connected: acknowledged, not processed",
   );
+  const recent = await db.webhookReceipt.count({
+    where: { source: "CJ", shopId: null, receivedAt: { gt: new Date(Date.now() - 3600_000) } },
+  });
+  if (recent < UNKNOWN_ACCOUNT_RECEIPTS_PER_HOUR) {
+    try {
+      await db.webhookReceipt.create({
+        data: {
+          source: "CJ",
+          // Prefixed: an unverifiable message must never take the messageId of a real one (it would be dropped as
+          // a duplicate when it comes).
+          deliveryId: `unknown-account:${envelope.messageId}`,
+          topic: `${envelope.type}/${envelope.messageType}`,
+          processedAt: new Date(),
+          error: `No connected CJ account has this openId (hash ${openIdHash ?? "none"}); not processed.`,
+        },
+      });
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+    }
+  }
   return { status: 200, body: CJ_WEBHOOK_ACK };
 }

@@ -9,15 +9,8 @@ import { embeddedUrl } from "../../../app/runtime/session-token";
 import { signWebhookBody } from "../../emulators/cj/webhooks";
 import type { Order as ShopifyOrder } from "../../emulators/shopify/model";
 import { BROWSER_UA, testApiKey, testAppSecret } from "../../support/app-process";
-import { eventually, STACK_SHOP, type Stack, startStack } from "../../support/stack";
-import {
-  AUTOMATIC_SETTINGS,
-  fulfillmentCreates,
-  paidOrder,
-  pointCjPushesAtApp,
-  postCjMessage,
-  postRaw,
-} from "../tracking/helpers";
+import { eventually, STACK_OPEN_ID, STACK_SHOP, type Stack, startStack } from "../../support/stack";
+import { AUTOMATIC_SETTINGS, fulfillmentCreates, paidOrder, pointCjPushesAtApp, postRaw } from "../tracking/helpers";
 
 const CJ_ACCOUNT = "acct-1";
 
@@ -146,12 +139,28 @@ describe("odd but legal CJ answers and pushes", () => {
     });
     const answer = await postRaw(s, raw, signWebhookBody(openId, raw));
     expect(answer.status).toBe(200);
-    expect(await s.t.db.webhookReceipt.count({ where: { deliveryId: "unknown-account-1" } })).toBe(0);
+    // Recorded without a shop and without its body, under a prefixed id (it can never shadow a real message).
+    const receipts = await s.t.db.webhookReceipt.findMany({ where: { deliveryId: { contains: "unknown-account-1" } } });
+    expect(receipts).toEqual([
+      expect.objectContaining({
+        deliveryId: "unknown-account:unknown-account-1",
+        shopId: null,
+        payload: null,
+        processedAt: expect.any(Date),
+      }),
+    ]);
     // A body whose sign matches nobody is still refused.
     expect((await postRaw(s, raw, "bm90IGEgc2lnbmF0dXJl")).status).toBe(401);
-    // And our own account's message with a numeric messageId is recorded and processed.
-    const ours = await postCjMessage(s, { type: "LOGISTIC", params: { orderId: "CJ-UNKNOWN", trackingStatus: null } });
-    expect(ours.status).toBe(200);
+    // Our own account's message with a numeric messageId is recorded under that id.
+    const numeric = JSON.stringify({
+      messageId: 424242,
+      type: "LOGISTIC",
+      messageType: "UPDATE",
+      openId: STACK_OPEN_ID,
+      params: { orderId: "CJ-NOT-YET-KNOWN", trackingStatus: null },
+    });
+    expect((await postRaw(s, numeric, signWebhookBody(STACK_OPEN_ID, numeric))).status).toBe(200);
+    expect(await s.t.db.webhookReceipt.count({ where: { deliveryId: "424242", shopId: s.shopId } })).toBe(1);
   });
 });
 

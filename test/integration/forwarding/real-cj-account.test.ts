@@ -23,10 +23,12 @@ afterAll(async () => {
 });
 
 const numberOf = (order: ShopifyOrder) => cjOrderNumberFor(STACK_SHOP, order.id);
+/** createOrderV2 requests for the order: its number, then its replacements' (-R1, -R2, …). */
 const creates = (order: ShopifyOrder) =>
-  s.cj
-    .requests({ path: "/shopping/order/createOrderV2" })
-    .filter((r) => (r.body as { orderNumber?: string }).orderNumber === numberOf(order));
+  s.cj.requests({ path: "/shopping/order/createOrderV2" }).filter((r) => {
+    const sent = (r.body as { orderNumber?: string }).orderNumber ?? "";
+    return sent === numberOf(order) || sent.startsWith(`${numberOf(order)}-R`);
+  });
 const body = (order: ShopifyOrder, i = 0) => creates(order)[i]?.body as Record<string, unknown> | undefined;
 
 async function settled(
@@ -236,6 +238,8 @@ describe("customs credentials and destination rules", () => {
     expect(held.state).toBe("NEEDS_ATTENTION");
     expect(held.errorReason).toMatch(/Personal Customs Clearance Code/);
     expect(held.errorReason).toMatch(/for KR/);
+    // CJ's own words for its rule (freightCalculateTip allRuleTips msgEn), quoted to the merchant.
+    expect(held.errorReason).toContain("P followed by 12 digits");
     expect(creates(bad)).toHaveLength(0);
   });
 
@@ -295,9 +299,21 @@ describe("orders CJ intercepts", () => {
       const oldCjOrderId = intercepted.cjOrderId as string;
       expect(s.cj.order(oldCjOrderId)?.interceptReasons.length).toBeGreaterThan(0);
       // No payment step was attempted for an order CJ holds back.
-      expect(
-        s.cj.requests({ path: "/shopping/order/addCart" }).some((r) => JSON.stringify(r.body).includes(oldCjOrderId)),
-      ).toBe(false);
+      const cartsOf = (id: string) =>
+        s.cj.requests({ path: "/shopping/order/addCart" }).filter((r) => JSON.stringify(r.body).includes(id)).length;
+      expect(cartsOf(oldCjOrderId)).toBe(0);
+      // A Shopify update of the order (the merchant fixed the address) does not "recover" the held CJ order and pay
+      // it: CJ has it, and it waits for the merchant's retry.
+      const { toOrderWebhookPayload } = await import("../../emulators/shopify/index");
+      await s.webhook("orders/updated", order, {
+        payload: { ...toOrderWebhookPayload(order, STACK_SHOP), updated_at: new Date(Date.now() + 5000).toISOString() },
+      });
+      await new Promise((r) => setTimeout(r, 1500));
+      const still = await s.t.db.order.findUniqueOrThrow({ where: { id: intercepted.id } });
+      expect(still.state).toBe("NEEDS_ATTENTION");
+      expect(still.cjOrderId).toBe(oldCjOrderId);
+      expect(cartsOf(oldCjOrderId)).toBe(0);
+      expect(await s.t.db.orderEvent.count({ where: { orderId: still.id, type: "submitted_recovered" } })).toBe(0);
 
       expect(await orderPage(intercepted.id, { intent: "saveCustoms", taxId: "", houseNumber: "1200" })).toBe(200);
       const fixed = await settled(order, ["AWAITING_PAYMENT"]);
@@ -305,7 +321,9 @@ describe("orders CJ intercepts", () => {
         s.cj.requests({ path: "/shopping/order/deleteOrder" }).some((r) => r.query.orderId?.[0] === oldCjOrderId),
       ).toBe(true);
       expect(creates(order)).toHaveLength(2);
-      expect(body(order, 1)).toMatchObject({ houseNumber: "1200" });
+      // The replacement has a number of its own: nothing depends on CJ freeing the deleted order's number.
+      expect(body(order, 1)).toMatchObject({ houseNumber: "1200", orderNumber: `${numberOf(order)}-R1` });
+      expect(fixed.cjOrderNumber).toBe(`${numberOf(order)}-R1`);
       expect(fixed.cjOrderId).not.toBe(oldCjOrderId);
       expect(s.cj.order(fixed.cjOrderId as string)?.interceptReasons).toEqual([]);
       const events = await s.t.db.orderEvent.findMany({ where: { orderId: fixed.id }, orderBy: { at: "asc" } });
@@ -340,6 +358,15 @@ describe("orders CJ intercepts", () => {
     expect(await orderPage(stopped.id, { intent: "retry" })).toBe(200);
     const resumed = await settled(order, ["AWAITING_PAYMENT"]);
     expect(resumed.errorReason).toBeNull();
+    // The held CJ order was replaced: deleted at CJ, created again under the next number.
+    expect(
+      s.cj.requests({ path: "/shopping/order/deleteOrder" }).some((r) => r.query.orderId?.[0] === atCj.orderId),
+    ).toBe(true);
+    expect(creates(order).map((r) => (r.body as { orderNumber: string }).orderNumber)).toEqual([
+      numberOf(order),
+      `${numberOf(order)}-R1`,
+    ]);
+    expect(resumed.cjOrderId).not.toBe(atCj.orderId);
   });
 });
 

@@ -26,6 +26,10 @@ describe("customs values from Shopify's localized fields", () => {
       customsValues("BR", [field("TAX_CREDENTIAL_BR", "11.222.333/0001-81"), field("SHIPPING_CREDENTIAL_BR", "")], null)
         .taxId,
     ).toBe("11222333000181");
+    // Brazil's alphanumeric CNPJ (from July 2026) keeps its letters.
+    expect(customsValues("BR", [field("TAX_CREDENTIAL_BR", "12.ABC.345/01DE-35")], null).taxId).toBe("12ABC34501DE35");
+    // A Chilean RUT keeps the hyphen before its check digit.
+    expect(customsValues("CL", [field("SHIPPING_CREDENTIAL_CL", "12.345.678-k")], null).taxId).toBe("12345678-K");
     expect(customsValues("KR", [field("SHIPPING_CREDENTIAL_KR", "p 1234-5678-9012")], null).taxId).toBe(
       "P123456789012",
     );
@@ -60,6 +64,7 @@ describe("house numbers", () => {
     ["Calle Mayor 12-14", "12-14"],
     ["1500 Main St", "1500"],
     ["Rua das Flores, s/n", "S/N"],
+    ["Av. Paulista 1000, apto 5", "1000"],
     ["Rua das Flores", null],
     ["", null],
   ])("%s → %s", (address, expected) => {
@@ -148,8 +153,8 @@ describe("CJ's destination rules", () => {
 
 describe("order/list statuses to ask", () => {
   it("asks each status an order can still reach, plus CANCELLED, most likely first", () => {
-    expect(statusesToAsk(["UNSHIPPED"])).toEqual(["SHIPPED", "UNSHIPPED", "DELIVERED", "CANCELLED"]);
-    expect(statusesToAsk(["SHIPPED", "DELIVERED"])).toEqual(["SHIPPED", "DELIVERED", "CANCELLED"]);
-    expect(statusesToAsk([null])).toEqual(["SHIPPED", "UNSHIPPED", "DELIVERED", "UNPAID", "CANCELLED"]);
+    expect(statusesToAsk(["UNSHIPPED"])).toEqual(["SHIPPED", "UNSHIPPED", "DELIVERED", "CANCELLED", "OTHER"]);
+    expect(statusesToAsk(["SHIPPED", "DELIVERED"])).toEqual(["SHIPPED", "DELIVERED", "CANCELLED", "OTHER"]);
+    expect(statusesToAsk([null])).toEqual(["SHIPPED", "UNSHIPPED", "DELIVERED", "UNPAID", "CANCELLED", "OTHER"]);
   });
 });

@@ -1,4 +1,5 @@
 -- AlterTable
+ALTER TABLE "Order" ADD COLUMN     "cjOrderRevision" INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE "Order" ADD COLUMN     "amountsNote" TEXT,
 ADD COLUMN     "customsOverrideEnc" TEXT;
 
