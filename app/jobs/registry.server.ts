@@ -18,12 +18,14 @@ const failedRetryAfterSeconds = Number(process.env.RECONCILE_FAILED_RETRY_SECOND
 /** RECONNECT_RECHECK_SECONDS: how often a job waiting for the merchant to reconnect Shopify looks again (60 s). */
 const reconnectRecheckSeconds = Number(process.env.RECONNECT_RECHECK_SECONDS ?? 60);
 
-/**
- * Jobs of a shop whose Shopify token was refused wait for the merchant instead of using up their tries and failing
- * the order: the job is sent again a little later under the same key, and goes on once the token exchange (the
- * merchant opening the app) has cleared "reconnect needed".
- */
-function waitingForReconnect(runner: JobRunner): JobRunner {
+/** What a wait wrapper does around every handler: after a run that got through, and with an error it takes in. */
+interface Around {
+  /** Returns true when it took the error in (the job then ends without using a try). */
+  failed(name: JobName, data: Record<string, unknown>, error: unknown): Promise<boolean>;
+  succeeded?(name: JobName, data: Record<string, unknown>): Promise<void>;
+}
+
+function around(runner: JobRunner, wrap: Around): JobRunner {
   return {
     ...runner,
     register(name: JobName, definition: JobDefinition) {
@@ -33,16 +35,10 @@ function waitingForReconnect(runner: JobRunner): JobRunner {
           try {
             await definition.handler(data, ctx);
           } catch (error) {
-            if (!(error instanceof ReconnectNeededError)) throw error;
-            logger.warn({ job: name, shop: error.shop, ...data }, "job waits for the merchant to reconnect Shopify");
-            const key =
-              typeof data.orderId === "string"
-                ? { singletonKey: orderJobKey(data.orderId) }
-                : typeof data.receiptId === "string"
-                  ? { singletonKey: cjWebhookJobKey(data.receiptId) }
-                  : {};
-            await runner.enqueue(name, data, { ...key, startAfterSeconds: reconnectRecheckSeconds });
+            if (await wrap.failed(name, data, error)) return;
+            throw error;
           }
+          await wrap.succeeded?.(name, data);
         },
       });
     },
@@ -50,58 +46,72 @@ function waitingForReconnect(runner: JobRunner): JobRunner {
 }
 
 /**
+ * Jobs of a shop whose Shopify token was refused wait for the merchant instead of using up their tries and failing
+ * the order: the job is sent again a little later under the same key, and goes on once the token exchange (the
+ * merchant opening the app) has cleared "reconnect needed".
+ */
+function waitingForReconnect(runner: JobRunner): JobRunner {
+  return around(runner, {
+    async failed(name, data, error) {
+      if (!(error instanceof ReconnectNeededError)) return false;
+      logger.warn({ job: name, shop: error.shop, ...data }, "job waits for the merchant to reconnect Shopify");
+      const key =
+        typeof data.orderId === "string"
+          ? { singletonKey: orderJobKey(data.orderId) }
+          : typeof data.receiptId === "string"
+            ? { singletonKey: cjWebhookJobKey(data.receiptId) }
+            : {};
+      await runner.enqueue(name, data, { ...key, startAfterSeconds: reconnectRecheckSeconds });
+      return true;
+    },
+  });
+}
+
+const QUOTA_WAIT_PREFIX = "CJ daily quota reached";
+
+/**
  * A job stopped by CJ's daily quota (1600201, or the unverified-account daily limit) waits for the reset instead of
  * spending its tries within minutes: the job is sent again for just after the reset, and an order's page says why
  * it waits ("CJ daily quota reached; resumes at …"). Scheduled sweeps simply end; their next run tries again (the
  * transport refuses the exhausted endpoint locally until the reset, so they cost CJ nothing).
  */
-const QUOTA_WAIT_PREFIX = "CJ daily quota reached";
-
 function waitingForCjQuota(runner: JobRunner, deps: ForwardDeps): JobRunner {
-  return {
-    ...runner,
-    register(name: JobName, definition: JobDefinition) {
-      runner.register(name, {
-        ...definition,
-        handler: async (data, ctx) => {
-          try {
-            await definition.handler(data, ctx);
-            // The job got through: a quota wait shown on the order is over.
-            if (typeof data.orderId === "string") {
-              await deps.db.order.updateMany({
-                where: { id: data.orderId, errorReason: { startsWith: QUOTA_WAIT_PREFIX } },
-                data: { errorReason: null },
-              });
-            }
-          } catch (error) {
-            if (!(error instanceof CjApiError) || error.kind !== "quota_exhausted") throw error;
-            const now = deps.now?.() ?? new Date();
-            const resumeAt = error.retryAt ?? nextUtcMidnight(now);
-            const waitSeconds = Math.max(1, Math.ceil((resumeAt.getTime() - now.getTime()) / 1000) + 30);
-            logger.warn({ job: name, endpoint: error.endpoint, resumeAt, ...data }, "job waits for CJ's daily quota");
-            if (typeof data.orderId !== "string") return;
-            const message = `${QUOTA_WAIT_PREFIX} (${error.endpoint}); resumes at ${resumeAt.toISOString().slice(0, 16).replace("T", " ")} UTC.`;
-            const order = await deps.db.order.findUnique({
-              where: { id: data.orderId },
-              select: { errorReason: true, state: true },
-            });
-            // A reason the merchant must act on (Needs attention, Failed, Held) is not replaced by the wait.
-            const ownReason = order && ["NEEDS_ATTENTION", "FAILED", "HELD"].includes(order.state) && order.errorReason;
-            if (order && !ownReason && order.errorReason !== message) {
-              await deps.db.order.update({ where: { id: data.orderId }, data: { errorReason: message } });
-              await recordOrderEvent(deps.db, data.orderId, { actor: "cj", type: "cj_quota_wait", message });
-            }
-            // A key of its own: the order's key stays free, so a merchant's "Forward now" after changing the order
-            // (a shipping method that needs no quote) runs at once instead of waiting behind this one.
-            await runner.enqueue(name, data, {
-              singletonKey: `${orderJobKey(data.orderId)}:quota`,
-              startAfterSeconds: waitSeconds,
-            });
-          }
-        },
+  return around(runner, {
+    async succeeded(_name, data) {
+      // The job got through: a quota wait shown on the order is over.
+      if (typeof data.orderId !== "string") return;
+      await deps.db.order.updateMany({
+        where: { id: data.orderId, errorReason: { startsWith: QUOTA_WAIT_PREFIX } },
+        data: { errorReason: null },
       });
     },
-  };
+    async failed(name, data, error) {
+      if (!(error instanceof CjApiError) || error.kind !== "quota_exhausted") return false;
+      const now = deps.now?.() ?? new Date();
+      const resumeAt = error.retryAt ?? nextUtcMidnight(now);
+      const waitSeconds = Math.max(1, Math.ceil((resumeAt.getTime() - now.getTime()) / 1000) + 30);
+      logger.warn({ job: name, endpoint: error.endpoint, resumeAt, ...data }, "job waits for CJ's daily quota");
+      if (typeof data.orderId !== "string") return true;
+      const message = `${QUOTA_WAIT_PREFIX} (${error.endpoint}); resumes at ${resumeAt.toISOString().slice(0, 16).replace("T", " ")} UTC.`;
+      const order = await deps.db.order.findUnique({
+        where: { id: data.orderId },
+        select: { errorReason: true, state: true },
+      });
+      // A reason the merchant must act on (Needs attention, Failed, Held) is not replaced by the wait.
+      const ownReason = order && ["NEEDS_ATTENTION", "FAILED", "HELD"].includes(order.state) && order.errorReason;
+      if (order && !ownReason && order.errorReason !== message) {
+        await deps.db.order.update({ where: { id: data.orderId }, data: { errorReason: message } });
+        await recordOrderEvent(deps.db, data.orderId, { actor: "cj", type: "cj_quota_wait", message });
+      }
+      // A key of its own: the order's key stays free, so a merchant's "Forward now" after changing the order
+      // (a shipping method that needs no quote) runs at once instead of waiting behind this one.
+      await runner.enqueue(name, data, {
+        singletonKey: `${orderJobKey(data.orderId)}:quota`,
+        startAfterSeconds: waitSeconds,
+      });
+      return true;
+    },
+  });
 }
 
 export function registerJobHandlers(target: JobRunner, deps: ForwardDeps) {

@@ -89,7 +89,8 @@ export function oddOrderView(
   };
 }
 
-const CREATE_AMOUNTS = [
+/** The createOrderV2 answer's amount fields (seed 002 §1.1 "data information"). */
+export const CREATE_AMOUNTS = [
   "iossAmount",
   "iossTaxHandlingFee",
   "postageAmount",

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { CjEmulator } from "../../emulators/cj/index.js";
+import { CREATE_AMOUNTS } from "../../emulators/cj/odd-shapes.js";
 import {
   ACCOUNT,
   API_KEY,
@@ -19,21 +20,6 @@ type Data = Record<string, unknown>;
 const POD = JSON.stringify([
   { links: ["https://example.com/print.png"], effectImgs: ["https://example.com/mock.png"] },
 ]);
-
-const CREATE_AMOUNTS = [
-  "iossAmount",
-  "iossTaxHandlingFee",
-  "postageAmount",
-  "productAmount",
-  "productOriginalAmount",
-  "productDiscountAmount",
-  "postageDiscountAmount",
-  "postageOriginalAmount",
-  "totalDiscountAmount",
-  "actualPayment",
-  "orderOriginalAmount",
-  "orderAmount",
-];
 
 describe("CJ emulator: odd-but-legal answer shapes", () => {
   let emulator: CjEmulator;
