@@ -181,6 +181,8 @@ const orders = [
       zip: "04524",
       phone: "010-1234-5678",
     },
+    // Korea's customs need the recipient's PCCC: Shopify's checkout collects it, the app sends it as CJ's taxId.
+    localizedFields: [{ key: "SHIPPING_CREDENTIAL_KR", value: "P123456789012" }],
     lines: [lines("DEMO-TEE-WHITE-L")],
   }),
   shopify.addOrder(DEMO_SHOP, {

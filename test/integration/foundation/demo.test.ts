@@ -1,0 +1,45 @@
+/**
+ * `npm run demo -- --once`, as the README promises it: the main job end to end on the embedded profile, ending in
+ * its one summary line. The demo's orders cover a US order, a Korean order (with the PCCC its customs need), a
+ * German order with two lines, and an order with a line without SKU (needs attention).
+ */
+import { spawn } from "node:child_process";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { freePort } from "../../support/app-process";
+
+const root = path.resolve(import.meta.dirname, "../../..");
+
+describe("npm run demo -- --once", () => {
+  it("forwards, fulfils and delivers the demo orders and says so in its last line", async () => {
+    const port = await freePort();
+    const env = { ...process.env };
+    for (const key of ["DATABASE_URL", "PORT", "CJ_API_BASE_URL", "SHOPIFY_ADMIN_API_ORIGIN", "CURRENCY_RATES_URL"]) {
+      delete env[key];
+    }
+    const child = spawn(
+      path.join(root, "node_modules/.bin/tsx"),
+      ["scripts/demo.ts", "--once", "--port", String(port)],
+      {
+        cwd: root,
+        env: { ...env, LOG_LEVEL: "error" },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
+    let output = "";
+    child.stdout.on("data", (chunk) => {
+      output += String(chunk);
+    });
+    child.stderr.on("data", (chunk) => {
+      output += String(chunk);
+    });
+    const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+    const last = output
+      .trim()
+      .split("\n")
+      .filter((line) => line.startsWith("demo: "))
+      .at(-1);
+    expect(code, output.slice(-4000)).toBe(0);
+    expect(last).toBe("demo: 4 orders, 3 forwarded, 3 fulfilled, 1 need attention");
+  }, 180_000);
+});
