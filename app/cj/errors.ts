@@ -31,8 +31,6 @@ export interface CjApiErrorInit {
   retryAfterMs?: number | undefined;
   /** Overrides the classification by code (only "unreadable": a success answer we could not read). */
   kind?: "unreadable";
-  /** The quota was reported earlier and the call was not sent (see the transport). */
-  quotaBlocked?: boolean;
   cause?: unknown;
 }
 
@@ -50,8 +48,6 @@ export class CjApiError extends Error {
   readonly retryAt: Date | undefined;
   /** How long CJ asked us to wait (Retry-After), when it said so. */
   readonly retryAfterMs: number | undefined;
-  /** True when CJ had already reported the quota and this call was not sent. */
-  readonly quotaBlocked: boolean;
 
   constructor(init: CjApiErrorInit, now: Date = new Date()) {
     super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
@@ -61,7 +57,6 @@ export class CjApiError extends Error {
     this.endpoint = init.endpoint;
     this.kind = init.kind ?? classifyCjError({ code: init.code, httpStatus: init.httpStatus, message: init.message });
     this.retryAfterMs = init.retryAfterMs;
-    this.quotaBlocked = init.quotaBlocked ?? false;
     this.retryAt =
       init.retryAt ??
       (this.kind === "quota_exhausted"

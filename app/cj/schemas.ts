@@ -171,14 +171,26 @@ export function tolerantObject<S extends Record<string, z.ZodType>>(
     const fallback = schema.safeParse(undefined);
     const empty = fallback.success ? fallback.data : null;
     fields[key] = schema.catch((ctx: { input: unknown }) => {
-      logger.warn(
-        { cjObject: options.name, field: key, received: describeType(ctx.input) },
-        "CJ sent a field of an unexpected type; read as empty",
-      );
+      noteOddShape(options.name, key, ctx.input);
       return empty;
     });
   }
   return z.looseObject(fields as S);
+}
+
+/**
+ * Logged once per object, field and type in a process: an account whose answers always carry the odd shape must
+ * not write a warning for every call on the hot path.
+ */
+const oddShapesSeen = new Set<string>();
+function noteOddShape(object: string, field: string, value: unknown) {
+  const key = `${object}.${field}:${describeType(value)}`;
+  if (oddShapesSeen.has(key) || oddShapesSeen.size > 1000) return;
+  oddShapesSeen.add(key);
+  logger.warn(
+    { cjObject: object, field, received: describeType(value) },
+    "CJ sent a field of an unexpected type; read as empty",
+  );
 }
 
 function describeType(value: unknown): string {

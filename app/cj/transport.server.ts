@@ -32,11 +32,6 @@ const MAX_RATE_LIMIT_WAIT_MS = 10_000;
  */
 const quotaBlocks = new Map<string, { until: Date; code: number; message: string }>();
 
-/** Forgets the quota blocks (tests that move the clock or reset the emulator). */
-export function clearCjQuotaBlocks(): void {
-  quotaBlocks.clear();
-}
-
 /** The process-wide keep-alive pool for `origin` (created on first use, shared by every account's client). */
 export function cjDispatcherFor(origin: string, timeouts: CjTimeouts = DEFAULT_CJ_TIMEOUTS): Dispatcher {
   let pool = pools.get(origin);
@@ -147,6 +142,9 @@ export function createCjTransport(options: CjTransportOptions): CjTransport {
     let started = 0;
     const fail = (init: Omit<CjApiErrorInit, "endpoint">, retryAfterMs?: number) => {
       const error = new CjApiError({ ...init, endpoint: call.path, retryAfterMs }, clock());
+      if (error.kind === "quota_exhausted" && error.retryAt) {
+        quotaBlocks.set(quotaKey(call.path), { until: error.retryAt, code: error.code, message: error.message });
+      }
       log.warn(
         {
           ...logFields,
@@ -171,7 +169,6 @@ export function createCjTransport(options: CjTransportOptions): CjTransport {
           endpoint: call.path,
           message: blocked.message,
           retryAt: blocked.until,
-          quotaBlocked: true,
         },
         clock(),
       );
@@ -275,15 +272,9 @@ export function createCjTransport(options: CjTransportOptions): CjTransport {
       maxTimeout: retry.maxTimeoutMs,
       factor: 2,
       randomize: true,
-      shouldRetry: ({ error }) => {
-        if (error instanceof CjApiError && error.kind === "quota_exhausted" && error.retryAt) {
-          quotaBlocks.set(quotaKey(call.path), { until: error.retryAt, code: error.code, message: error.message });
-        }
-        return (
-          error instanceof CjApiError &&
-          (error.kind === "rate_limited" || (!unsafeToRepeat && error.kind === "retryable"))
-        );
-      },
+      shouldRetry: ({ error }) =>
+        error instanceof CjApiError &&
+        (error.kind === "rate_limited" || (!unsafeToRepeat && error.kind === "retryable")),
       onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
         // 1600200 / 429 block the caller for the rest of the limit window (cj-api-facts "Error codes").
         if (error instanceof CjApiError && error.kind === "rate_limited" && retriesLeft > 0) {

@@ -6,6 +6,7 @@ import Decimal from "decimal.js";
 import type { Db } from "../db.server";
 import { enqueueForOrder } from "../jobs/queue";
 import { encryptSecret } from "../secrets/crypto.server";
+import { claimOrder } from "./claims";
 import type { ForwardDeps } from "./forward.server";
 import { readCustomsOverride } from "./forward.server";
 import { legacyId } from "./mapping";
@@ -85,22 +86,17 @@ export async function retryOrder(deps: ForwardDeps, shopDomain: string, orderId:
 
 async function retryWithCj(deps: ForwardDeps, shopDomain: string, order: Awaited<ReturnType<typeof findShopOrder>>) {
   const { db } = deps;
-  const now = deps.now?.() ?? new Date();
-  const claimedUntil = new Date(now.getTime() + 120_000);
   // One retry at a time, and only of the CJ order read here (a double click, a job racing the merchant).
-  const claim = await db.order.updateMany({
-    where: {
-      id: order.id,
-      state: "NEEDS_ATTENTION",
-      cjOrderId: order.cjOrderId,
-      OR: [{ lockedUntil: null }, { lockedUntil: { lt: now } }],
-    },
-    data: { lockedUntil: claimedUntil },
+  const claim = await claimOrder(db, order.id, {
+    now: deps.now?.() ?? new Date(),
+    seconds: 120,
+    where: { state: "NEEDS_ATTENTION", cjOrderId: order.cjOrderId },
   });
-  if (claim.count === 0) throw new OrderActionError("This order is already being retried.", 409);
-  // Only our own claim is released: the forwarding job sent below may already hold one of its own.
-  const release = () =>
-    db.order.updateMany({ where: { id: order.id, lockedUntil: claimedUntil }, data: { lockedUntil: null } });
+  if (!claim.claimed) {
+    throw new OrderActionError("This order is already being retried: wait a moment, then reload the page.", 409);
+  }
+  // Released before the next job is sent: the forwarding or payment job takes a claim of its own.
+  const release = claim.release;
   try {
     const cj = await deps.ports.cj(order.shopId);
     const ref = order.cjOrderId ?? order.cjOrderNumber;
@@ -159,7 +155,7 @@ async function retryWithCj(deps: ForwardDeps, shopDomain: string, order: Awaited
     await release();
     return await refreshFromCj(deps, shopDomain, order.id);
   } finally {
-    await release().catch(() => undefined);
+    await release();
   }
 }
 
@@ -180,7 +176,10 @@ export async function payWithBalance(
   }
   const result = await payCjOrder(deps, order.id, { trigger: "merchant", capped: options.capped ?? false });
   if (options.capped && result.outcome !== "paid") {
-    throw new OrderActionError(`not paid: ${result.message}`, 409);
+    throw new OrderActionError(
+      `not paid: ${result.message}. It waits on CJ's payment link (order page); pay it there, or raise the auto-pay caps in Settings.`,
+      409,
+    );
   }
   return {
     queued: false,

@@ -3,6 +3,7 @@
  * deleted at CJ (002 §1.8 allows nothing else); a paid or shipped CJ order stays, and the merchant is told to settle
  * it on CJ (disputes happen there).
  */
+import { claimOrder } from "./claims";
 import type { ForwardDeps } from "./forward.server";
 import { PRE_SUBMISSION_STATES, recordOrderEvent, transitionOrder } from "./state";
 
@@ -15,20 +16,21 @@ export class OrderBusyError extends Error {
 
 export async function cancelCjOrder(deps: ForwardDeps, orderId: string): Promise<string> {
   const { db } = deps;
-  const now = deps.now?.() ?? new Date();
-  const first = await db.order.findUnique({ where: { id: orderId } });
-  if (!first || first.state === "CANCELLED") return "nothing to cancel";
   // Never beside a forward or a payment of the same order: a create in flight would leave a CJ order behind.
-  const claimedUntil = new Date(now.getTime() + 120_000);
-  const claim = await db.order.updateMany({
-    where: { id: orderId, OR: [{ lockedUntil: null }, { lockedUntil: { lt: now } }] },
-    data: { lockedUntil: claimedUntil },
+  const claim = await claimOrder(db, orderId, {
+    now: deps.now?.() ?? new Date(),
+    seconds: 120,
+    where: { state: { not: "CANCELLED" } },
   });
-  if (claim.count === 0) throw new OrderBusyError("the order is being forwarded or paid; the cancellation waits");
+  if (!claim.claimed) {
+    const order = await db.order.findUnique({ where: { id: orderId }, select: { state: true } });
+    if (!order || order.state === "CANCELLED") return "nothing to cancel";
+    throw new OrderBusyError("the order is being forwarded or paid; the cancellation waits");
+  }
   try {
     return await cancelClaimed(deps, orderId);
   } finally {
-    await db.order.updateMany({ where: { id: orderId, lockedUntil: claimedUntil }, data: { lockedUntil: null } });
+    await claim.release();
   }
 }
 

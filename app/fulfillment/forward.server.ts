@@ -130,8 +130,7 @@ export async function forwardOrderToCj(
 
     // 1. Lines.
     const decisions = decideLines(shopifyOrder);
-    await saveLines(db, orderId, decisions);
-    const savedLines = await db.orderLine.findMany({ where: { orderId } });
+    const savedLines = await saveLines(db, orderId, decisions, order.lines);
     const sending = linesToSend(decisions);
 
     // 2. Holds the merchant decides on.
@@ -288,14 +287,10 @@ export async function forwardOrderToCj(
     await enqueueForOrder(deps.queue, "pay-order", orderId);
     return { outcome: "submitted", message: `CJ order ${outcome.orderId ?? "(waiting for product connection)"}` };
   } catch (error) {
-    // Shopify refused the shop's token: nothing is wrong with the order; the job waits for the merchant to reconnect.
-    if (error instanceof ReconnectNeededError) {
-      // Not an attempt: the order is untouched, and its tries are kept for real trouble.
-      await db.order.update({ where: { id: orderId }, data: { lockedUntil: null, attempts: { decrement: 1 } } });
-      throw error;
-    }
-    if (error instanceof CjApiError && error.kind === "quota_exhausted") {
-      // CJ's daily quota: not the order's fault and not an attempt; the job waits for the reset (registry).
+    // Nothing is wrong with the order: Shopify refused the shop's token (the job waits for the merchant to
+    // reconnect), or CJ's daily quota is used up (the job waits for the reset). Not an attempt: the order is
+    // untouched, and its tries are kept for real trouble (registry.server.ts re-sends the job).
+    if (error instanceof ReconnectNeededError || (error instanceof CjApiError && error.kind === "quota_exhausted")) {
       await db.order.update({ where: { id: orderId }, data: { lockedUntil: null, attempts: { decrement: 1 } } });
       throw error;
     }
@@ -353,8 +348,14 @@ function redactCustoms<T extends { taxId?: string; consigneeID?: string }>(reque
   };
 }
 
-async function saveLines(db: Db, orderId: string, decisions: ReturnType<typeof decideLines>) {
-  const known = await db.orderLine.findMany({ where: { orderId } });
+/** Stores what each line is now (the rows read with the order are `known`) and returns the rows as stored. */
+async function saveLines(
+  db: Db,
+  orderId: string,
+  decisions: ReturnType<typeof decideLines>,
+  known: readonly { shopifyLineItemGid: string; sku: string | null; shopifyVariantGid: string | null }[],
+) {
+  const saved = [];
   for (const d of decisions) {
     const before = known.find((l) => l.shopifyLineItemGid === d.line.id);
     // A line whose SKU or variant changed in Shopify is matched to a CJ variant again (never by the old vid).
@@ -370,12 +371,15 @@ async function saveLines(db: Db, orderId: string, decisions: ReturnType<typeof d
       imageUrl: d.line.image?.url ?? null,
       skipReason: d.skipReason,
     };
-    await db.orderLine.upsert({
-      where: { orderId_shopifyLineItemGid: { orderId, shopifyLineItemGid: d.line.id } },
-      create: { orderId, shopifyLineItemGid: d.line.id, ...data },
-      update: data,
-    });
+    saved.push(
+      await db.orderLine.upsert({
+        where: { orderId_shopifyLineItemGid: { orderId, shopifyLineItemGid: d.line.id } },
+        create: { orderId, shopifyLineItemGid: d.line.id, ...data },
+        update: data,
+      }),
+    );
   }
+  return saved;
 }
 
 async function rememberVids(db: Db, orderId: string, lineGids: string[], vids: (string | null)[]) {

@@ -5,7 +5,6 @@
  * are too long (email, note, image URL) are left out or shortened and the change is reported as a warning.
  */
 import { createHash } from "node:crypto";
-import Decimal from "decimal.js";
 import type { CjCreateOrderV2Request } from "../cj/requests";
 import type { ShopifyOrderForForwarding } from "../shopify/orders";
 import { type CustomsOverride, customsValues, extractHouseNumber } from "./customs";

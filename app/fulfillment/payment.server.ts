@@ -8,6 +8,7 @@ import Decimal from "decimal.js";
 import { CjApiError } from "../cj/errors";
 import type { Db } from "../db.server";
 import { enqueueForOrder } from "../jobs/queue";
+import { claimOrder } from "./claims";
 import type { ForwardDeps } from "./forward.server";
 import { mayAutoPay, type ShopRules, withinPaymentCaps } from "./rules";
 import { recordOrderEvent, transitionOrder } from "./state";
@@ -96,15 +97,12 @@ export async function payCjOrder(deps: ForwardDeps, orderId: string, opts: PayOp
     return { outcome: "skipped", message: "cancelled in Shopify: cancelling at CJ instead of paying" };
   }
   // One payer at a time per order (a job and a merchant's click can race); the claim lapses if this process dies.
-  const claim = await db.order.updateMany({
-    where: {
-      id: orderId,
-      state: { in: ["SUBMITTED", "AWAITING_PAYMENT"] },
-      OR: [{ lockedUntil: null }, { lockedUntil: { lt: now } }],
-    },
-    data: { lockedUntil: new Date(now.getTime() + (deps.claimSeconds ?? 120) * 1000) },
+  const claim = await claimOrder(db, orderId, {
+    now,
+    seconds: deps.claimSeconds ?? 120,
+    where: { state: { in: ["SUBMITTED", "AWAITING_PAYMENT"] } },
   });
-  if (claim.count === 0) return { outcome: "skipped", message: "a payment of this order is already in progress" };
+  if (!claim.claimed) return { outcome: "skipped", message: "a payment of this order is already in progress" };
   try {
     return await payClaimedOrder(deps, { ...order, cjOrderId: order.cjOrderId }, opts, now);
   } catch (error) {
@@ -138,7 +136,7 @@ export async function payCjOrder(deps: ForwardDeps, orderId: string, opts: PayOp
     }
     throw error;
   } finally {
-    await db.order.update({ where: { id: orderId }, data: { lockedUntil: null } });
+    await claim.release();
   }
 }
 
@@ -268,7 +266,7 @@ async function payOrWait(
 ): Promise<PayResult> {
   const { db } = deps;
   const { decision, payUrl } = step;
-  const amount = step.amount ?? "the amount CJ shows";
+  const amount = step.amount ? `${step.amount} USD` : "the amount CJ shows";
   const where = payUrl
     ? "on CJ's payment page"
     : `in your CJ account (Orders, awaiting payment: CJ order ${order.cjOrderId}; CJ's answer with its payment page was lost)`;
@@ -282,24 +280,27 @@ async function payOrWait(
       set: {
         cjStatus: "UNPAID",
         ...(payUrl ? { cjPayUrl: payUrl } : {}),
-        ...(problem ? { errorReason: message } : {}),
+        // A plain wait for the merchant's payment is no problem: an earlier reason (a quota wait) is over.
+        errorReason: problem ? message : null,
       },
       from: ["SUBMITTED"],
     });
     if (order.state === "AWAITING_PAYMENT") {
       await recordOrderEvent(db, order.id, { actor: "job", type: "awaiting_payment", message });
     }
-    if (problem) await db.order.update({ where: { id: order.id }, data: { errorReason: message } });
+    if (problem || order.errorReason) {
+      await db.order.update({ where: { id: order.id }, data: { errorReason: problem ? message : null } });
+    }
   };
   if (!decision.allowed) {
-    await wait(`Pay ${amount} USD ${where} (${decision.why}).`, payUrl === null);
+    await wait(`Pay ${amount} ${where} (${decision.why}).`, payUrl === null);
     return { outcome: "link", message: decision.why };
   }
   try {
     await step.pay();
   } catch (error) {
     if (error instanceof CjApiError && error.code === 1604000) {
-      const message = `The CJ balance is too low to pay ${amount} USD: top it up, or pay ${where}.`;
+      const message = `The CJ balance is too low to pay ${amount}: top it up, or pay ${where}.`;
       await wait(message, true);
       return { outcome: "link", message };
     }
@@ -309,7 +310,7 @@ async function payOrWait(
     to: "PAID",
     actor: step.opts.trigger === "merchant" ? "merchant" : "job",
     type: "paid",
-    message: `Paid ${amount} USD from the CJ balance (${decision.why})${step.how ?? ""}.`,
+    message: `Paid ${amount} from the CJ balance (${decision.why})${step.how ?? ""}.`,
     set: { paidAt: step.now, paidAmount: step.amount, cjStatus: "UNSHIPPED", errorReason: null },
   });
   return { outcome: "paid", message: `paid ${amount}` };

@@ -72,14 +72,15 @@ const QUOTA_WAIT_PREFIX = "CJ daily quota reached";
 /**
  * A job stopped by CJ's daily quota (1600201, or the unverified-account daily limit) waits for the reset instead of
  * spending its tries within minutes: the job is sent again for just after the reset, and an order's page says why
- * it waits ("CJ daily quota reached; resumes at …"). Scheduled sweeps simply end; their next run tries again (the
+ * it waits ("CJ daily quota reached (…); the order goes on by itself at …"). Scheduled sweeps simply end; their next run tries again (the
  * transport refuses the exhausted endpoint locally until the reset, so they cost CJ nothing).
  */
 function waitingForCjQuota(runner: JobRunner, deps: ForwardDeps): JobRunner {
   return around(runner, {
     async succeeded(_name, data) {
-      // The job got through: a quota wait shown on the order is over.
-      if (typeof data.orderId !== "string") return;
+      // A job sent again after the reset got through: the wait shown on the order is over. (Every other path that
+      // gets through writes the order's reason itself: submitted, held, needs attention, awaiting payment, paid.)
+      if (data.quotaWait !== true || typeof data.orderId !== "string") return;
       await deps.db.order.updateMany({
         where: { id: data.orderId, errorReason: { startsWith: QUOTA_WAIT_PREFIX } },
         data: { errorReason: null },
@@ -92,7 +93,12 @@ function waitingForCjQuota(runner: JobRunner, deps: ForwardDeps): JobRunner {
       const waitSeconds = Math.max(1, Math.ceil((resumeAt.getTime() - now.getTime()) / 1000) + 30);
       logger.warn({ job: name, endpoint: error.endpoint, resumeAt, ...data }, "job waits for CJ's daily quota");
       if (typeof data.orderId !== "string") return true;
-      const message = `${QUOTA_WAIT_PREFIX} (${error.endpoint}); resumes at ${resumeAt.toISOString().slice(0, 16).replace("T", " ")} UTC.`;
+      const at = resumeAt.toISOString().slice(0, 16).replace("T", " ");
+      // A freight or product lookup ran out of points; choosing the method by hand needs no quote at all.
+      const sooner = /^\/(logistic|product)\//.test(error.endpoint)
+        ? " To send it sooner, choose its shipping method on this page and forward it: that needs no freight quote."
+        : "";
+      const message = `${QUOTA_WAIT_PREFIX} (${error.endpoint}); the order goes on by itself at ${at} UTC.${sooner}`;
       const order = await deps.db.order.findUnique({
         where: { id: data.orderId },
         select: { errorReason: true, state: true },
@@ -105,10 +111,14 @@ function waitingForCjQuota(runner: JobRunner, deps: ForwardDeps): JobRunner {
       }
       // A key of its own: the order's key stays free, so a merchant's "Forward now" after changing the order
       // (a shipping method that needs no quote) runs at once instead of waiting behind this one.
-      await runner.enqueue(name, data, {
-        singletonKey: `${orderJobKey(data.orderId)}:quota`,
-        startAfterSeconds: waitSeconds,
-      });
+      await runner.enqueue(
+        name,
+        { ...data, quotaWait: true },
+        {
+          singletonKey: `${orderJobKey(data.orderId)}:quota`,
+          startAfterSeconds: waitSeconds,
+        },
+      );
       return true;
     },
   });

@@ -125,9 +125,10 @@ export async function applyCjShipmentUpdate(
   if (!child && !isOriginal) return { syncNeeded: false, unknownCjOrder: true };
   const status = update.cjStatus ? update.cjStatus.toUpperCase() : null;
   const source = actor === "cj" ? "CJ" : actor === "merchant" ? "CJ (asked from the order page)" : "The CJ poll";
-  // An order that needed the merchant (CJ intercepted it, a payment step was refused) and that CJ now reports paid
-  // or shipped was settled in CJ: it goes on. Not one cancelled in Shopify (that attention is about the cancel).
-  const resumable = !order.shopifyCancelledAt && !order.cancelledAt;
+  // An order that needed the merchant before it was ever paid (CJ intercepted it, a payment step was refused) and
+  // that CJ now reports paid or shipped was settled in CJ: it goes on. Not one cancelled in Shopify (that attention
+  // is about the cancel), nor one that stopped later (a Shopify hold on its fulfillment): that reason stays.
+  const resumable = !order.shopifyCancelledAt && !order.cancelledAt && !order.paidAt && !order.shippedAt;
 
   // 1. The order's state, from CJ's order status.
   if (status) {

@@ -33,7 +33,7 @@ export async function startRatesEmulator(
   let perEur = { ...DEFAULT_PER_EUR, ...options.perEur };
   let failing: number | null = null;
   const state = { requests: 0 };
-  const server: Server = createServer((req, res) => {
+  const server: Server = createServer((_req, res) => {
     state.requests++;
     if (failing) {
       res.writeHead(failing, { "content-type": "text/plain" }).end("unavailable");

@@ -7,7 +7,7 @@ import Decimal from "decimal.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cjOrderNumberFor } from "../../../app/fulfillment/mapping";
 import { embeddedUrl } from "../../../app/runtime/session-token";
-import { orderTotals, splitLines } from "../../emulators/shopify/build-order";
+import { orderTotals, sampleAddresses, splitLines } from "../../emulators/shopify/build-order";
 import type { Order as ShopifyOrder } from "../../emulators/shopify/model";
 import { BROWSER_UA, testApiKey, testAppSecret } from "../../support/app-process";
 import { CONNECTED, eventually, STACK_SHOP, type Stack, startStack } from "../../support/stack";
@@ -30,6 +30,8 @@ const creates = (order: ShopifyOrder) =>
     return sent === numberOf(order) || sent.startsWith(`${numberOf(order)}-R`);
   });
 const body = (order: ShopifyOrder, i = 0) => creates(order)[i]?.body as Record<string, unknown> | undefined;
+/** The lines of that request (empty when none was sent). */
+const productsOf = (order: ShopifyOrder, i = 0) => (body(order, i)?.products ?? []) as Record<string, unknown>[];
 
 async function settled(
   order: ShopifyOrder,
@@ -85,9 +87,7 @@ describe("money is US dollars", () => {
     const perUsd = new Decimal("162.27").dividedBy("1.08");
     const sent = body(order);
     expect(sent).toBeDefined();
-    expect((sent?.products as { unitPrice?: string }[])[0]?.unitPrice).toBe(
-      new Decimal(4500).dividedBy(perUsd).toFixed(2),
-    );
+    expect(productsOf(order)[0]?.unitPrice).toBe(new Decimal(4500).dividedBy(perUsd).toFixed(2));
     expect(sent?.shopAmount).toBe(new Decimal(orderTotals(order).total).dividedBy(perUsd).toFixed(2));
     // 4,500 yen is about 30 dollars, never 4,500 dollars.
     expect(Number(sent?.shopAmount)).toBeLessThan(40);
@@ -115,7 +115,7 @@ describe("money is US dollars", () => {
     });
     await s.webhook("orders/paid", order);
     const row = await settled(order);
-    expect((body(order)?.products as { unitPrice?: string }[])[0]?.unitPrice).toBe("30.15");
+    expect(productsOf(order)[0]?.unitPrice).toBe("30.15");
     expect(row.amountsNote).toMatch(/as the customer paid them/);
   });
 
@@ -130,7 +130,8 @@ describe("money is US dollars", () => {
     const sent = body(order);
     expect(sent).toBeDefined();
     expect(sent).not.toHaveProperty("shopAmount");
-    expect((sent?.products as Record<string, unknown>[])[0]).not.toHaveProperty("unitPrice");
+    expect(productsOf(order)).toHaveLength(1);
+    expect(productsOf(order)[0]).not.toHaveProperty("unitPrice");
     expect(row.amountsNote).toMatch(/No US dollar rate for THB/);
   });
 });
@@ -204,17 +205,7 @@ describe("customs credentials and destination rules", () => {
   });
 
   it("a Korean order sends the PCCC; a malformed one is held with CJ's own rule message", async () => {
-    const korea = {
-      name: "김민준",
-      address1: "세종대로 110",
-      city: "중구",
-      province: "서울특별시",
-      provinceCode: "KR-11",
-      country: "대한민국",
-      countryCodeV2: "KR",
-      zip: "04524",
-      phone: "010-1234-5678",
-    };
+    const korea = sampleAddresses.korea;
     const order = s.addOrder({
       financialStatus: "PAID",
       shippingAddress: korea,
@@ -400,7 +391,7 @@ describe("line identity and large orders", () => {
     });
     await s.webhook("orders/paid", order);
     expect((await settled(order)).state).toBe("AWAITING_PAYMENT");
-    const [line] = body(order)?.products as Record<string, unknown>[];
+    const [line] = productsOf(order);
     expect(line).toMatchObject({ vid: CONNECTED["TSHIRT-WHITE-M"].vid });
     expect(line).not.toHaveProperty("sku");
     expect(s.cj.requests({ path: "/shopping/order/createOrderV2" }).filter((r) => r.code === 1600100)).toEqual([]);
@@ -429,7 +420,7 @@ describe("line identity and large orders", () => {
     await s.webhook("orders/paid", order);
     const row = await settled(order);
     expect(row.state).toBe("AWAITING_PAYMENT");
-    expect(body(order)?.products as unknown[]).toHaveLength(14);
+    expect(productsOf(order)).toHaveLength(14);
     expect(await s.t.db.orderLine.count({ where: { orderId: row.id, skipReason: null } })).toBe(14);
   });
 });

