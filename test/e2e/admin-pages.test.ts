@@ -173,6 +173,16 @@ describe("the merchant's admin pages in Chromium", () => {
     expect(await page.getByRole("button", { name: "Retry" }).count()).toBeGreaterThan(0);
     await page.getByText("CJ request id req-seed-attention-1").waitFor();
     await expectAccessible("order-needs-attention");
+    // A customs value the checkout did not collect is entered here; it is kept encrypted and the order retried.
+    const save = page.getByRole("button", { name: "Save and retry" });
+    expect(await save.isDisabled()).toBe(true);
+    await page.getByLabel("Tax / customs ID").fill("123.456.789-09");
+    await save.click();
+    await eventually(async () => (await toasts(page)).some((t) => t.message.startsWith("Saved.")) || undefined);
+    const stored = await s.t.db.order.findUniqueOrThrow({ where: { id: attention.id } });
+    expect(stored.customsOverrideEnc).toBeTruthy();
+    expect(stored.customsOverrideEnc).not.toContain("123.456.789-09");
+    expect(await s.t.db.orderEvent.count({ where: { orderId: attention.id, type: "customs_entered" } })).toBe(1);
   });
 
   it("order page: what was sent to CJ, then pay with balance after confirming in the modal", async () => {
@@ -272,6 +282,28 @@ describe("the merchant's admin pages in Chromium", () => {
     });
     expect(approved).toBe(4);
     await expectAccessible("orders-bulk");
+  });
+
+  it("bulk 'Pay with balance': the total is shown in a dialog first, and only the confirmation pays", async () => {
+    const order = real[1] as { id: string; name: string };
+    const row = await s.t.db.order.findUniqueOrThrow({ where: { id: order.id } });
+    const paymentsBefore = s.cj.requests().filter((r) => r.path.includes("/shopping/pay/payBalance")).length;
+    await page.goto(await embeddedUrl(s.app.url, "/app/orders", session));
+    await page.getByPlaceholder(/Search by order/).fill(order.name.slice(1));
+    await page.waitForFunction(() => document.querySelectorAll(".Polaris-IndexTable__TableRow").length === 1);
+    await page.locator(".Polaris-IndexTable__TableRow").first().locator("input[type=checkbox]").check({ force: true });
+    await page.getByRole("button", { name: "Pay with balance" }).click();
+    const dialog = page.getByRole("dialog");
+    await dialog.getByText(`Pay 1 order(s) from the CJ balance: ${row.orderAmount} USD`).waitFor();
+    await dialog.getByText(`${order.name}: ${row.orderAmount} USD`).waitFor();
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    await screenshot(page, "orders-bulk-pay-dialog");
+    // Nothing is spent while the dialog is open.
+    expect(s.cj.requests().filter((r) => r.path.includes("/shopping/pay/payBalance")).length).toBe(paymentsBefore);
+    await dialog.getByRole("button", { name: `Pay ${row.orderAmount} USD` }).click();
+    await page.getByText("Pay with balance: 1 done, 0 failed").first().waitFor({ timeout: 30_000 });
+    expect((await s.t.db.order.findUniqueOrThrow({ where: { id: order.id } })).state).toBe("PAID");
+    expect(s.cj.requests().filter((r) => r.path.includes("/shopping/pay/payBalance")).length).toBe(paymentsBefore + 1);
   });
 
   it("an order of another shop is not found, and nothing of it is shown", async () => {
