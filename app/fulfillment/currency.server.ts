@@ -75,10 +75,21 @@ function rebase(base: string, rateDate: string, entries: [string, unknown][]): P
   return { rateDate, perUsd };
 }
 
-/** Fetches and stores the rates; returns how many were stored, or null when fetching is off. */
-export async function refreshCurrencyRates(db: Db, now: Date = new Date()): Promise<number | null> {
+/**
+ * Fetches and stores the rates; returns how many were stored, or null when fetching is off or the stored rates are
+ * younger than `freshSeconds` (a restart does not fetch again, nor write while the process starts).
+ */
+export async function refreshCurrencyRates(
+  db: Db,
+  now: Date = new Date(),
+  options: { freshSeconds?: number } = {},
+): Promise<number | null> {
   const url = currencyRatesUrl();
   if (!url) return null;
+  if (options.freshSeconds) {
+    const newest = await db.currencyRate.findFirst({ orderBy: { fetchedAt: "desc" }, select: { fetchedAt: true } });
+    if (newest && now.getTime() - newest.fetchedAt.getTime() < options.freshSeconds * 1000) return null;
+  }
   const response = await request(url, { headersTimeout: 15_000, bodyTimeout: 15_000 });
   const body = await response.body.text();
   if (response.statusCode !== 200) {
@@ -87,10 +98,13 @@ export async function refreshCurrencyRates(db: Db, now: Date = new Date()): Prom
   const parsed = parseCurrencyRates(body);
   const source =
     url === ECB_DAILY_RATES_URL ? "European Central Bank reference rate" : `rates from ${new URL(url).host}`;
-  for (const [currency, perUsd] of parsed.perUsd) {
-    const data = { perUsd, rateDate: parsed.rateDate, source, fetchedAt: now };
-    await db.currencyRate.upsert({ where: { currency }, create: { currency, ...data }, update: data });
-  }
+  // One write transaction for all of them: on SQLite every write takes the database's one write lock.
+  await db.$transaction(
+    [...parsed.perUsd].map(([currency, perUsd]) => {
+      const data = { perUsd, rateDate: parsed.rateDate, source, fetchedAt: now };
+      return db.currencyRate.upsert({ where: { currency }, create: { currency, ...data }, update: data });
+    }),
+  );
   logger.info({ rates: parsed.perUsd.size, rateDate: parsed.rateDate }, "currency rates refreshed");
   return parsed.perUsd.size;
 }

@@ -189,11 +189,13 @@ export function registerJobHandlers(target: JobRunner, deps: ForwardDeps) {
       await migrateShopifyTokens(deps);
     },
   });
+  const ratesEverySeconds = Number(process.env.CURRENCY_RATES_EVERY_SECONDS ?? 21_600);
   runner.register("refresh-currency-rates", {
     maxAttempts: 3,
-    everySeconds: Number(process.env.CURRENCY_RATES_EVERY_SECONDS ?? 21_600),
+    everySeconds: ratesEverySeconds,
     handler: async () => {
-      await refreshCurrencyRates(deps.db, deps.now?.() ?? new Date());
+      // Rates fetched within half the interval (say, before a restart) are kept.
+      await refreshCurrencyRates(deps.db, deps.now?.() ?? new Date(), { freshSeconds: ratesEverySeconds / 2 });
     },
     onExhausted: async (_data, error) => {
       // The stored rates stay in use until they age out (CURRENCY_RATES_MAX_AGE_DAYS); then amounts are left out.
