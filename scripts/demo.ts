@@ -96,11 +96,13 @@ const shop = await connectShop(db, {
   cjApiKey: DEMO_CJ_API_KEY,
   scopes: env.SCOPES ?? "",
 });
-await db.cjAccount.update({ where: { shopId: shop.id }, data: { qpsLimit: 6 } });
+await db.cjAccount.updateMany({ where: { shops: { some: { id: shop.id } } }, data: { qpsLimit: 6 } });
 await db.shopSettings.update({
   where: { shopId: shop.id },
   data: {
     sandbox: true,
+    liveAt: new Date(),
+    storeNameCheckedAt: new Date(),
     paymentMode: "BALANCE",
     autoPayPerOrderCap: "100",
     autoPayPerDayCap: "400",

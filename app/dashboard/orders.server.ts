@@ -4,7 +4,7 @@
  * Search is exact or prefix (no case-insensitive mode: SQLite's Prisma provider lacks it).
  */
 import type { Db } from "../db.server";
-import { ORDER_TABS, type OrderTab, statesOfTab } from "./tabs";
+import { ORDER_TABS, type OrderTab, SETUP_HOLD, statesOfTab, tabWhere } from "./tabs";
 
 export interface OrdersQuery {
   tab: OrderTab;
@@ -91,7 +91,6 @@ export async function listOrders(db: Db, shopDomain: string, query: OrdersQuery)
   const counts = Object.fromEntries(ORDER_TABS.map((t) => [t, 0])) as Record<OrderTab, number>;
   if (!shop) return { rows: [], next: null, previous: null, counts };
 
-  const states = statesOfTab(query.tab);
   const createdAt: { gte?: Date; lt?: Date } = {};
   if (query.from) createdAt.gte = new Date(`${query.from}T00:00:00.000Z`);
   if (query.to) createdAt.lt = new Date(new Date(`${query.to}T00:00:00.000Z`).getTime() + 86_400_000);
@@ -108,12 +107,12 @@ export async function listOrders(db: Db, shopDomain: string, query: OrdersQuery)
     : {};
   const dir = descending ? "desc" : "asc";
 
-  const [found, grouped] = await Promise.all([
+  const [found, grouped, waitingForSetup] = await Promise.all([
     db.order.findMany({
       where: {
         AND: [
           { shopId: shop.id },
-          states ? { state: states.length === 1 ? (states[0] as string) : { in: [...states] } } : {},
+          tabWhere(query.tab),
           Object.keys(createdAt).length ? { createdAt } : {},
           searchWhere(query.q),
           keyset,
@@ -135,6 +134,7 @@ export async function listOrders(db: Db, shopDomain: string, query: OrdersQuery)
       },
     }),
     db.order.groupBy({ by: ["state"], where: { shopId: shop.id }, _count: { _all: true } }),
+    db.order.count({ where: { shopId: shop.id, ...SETUP_HOLD } }),
   ]);
 
   const more = found.length > query.limit;
@@ -149,9 +149,11 @@ export async function listOrders(db: Db, shopDomain: string, query: OrdersQuery)
   for (const g of grouped) {
     counts.all += g._count._all;
     for (const tab of ORDER_TABS) {
-      if (tab !== "all" && statesOfTab(tab)?.includes(g.state)) counts[tab] += g._count._all;
+      if (tab !== "all" && tab !== "setup" && statesOfTab(tab)?.includes(g.state)) counts[tab] += g._count._all;
     }
   }
+  counts.setup = waitingForSetup;
+  counts.held -= waitingForSetup;
   return {
     rows: page.map((o) => ({
       id: o.id,

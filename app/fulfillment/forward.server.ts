@@ -14,12 +14,13 @@ import { getOrderForForwarding, type ShopifyOrderForForwarding } from "../shopif
 import { usableUsdRates } from "./currency.server";
 import type { CustomsOverride } from "./customs";
 import { destinationRules } from "./destination-rules.server";
-import { decideLines, linesToSend } from "./lines";
+import { decideLines, linesToSend, NOT_FOR_CJ_REASON } from "./lines";
 import { cjOrderNumberFor, legacyId, mapShopifyOrderToCjOrder } from "./mapping";
 import { quoteFreight } from "./quotes.server";
-import { chooseLogistics, merchantHolds, type ShopRules } from "./rules";
+import { chooseLogistics, merchantHoldList, type ShopRules } from "./rules";
 import { PRE_SUBMISSION_STATES, recordOrderEvent, transitionOrder } from "./state";
 import { usdConversionFor } from "./usd";
+import { forgetLinksForVids, variantsNotForCj, vidResolverFor } from "./variant-links.server";
 
 export interface ForwardDeps {
   db: Db;
@@ -33,7 +34,8 @@ export interface ForwardDeps {
   claimSeconds?: number;
 }
 
-export type ForwardTrigger = "automatic" | "merchant";
+/** automatic: a webhook or sweep; merchant: the merchant's "forward now"; resume: its blocking variant was connected. */
+export type ForwardTrigger = "automatic" | "merchant" | "resume";
 
 export interface ForwardResult {
   outcome: "submitted" | "held" | "needs_attention" | "skipped" | "cancelled" | "busy";
@@ -72,6 +74,7 @@ export async function forwardOrderToCj(
   if (!settings) throw new Error(`Shop ${order.shop.domain} has no settings row`);
   if (order.shop.uninstalledAt) return { outcome: "skipped", message: "shop uninstalled" };
   if (opts.trigger === "automatic" && settings.forwardingTrigger === "MANUAL" && order.approvedAt === null) {
+    // A manual shop's order waits in the "To forward" tab (RECEIVED) until the merchant forwards it.
     return { outcome: "skipped", message: "the shop forwards orders by hand" };
   }
   // CJ has this order and it needs the merchant (intercepted, a payment step refused): forwarding it again would
@@ -128,30 +131,54 @@ export async function forwardOrderToCj(
       return { outcome: "cancelled", message: "cancelled in Shopify" };
     }
 
-    // 1. Lines.
-    const decisions = decideLines(shopifyOrder);
+    // 1. Lines (a variant the merchant ships from their own stock stays out of the CJ order).
+    const notForCj = await variantsNotForCj(
+      db,
+      order.shopId,
+      shopifyOrder.lineItems.nodes.map((l) => l.variant?.id ?? null),
+    );
+    const decisions = decideLines(shopifyOrder, { notForCj });
     const savedLines = await saveLines(db, orderId, decisions, order.lines);
     const sending = linesToSend(decisions);
+    if (sending.length === 0 && decisions.some((d) => d.skipReason === NOT_FOR_CJ_REASON)) {
+      const message =
+        "Nothing to send to CJ: every line left to ship is one you fulfil from your own stock (not fulfilled by CJ). Fulfil it in Shopify.";
+      if (order.state !== "NOT_SENT") {
+        await transitionOrder(db, orderId, {
+          to: "NOT_SENT",
+          actor: "job",
+          type: "not_sent",
+          message,
+          set: { errorReason: null, holdCodes: null, lockedUntil: null },
+        });
+      }
+      await release();
+      return { outcome: "skipped", message };
+    }
 
     // 2. Holds the merchant decides on.
     const rules = settings as ShopRules;
     const byMerchant = opts.trigger === "merchant" || order.approvedAt !== null;
-    const holds = merchantHolds(shopifyOrder, rules, { byMerchant });
+    const holds = merchantHoldList(shopifyOrder, rules, { byMerchant });
     if (holds.length > 0) {
-      const message = holds.join(" ");
+      const message = holds.map((h) => h.message).join(" ");
+      const holdCodes = JSON.stringify(holds.map((h) => h.code));
       if (order.state !== "HELD" || order.errorReason !== message) {
         await transitionOrder(db, orderId, {
           to: "HELD",
           actor: "job",
           type: "held",
           message,
-          set: { errorReason: message, lockedUntil: null },
-          from: ["RECEIVED", "NEEDS_ATTENTION", "FAILED"],
+          set: { errorReason: message, holdCodes, lockedUntil: null },
+          from: ["RECEIVED", "NEEDS_ATTENTION", "FAILED", "NOT_SENT"],
         });
+      } else if (order.holdCodes !== holdCodes) {
+        await db.order.update({ where: { id: orderId }, data: { holdCodes } });
       }
       await release();
       return { outcome: "held", message };
     }
+    if (order.holdCodes) await db.order.update({ where: { id: orderId }, data: { holdCodes: null } });
 
     // 3. Everything that would stop the order regardless of shipping method, before spending freight quotes on it.
     const mappingSettings = {
@@ -183,6 +210,7 @@ export async function forwardOrderToCj(
     );
     if (!logisticName && sending.length > 0 && countryCode) {
       const quotes = await quoteFreight(cj, {
+        resolveVid: vidResolverFor(db, cj, order.shopId, now),
         fromCountryCode: settings.fromCountryCode,
         countryCode,
         zip: address?.zip ?? null,
@@ -203,13 +231,23 @@ export async function forwardOrderToCj(
         const vid = quotes.vids[i];
         if (vid) vids.set(d.line.id, vid);
       }
+      await markUnconnected(
+        db,
+        orderId,
+        sending.map((d) => d.line.id),
+        sending.filter((d, i) => !quotes.vids[i] && d.line.id).map((d) => d.line.id),
+      );
       const choice = chooseLogistics(rules, countryCode, quotes.options);
       if (!choice.logisticName) {
+        const blocking = sending.filter((_, i) => !quotes.vids[i]);
         const why =
           quotes.unmapped.length > 0
-            ? `Not connected to a CJ product: ${quotes.unmapped.join(", ")}. Connect the product in CJ (or set a preferred shipping method in Settings), then retry.`
+            ? `Not connected to a CJ product: ${blocking.map((d) => `${d.sku ?? "(no SKU)"} (${d.line.name})`).join(", ")}. Connect ${blocking.length > 1 ? "them" : "it"} on the Products page: the order goes on by itself.`
             : "CJ offers no shipping method for this destination: check the address, or choose a method in Settings.";
-        return await attention(why, { unmapped: quotes.unmapped });
+        return await attention(why, {
+          unmapped: quotes.unmapped,
+          variants: blocking.map((d) => ({ sku: d.sku, variantGid: d.line.variant?.id ?? null, title: d.line.name })),
+        });
       }
       logisticName = choice.logisticName;
       quoteRecord = { chosen: choice.option, why: choice.why, options: quotes.options, cached: quotes.cached };
@@ -284,6 +322,16 @@ export async function forwardOrderToCj(
       outcome = await cj.orders.createOrderV2(mapped.request);
     }
     await recordSubmission(db, orderId, shopifyOrder, outcome, logisticName, quoteRecord);
+    if (!outcome.orderId) {
+      // CJ keeps the order incomplete until every store SKU is connected (orderFlow=2): the lines sent without a CJ
+      // variant are what it waits for, shown on the Products page; CJ's ORDER_CONNNECTED push completes it.
+      await markUnconnected(
+        db,
+        orderId,
+        sending.map((d) => d.line.id),
+        sending.filter((d) => !vids.has(d.line.id)).map((d) => d.line.id),
+      );
+    }
     await enqueueForOrder(deps.queue, "pay-order", orderId);
     return { outcome: "submitted", message: `CJ order ${outcome.orderId ?? "(waiting for product connection)"}` };
   } catch (error) {
@@ -301,6 +349,15 @@ export async function forwardOrderToCj(
     if (error instanceof CjApiError && (error.kind === "permanent" || error.kind === "auth")) {
       if (error.code === 1602000 || error.code === 1602001) {
         // The CJ variants remembered for the lines are what CJ refused: the retry looks them up again.
+        const refused = await db.orderLine.findMany({
+          where: { orderId, cjVariantId: { not: null } },
+          select: { cjVariantId: true },
+        });
+        await forgetLinksForVids(
+          db,
+          order.shopId,
+          refused.map((l) => l.cjVariantId as string),
+        );
         await db.orderLine.updateMany({ where: { orderId }, data: { cjVariantId: null } });
       }
       const hint = ATTENTION_CODES[error.code];
@@ -380,6 +437,23 @@ async function saveLines(
     );
   }
   return saved;
+}
+
+/** Which lines have no CJ variant (they block the order until connected: blocked.server.ts). */
+async function markUnconnected(db: Db, orderId: string, lineGids: string[], unconnectedGids: string[]) {
+  const connected = lineGids.filter((g) => !unconnectedGids.includes(g));
+  if (unconnectedGids.length > 0) {
+    await db.orderLine.updateMany({
+      where: { orderId, shopifyLineItemGid: { in: unconnectedGids } },
+      data: { unconnected: true },
+    });
+  }
+  if (connected.length > 0) {
+    await db.orderLine.updateMany({
+      where: { orderId, shopifyLineItemGid: { in: connected } },
+      data: { unconnected: false },
+    });
+  }
 }
 
 async function rememberVids(db: Db, orderId: string, lineGids: string[], vids: (string | null)[]) {

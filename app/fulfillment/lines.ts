@@ -15,7 +15,13 @@ export interface LineDecision {
 /** Fulfillment order statuses whose remaining quantity CJ may still ship. */
 const OPEN_FO = new Set(["OPEN", "IN_PROGRESS", "SCHEDULED", "ON_HOLD"]);
 
-export function decideLines(order: ShopifyOrderForForwarding): LineDecision[] {
+export const NOT_FOR_CJ_REASON = "Not fulfilled by CJ: you ship this variant from your own stock (Products page).";
+
+/** `notForCj`: store variants the merchant ships from their own stock (Products page); their lines stay in Shopify. */
+export function decideLines(
+  order: ShopifyOrderForForwarding,
+  opts: { notForCj?: ReadonlySet<string> } = {},
+): LineDecision[] {
   const remainingByLine = new Map<string, number>();
   for (const fo of order.fulfillmentOrders.nodes) {
     if (!OPEN_FO.has(fo.status)) continue;
@@ -30,6 +36,7 @@ export function decideLines(order: ShopifyOrderForForwarding): LineDecision[] {
     if (line.isGiftCard) return skip("Gift card: Shopify delivers it, not CJ.");
     if (!line.requiresShipping) return skip("Digital or service item: nothing to ship.");
     if (line.currentQuantity <= 0) return skip("Removed from the order or refunded.");
+    if (line.variant?.id && opts.notForCj?.has(line.variant.id)) return skip(NOT_FOR_CJ_REASON);
     const open = haveFulfillmentOrders ? (remainingByLine.get(line.id) ?? 0) : line.unfulfilledQuantity;
     const quantity = Math.min(line.currentQuantity, line.unfulfilledQuantity, open);
     if (quantity <= 0) return skip("Already fulfilled elsewhere.");

@@ -16,6 +16,8 @@ export interface QuoteLine {
 }
 
 export interface QuoteRequest {
+  /** How a line's CJ variant is found (default resolveVid: connection list, then a SKU lookup). */
+  resolveVid?: (line: QuoteLine) => Promise<string | null>;
   fromCountryCode: string;
   countryCode: string;
   zip?: string | null;
@@ -68,7 +70,7 @@ export async function quoteFreight(
   now: number = Date.now(),
 ): Promise<QuoteResult> {
   const vids: (string | null)[] = [];
-  for (const line of request.lines) vids.push(await resolveVid(cj, line));
+  for (const line of request.lines) vids.push(await (request.resolveVid ?? ((l) => resolveVid(cj, l)))(line));
   const unmapped = request.lines.filter((_, i) => !vids[i]).map((l) => l.sku ?? "(no SKU)");
   if (unmapped.length > 0) return { options: [], vids, unmapped, cached: false };
   const products = request.lines.map((l, i) => ({ vid: vids[i] as string, quantity: l.quantity }));

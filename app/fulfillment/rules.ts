@@ -16,7 +16,13 @@ export interface ShopRules {
   paymentMode: string;
   autoPayPerOrderCap: string | null;
   autoPayPerDayCap: string | null;
+  /** When the shop went live (undefined: treated as live, for callers without onboarding). */
+  liveAt?: Date | null;
+  sandbox?: boolean;
 }
+
+/** Why the app holds an order (Order.holdCodes): going live releases SETUP, resuming releases PAUSED. */
+export type HoldCode = "SETUP" | "PAUSED" | "UNPAID" | "RISK" | "CAP";
 
 export interface Hold {
   /** HELD: the merchant decides (approve to forward). NEEDS_ATTENTION: something must be fixed first. */
@@ -31,33 +37,60 @@ export function isPaid(order: Pick<ShopifyOrderForForwarding, "displayFinancialS
 }
 
 /**
- * Holds the merchant decides on. A merchant's own "forward now" or "approve" lifts them all; pausing the shop only
- * stops automatic forwarding.
+ * Holds the merchant decides on, with their codes. A merchant's own "forward now" or "approve" lifts them all except
+ * SETUP: a shop that has not gone live sends no order to CJ, so a customer's paid order never becomes a sandbox order
+ * (or a real one) before the merchant has finished setting up. Sandbox mode is a choice a live shop makes.
  */
+export function merchantHoldList(
+  order: ShopifyOrderForForwarding,
+  rules: ShopRules,
+  opts: { byMerchant: boolean },
+): { code: HoldCode; message: string }[] {
+  const holds: { code: HoldCode; message: string }[] = [];
+  if (rules.liveAt === null) {
+    holds.push({
+      code: "SETUP",
+      message:
+        "Waiting for setup: the shop is not live yet. Finish the steps on the home page and go live; the order is forwarded then.",
+    });
+  }
+  if (opts.byMerchant) return holds;
+  if (rules.paused)
+    holds.push({
+      code: "PAUSED",
+      message: "Forwarding is paused for this shop: resume it in Settings, or forward this order by hand.",
+    });
+  if (!isPaid(order) && rules.forwardingTrigger === "ON_PAYMENT") {
+    holds.push({
+      code: "UNPAID",
+      message: "Waiting for payment: the order is forwarded when Shopify reports it paid (or forward it by hand).",
+    });
+  }
+  if (rules.holdHighRisk && isHighRisk(order)) {
+    holds.push({
+      code: "RISK",
+      message: "Shopify rates this order as high fraud risk: review it, then approve it to forward.",
+    });
+  }
+  if (rules.orderTotalCap) {
+    const total = new Decimal(order.totalPriceSet.shopMoney.amount);
+    if (total.greaterThan(rules.orderTotalCap)) {
+      holds.push({
+        code: "CAP",
+        message: `The order total ${total.toFixed(2)} ${order.totalPriceSet.shopMoney.currencyCode} is over the shop's cap of ${rules.orderTotalCap}: approve it to forward.`,
+      });
+    }
+  }
+  return holds;
+}
+
+/** The reasons of merchantHoldList, as text. */
 export function merchantHolds(
   order: ShopifyOrderForForwarding,
   rules: ShopRules,
   opts: { byMerchant: boolean },
 ): string[] {
-  if (opts.byMerchant) return [];
-  const reasons: string[] = [];
-  if (rules.paused)
-    reasons.push("Forwarding is paused for this shop: resume it in Settings, or forward this order by hand.");
-  if (!isPaid(order) && rules.forwardingTrigger === "ON_PAYMENT") {
-    reasons.push("Waiting for payment: the order is forwarded when Shopify reports it paid (or forward it by hand).");
-  }
-  if (rules.holdHighRisk && isHighRisk(order)) {
-    reasons.push("Shopify rates this order as high fraud risk: review it, then approve it to forward.");
-  }
-  if (rules.orderTotalCap) {
-    const total = new Decimal(order.totalPriceSet.shopMoney.amount);
-    if (total.greaterThan(rules.orderTotalCap)) {
-      reasons.push(
-        `The order total ${total.toFixed(2)} ${order.totalPriceSet.shopMoney.currencyCode} is over the shop's cap of ${rules.orderTotalCap}: approve it to forward.`,
-      );
-    }
-  }
-  return reasons;
+  return merchantHoldList(order, rules, opts).map((h) => h.message);
 }
 
 export function isHighRisk(order: ShopifyOrderForForwarding): boolean {

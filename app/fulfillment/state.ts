@@ -18,15 +18,16 @@ export const ORDER_STATES = [
   "DELIVERED",
   "CANCELLED",
   "FAILED",
+  "NOT_SENT",
 ] as const;
 
 export type OrderState = (typeof ORDER_STATES)[number];
 
 /** from → states it may move to. */
 export const TRANSITIONS: Record<OrderState, readonly OrderState[]> = {
-  RECEIVED: ["HELD", "NEEDS_ATTENTION", "SUBMITTED", "AWAITING_PAYMENT", "PAID", "CANCELLED", "FAILED"],
-  HELD: ["RECEIVED", "NEEDS_ATTENTION", "SUBMITTED", "AWAITING_PAYMENT", "PAID", "CANCELLED", "FAILED"],
-  NEEDS_ATTENTION: ["RECEIVED", "HELD", "SUBMITTED", "AWAITING_PAYMENT", "PAID", "CANCELLED", "FAILED"],
+  RECEIVED: ["HELD", "NEEDS_ATTENTION", "SUBMITTED", "AWAITING_PAYMENT", "PAID", "CANCELLED", "FAILED", "NOT_SENT"],
+  HELD: ["RECEIVED", "NEEDS_ATTENTION", "SUBMITTED", "AWAITING_PAYMENT", "PAID", "CANCELLED", "FAILED", "NOT_SENT"],
+  NEEDS_ATTENTION: ["RECEIVED", "HELD", "SUBMITTED", "AWAITING_PAYMENT", "PAID", "CANCELLED", "FAILED", "NOT_SENT"],
   // An order CJ has is never FAILED (that state means "not at CJ, forward again"): problems after submission are
   // NEEDS_ATTENTION with the reason.
   SUBMITTED: ["AWAITING_PAYMENT", "PAID", "SHIPPED", "NEEDS_ATTENTION", "CANCELLED"],
@@ -37,12 +38,21 @@ export const TRANSITIONS: Record<OrderState, readonly OrderState[]> = {
   FULFILLED: ["DELIVERED", "NEEDS_ATTENTION"],
   DELIVERED: [],
   CANCELLED: [],
-  FAILED: ["RECEIVED", "NEEDS_ATTENTION", "CANCELLED"],
+  FAILED: ["RECEIVED", "NEEDS_ATTENTION", "CANCELLED", "NOT_SENT"],
+  // Every line is one the merchant ships (not fulfilled by CJ): nothing goes to CJ. Changing a variant back, or an
+  // edit of the order, forwards it again.
+  NOT_SENT: ["RECEIVED", "HELD", "NEEDS_ATTENTION", "SUBMITTED", "CANCELLED"],
 };
 
 export const FINAL_STATES: readonly OrderState[] = ["DELIVERED", "CANCELLED"];
 /** States in which the order has not reached CJ yet: its address and lines may still change. */
-export const PRE_SUBMISSION_STATES: readonly OrderState[] = ["RECEIVED", "HELD", "NEEDS_ATTENTION", "FAILED"];
+export const PRE_SUBMISSION_STATES: readonly OrderState[] = [
+  "RECEIVED",
+  "HELD",
+  "NEEDS_ATTENTION",
+  "FAILED",
+  "NOT_SENT",
+];
 
 export function canTransition(from: string, to: OrderState): boolean {
   return Object.hasOwn(TRANSITIONS, from) && TRANSITIONS[from as OrderState].includes(to);

@@ -12,6 +12,9 @@ export const JOB_NAMES = [
   "reconcile-orders",
   "migrate-shopify-tokens",
   "refresh-currency-rates",
+  "connect-suggestions",
+  "sandbox-test-order",
+  "check-cj-webhooks",
 ] as const;
 
 export type JobName = (typeof JOB_NAMES)[number];

@@ -1,4 +1,5 @@
 /** Every job the app runs, with its tries and what happens when they are used up. Same table for both profiles. */
+
 import { CjApiError, nextUtcMidnight } from "../cj/errors";
 import { cancelCjOrder } from "../fulfillment/cancel.server";
 import { refreshCurrencyRates } from "../fulfillment/currency.server";
@@ -7,7 +8,10 @@ import { payCjOrder } from "../fulfillment/payment.server";
 import { reconcileOrders } from "../fulfillment/reconcile.server";
 import { recordOrderEvent, transitionOrder } from "../fulfillment/state";
 import { registerTrackingJobs } from "../fulfillment/tracking/jobs.server";
+import { checkAccountWebhooks, checkCjWebhooks } from "../fulfillment/tracking/webhook-health.server";
 import { logger } from "../logger.server";
+import { registerProductJobs } from "../products/batch.server";
+import { runTestOrder } from "../settings/test-order.server";
 import { ReconnectNeededError } from "../shopify/offline-tokens.server";
 import { cjWebhookJobKey, type JobDefinition, type JobName, type JobRunner, orderJobKey } from "./queue";
 
@@ -140,7 +144,7 @@ export function registerJobHandlers(target: JobRunner, deps: ForwardDeps) {
     maxAttempts: 8,
     handler: async (data, ctx) => {
       await forwardOrderToCj(deps, orderIdOf(data), {
-        trigger: data.trigger === "merchant" ? "merchant" : "automatic",
+        trigger: data.trigger === "merchant" ? "merchant" : data.trigger === "resume" ? "resume" : "automatic",
         lastAttempt: ctx.lastAttempt,
       });
     },
@@ -202,7 +206,31 @@ export function registerJobHandlers(target: JobRunner, deps: ForwardDeps) {
       logger.warn({ err: (error as Error).message }, "currency rates could not be refreshed");
     },
   });
+  runner.register("sandbox-test-order", {
+    maxAttempts: 4,
+    handler: async (data) => {
+      await runTestOrder(deps, String(data.testOrderId ?? ""));
+    },
+    onExhausted: async (data, error) => {
+      const message = `CJ could not be reached for the test order: ${(error as Error).message}. Send it again.`;
+      await deps.db.cjTestOrder.updateMany({
+        where: { id: String(data.testOrderId ?? ""), status: { notIn: ["SHIPPED", "FAILED"] } },
+        data: { status: "FAILED", error: message },
+      });
+    },
+  });
+  runner.register("check-cj-webhooks", {
+    maxAttempts: 1,
+    everySeconds: Number(process.env.CJ_WEBHOOK_CHECK_EVERY_SECONDS ?? 1800),
+    handler: async (data) => {
+      const appUrl = process.env.SHOPIFY_APP_URL ?? "";
+      if (typeof data.accountId === "string") await checkAccountWebhooks(deps, data.accountId, appUrl);
+      else await checkCjWebhooks(deps, appUrl);
+    },
+  });
   registerTrackingJobs(runner, deps);
+  // Products page: "Connect all suggestions" (app/products/batch.server.ts).
+  registerProductJobs(runner, deps);
 }
 
 /**

@@ -1,23 +1,30 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { useActionData, useLoaderData, useNavigation, useRevalidator, useSubmit } from "@remix-run/react";
 import {
   Badge,
   Banner,
   BlockStack,
   Box,
+  Button,
   Card,
   InlineGrid,
   InlineStack,
   Layout,
+  List,
   Page,
   ProgressBar,
+  Select,
   Text,
+  TextField,
 } from "@shopify/polaris";
+import { useEffect, useState } from "react";
 import { Chart } from "../components/Chart";
 import { useSessionUrl } from "../components/session-url";
 import { loadDashboard } from "../dashboard/dashboard.server";
 import { pageDeps } from "../dashboard/deps.server";
 import { type StringKey, t } from "../i18n/strings";
+import { loadOnboardingPanel, onboardingAction } from "../settings/onboarding-page.server";
+import type { OnboardingStepKey } from "../settings/onboarding.server";
 import { authenticate } from "../shopify.server";
 
 export const meta: MetaFunction = () => [{ title: t("home.title") }];
@@ -25,7 +32,13 @@ export const meta: MetaFunction = () => [{ title: t("home.title") }];
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const deps = pageDeps();
-  return loadDashboard(deps.db, deps.ports, session.shop);
+  const dashboard = await loadDashboard(deps.db, deps.ports, session.shop);
+  return { ...dashboard, onboarding: await loadOnboardingPanel(deps, session.shop) };
+};
+
+export const action = async ({ request }: ActionFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  return onboardingAction(pageDeps(), session.shop, Object.fromEntries(await request.formData()));
 };
 
 function Kpi({
@@ -58,17 +71,165 @@ function Kpi({
   );
 }
 
-const CHECKLIST: { key: "connectCj" | "rules" | "webhooks" | "sandbox"; label: StringKey; to: string }[] = [
-  { key: "connectCj", label: "home.checklist.connectCj", to: "/app/settings" },
-  { key: "rules", label: "home.checklist.rules", to: "/app/settings" },
-  { key: "webhooks", label: "home.checklist.webhooks", to: "/app/settings" },
-  { key: "sandbox", label: "home.checklist.sandbox", to: "/app/orders" },
-];
+const STEP_LABELS: Record<OnboardingStepKey, StringKey> = {
+  cjKey: "home.onboarding.cjKey",
+  storeName: "home.onboarding.storeName",
+  webhooks: "home.onboarding.webhooks",
+  products: "home.onboarding.products",
+  testOrder: "home.onboarding.testOrder",
+  live: "home.onboarding.live",
+};
+
+type Panel = Awaited<ReturnType<typeof loadOnboardingPanel>>;
+
+/** The guided path from install to the first live order: each step with what it found and what to do next. */
+function Onboarding({ panel }: { panel: Panel }) {
+  const url = useSessionUrl();
+  const submit = useSubmit();
+  const navigation = useNavigation();
+  const result = useActionData<typeof action>();
+  const revalidator = useRevalidator();
+  const busy = navigation.state !== "idle";
+  const [apiKey, setApiKey] = useState("");
+  const [store, setStore] = useState(panel.stores[0] ?? "");
+  const [variant, setVariant] = useState(panel.variants[0]?.gid ?? "");
+  const running = panel.testOrder !== null && !["SHIPPED", "FAILED"].includes(panel.testOrder.status);
+  // A test order runs in a job: the page follows it until CJ's sandbox has shipped it.
+  useEffect(() => {
+    if (!running) return;
+    const timer = setInterval(() => revalidator.revalidate(), 1000);
+    return () => clearInterval(timer);
+  }, [running, revalidator]);
+  const post = (intent: string, values: Record<string, string> = {}) =>
+    submit({ intent, ...values }, { method: "post" });
+  const done = panel.status.steps.filter((s) => s.done).length;
+  const control = (key: OnboardingStepKey) => {
+    switch (key) {
+      case "cjKey":
+        return (
+          <InlineStack gap="200" blockAlign="end">
+            <Box minWidth="220px">
+              <TextField
+                label={t("home.onboarding.apiKey")}
+                value={apiKey}
+                onChange={setApiKey}
+                autoComplete="off"
+                type="password"
+              />
+            </Box>
+            <Button onClick={() => post("connect", { cjApiKey: apiKey })} disabled={busy || !apiKey.trim()}>
+              {t("home.onboarding.verifyKey")}
+            </Button>
+          </InlineStack>
+        );
+      case "storeName":
+        return panel.stores.length > 0 ? (
+          <InlineStack gap="200" blockAlign="end">
+            <Select
+              label={t("home.onboarding.chooseStore")}
+              options={[
+                ...panel.stores.map((name) => ({ label: name, value: name })),
+                { label: t("home.onboarding.noStore"), value: "" },
+              ]}
+              value={store}
+              onChange={setStore}
+            />
+            <Button onClick={() => post("storeName", { storeName: store })} disabled={busy}>
+              {t("home.onboarding.useStore")}
+            </Button>
+          </InlineStack>
+        ) : panel.storesError ? (
+          <Text as="p" tone="critical">
+            {panel.storesError}
+          </Text>
+        ) : null;
+      case "webhooks":
+        return (
+          <Button onClick={() => post("webhooks")} disabled={busy || !panel.connected}>
+            {t("home.onboarding.registerWebhooks")}
+          </Button>
+        );
+      case "products":
+        return <Button url={url("/app/products")}>{t("home.onboarding.openProducts")}</Button>;
+      case "testOrder":
+        return (
+          <BlockStack gap="200">
+            {panel.variants.length > 0 ? (
+              <InlineStack gap="200" blockAlign="end">
+                <Select
+                  label={t("home.onboarding.testVariant")}
+                  options={panel.variants.map((v) => ({ label: v.label, value: v.gid }))}
+                  value={variant}
+                  onChange={setVariant}
+                />
+                <Button onClick={() => post("testOrder", { variantGid: variant })} disabled={busy || running}>
+                  {t("home.onboarding.sendTestOrder")}
+                </Button>
+              </InlineStack>
+            ) : null}
+            {panel.testOrder ? (
+              <List type="number">
+                {panel.testOrder.steps.map((step) => (
+                  <List.Item key={`${step.at}-${step.step}`}>{step.message}</List.Item>
+                ))}
+              </List>
+            ) : null}
+          </BlockStack>
+        );
+      case "live":
+        return panel.status.live ? null : (
+          <InlineStack gap="200">
+            <Button variant="primary" onClick={() => post("goLive")} disabled={busy || !panel.status.readyToGoLive}>
+              {t("home.onboarding.goLive")}
+            </Button>
+            {panel.status.waiting > 0 ? (
+              <Button url={url("/app/orders?tab=setup")} variant="plain">
+                {t("home.onboarding.seeWaiting", { count: panel.status.waiting })}
+              </Button>
+            ) : null}
+          </InlineStack>
+        );
+    }
+  };
+  return (
+    <Card>
+      <BlockStack gap="300">
+        <Text as="h2" variant="headingMd">
+          {t("home.checklist.heading")}
+        </Text>
+        <ProgressBar progress={(done / panel.status.steps.length) * 100} size="small" tone="primary" />
+        <Text as="p" tone="subdued">
+          {t("home.checklist.progress", { done, total: panel.status.steps.length })}
+        </Text>
+        {result ? <Banner tone={result.ok ? "success" : "critical"} title={result.message} /> : null}
+        <BlockStack gap="400" as="ol">
+          {panel.status.steps.map((step) => (
+            <Box as="li" key={step.key} id={`onboarding-${step.key}`}>
+              <BlockStack gap="200">
+                <InlineStack gap="200" blockAlign="center" wrap={false}>
+                  <Badge tone={step.done ? "success" : undefined} progress={step.done ? "complete" : "incomplete"}>
+                    {step.done ? t("home.checklist.done") : t("home.checklist.open")}
+                  </Badge>
+                  <Text as="h3" variant="headingSm">
+                    {t(STEP_LABELS[step.key])}
+                  </Text>
+                </InlineStack>
+                <Text as="p" tone="subdued">
+                  {step.detail}
+                </Text>
+                {step.done && step.key !== "testOrder" ? null : control(step.key)}
+              </BlockStack>
+            </Box>
+          ))}
+        </BlockStack>
+      </BlockStack>
+    </Card>
+  );
+}
 
 export default function Home() {
   const d = useLoaderData<typeof loader>();
   const url = useSessionUrl();
-  const done = CHECKLIST.filter((c) => d.checklist[c.key]).length;
   const anyOrders = d.charts.byState.some((s) => s.data.some((p) => p.value > 0));
   const anySpend = d.charts.spend.some((p) => p.value > 0);
   return (
@@ -205,32 +366,7 @@ export default function Home() {
           </BlockStack>
         </Layout.Section>
         <Layout.Section variant="oneThird">
-          <Card>
-            <BlockStack gap="300">
-              <Text as="h2" variant="headingMd">
-                {t("home.checklist.heading")}
-              </Text>
-              <ProgressBar progress={(done / CHECKLIST.length) * 100} size="small" tone="primary" />
-              <Text as="p" tone="subdued">
-                {t("home.checklist.progress", { done, total: CHECKLIST.length })}
-              </Text>
-              <BlockStack gap="200" as="ul">
-                {CHECKLIST.map((c) => (
-                  <Box as="li" key={c.key}>
-                    <InlineStack gap="200" blockAlign="center" wrap={false}>
-                      <Badge
-                        tone={d.checklist[c.key] ? "success" : undefined}
-                        progress={d.checklist[c.key] ? "complete" : "incomplete"}
-                      >
-                        {d.checklist[c.key] ? t("home.checklist.done") : t("home.checklist.open")}
-                      </Badge>
-                      <a href={url(c.to)}>{t(c.label)}</a>
-                    </InlineStack>
-                  </Box>
-                ))}
-              </BlockStack>
-            </BlockStack>
-          </Card>
+          <Onboarding panel={d.onboarding} />
         </Layout.Section>
       </Layout>
     </Page>

@@ -23,7 +23,7 @@ import { StateBadge } from "../components/StateBadge";
 import { useSessionUrl } from "../components/session-url";
 import { useToast } from "../components/toast";
 import { listOrders, parseOrdersQuery } from "../dashboard/orders.server";
-import { ORDER_TABS, type OrderTab } from "../dashboard/tabs";
+import { type OrderTab, visibleTabs } from "../dashboard/tabs";
 import db from "../db.server";
 import type { BalancePaymentPreview, OrderAction } from "../fulfillment/actions.server";
 import { type StringKey, t } from "../i18n/strings";
@@ -35,11 +35,21 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const query = parseOrdersQuery(new URL(request.url));
   const page = await listOrders(db, session.shop, query);
-  return { query, ...page };
+  const settings = await db.shopSettings.findFirst({
+    where: { shop: { domain: session.shop } },
+    select: { liveAt: true, forwardingTrigger: true },
+  });
+  const shown = visibleTabs(page.counts, {
+    live: Boolean(settings?.liveAt),
+    manual: settings?.forwardingTrigger === "MANUAL",
+  });
+  return { query, ...page, shown };
 };
 
 const TAB_LABELS: Record<OrderTab, StringKey> = {
   all: "orders.tab.all",
+  setup: "orders.tab.setup",
+  toforward: "orders.tab.toforward",
   attention: "orders.tab.attention",
   held: "orders.tab.held",
   awaiting: "orders.tab.awaiting",
@@ -68,7 +78,7 @@ interface BulkRun {
 const formatDate = (iso: string) => iso.slice(0, 16).replace("T", " ");
 
 export default function Orders() {
-  const { query, rows, next, previous, counts } = useLoaderData<typeof loader>();
+  const { query, rows, next, previous, counts, shown } = useLoaderData<typeof loader>();
   const url = useSessionUrl();
   const navigate = useNavigate();
   const location = useLocation();
@@ -151,7 +161,7 @@ export default function Orders() {
     revalidator.revalidate();
   };
 
-  const tabs = ORDER_TABS.map((tab) => ({
+  const tabs = shown.map((tab) => ({
     id: `tab-${tab}`,
     content: `${t(TAB_LABELS[tab])} (${counts[tab]})`,
     accessibilityLabel: t(TAB_LABELS[tab]),
@@ -328,8 +338,8 @@ export default function Orders() {
         <Card padding="0">
           <Tabs
             tabs={tabs}
-            selected={Math.max(0, ORDER_TABS.indexOf(query.tab))}
-            onSelect={(i) => go({ tab: ORDER_TABS[i] === "all" ? null : (ORDER_TABS[i] ?? null) })}
+            selected={Math.max(0, shown.indexOf(query.tab))}
+            onSelect={(i) => go({ tab: shown[i] === "all" ? null : (shown[i] ?? null) })}
           />
           <Filters
             queryValue={search}

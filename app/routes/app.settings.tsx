@@ -19,8 +19,10 @@ import { useSessionUrl } from "../components/session-url";
 import { useToast } from "../components/toast";
 import { pageDeps } from "../dashboard/deps.server";
 import { getCjWebhookRegistration, registerCjWebhooks } from "../fulfillment/tracking/registration.server";
+import { checkAccountWebhooks } from "../fulfillment/tracking/webhook-health.server";
 import { t } from "../i18n/strings";
 import { decryptSecret } from "../secrets/crypto.server";
+import { storesSharingAccount } from "../settings/cj-account.server";
 import {
   connectCjAccount,
   type FieldErrors,
@@ -45,9 +47,10 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     }
   }
   const webhooks = cjAccount ? await getCjWebhookRegistration(db, shop.id) : null;
+  const sharedWith = cjAccount ? await storesSharingAccount(db, shop.id) : [];
   const preferred = JSON.parse(settings.preferredLogistics || "{}") as Record<string, string[]>;
   return {
-    cj: cjAccount ? { masked, qpsLimit: cjAccount.qpsLimit } : null,
+    cj: cjAccount ? { masked, qpsLimit: cjAccount.qpsLimit, sharedWith } : null,
     webhooks: webhooks
       ? { ...webhooks, registeredAt: webhooks.registeredAt ? webhooks.registeredAt.toISOString() : null }
       : null,
@@ -90,7 +93,11 @@ export const action = async ({ request }: ActionFunctionArgs): Promise<ActionRes
   const form = Object.fromEntries(await request.formData());
   if (form.intent === "connect") {
     const result = await connectCjAccount(deps.db, session.shop, String(form.cjApiKey ?? ""));
-    return result.ok ? { intent: "connect", ok: true, qpsLimit: result.qpsLimit } : { intent: "connect", ...result };
+    if (!result.ok) return { intent: "connect", ...result };
+    // Webhooks are registered as soon as a key is connected and the app runs on HTTPS.
+    const { shop } = await loadSettings(deps.db, session.shop);
+    if (shop.cjAccountId) await checkAccountWebhooks(deps, shop.cjAccountId, process.env.SHOPIFY_APP_URL ?? "");
+    return { intent: "connect", ok: true, qpsLimit: result.qpsLimit };
   }
   if (form.intent === "webhooks") {
     try {
@@ -102,7 +109,7 @@ export const action = async ({ request }: ActionFunctionArgs): Promise<ActionRes
     }
   }
   const { intent: _intent, ...values } = form;
-  const result = await saveSettings(deps.db, session.shop, values);
+  const result = await saveSettings(deps.db, session.shop, values, deps.queue);
   return { intent: "save", ...result };
 };
 
@@ -187,6 +194,9 @@ export default function Settings() {
           <Card>
             <BlockStack gap="300">
               <Text as="p">{cj ? t("settings.cj.current", { masked: cj.masked }) : t("settings.cj.none")}</Text>
+              {cj && cj.sharedWith.length > 0 ? (
+                <Banner tone="info" title={t("settings.cj.shared", { stores: cj.sharedWith.join(", ") })} />
+              ) : null}
               <TextField
                 label={t("settings.cj.key")}
                 type="password"

@@ -21,7 +21,12 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   // Shown on every page while Shopify refuses the app's background token (decision 0009).
   const shop = await db.shop.findUnique({
     where: { domain: session.shop },
-    select: { reconnectReason: true, reconnectSince: true, tokenMigrationProblem: true },
+    select: {
+      reconnectReason: true,
+      reconnectSince: true,
+      tokenMigrationProblem: true,
+      settings: { select: { sandbox: true } },
+    },
   });
   return {
     apiKey: process.env.SHOPIFY_API_KEY || "",
@@ -29,11 +34,13 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
       ? { reason: shop.reconnectReason, since: shop.reconnectSince?.toISOString() ?? null }
       : null,
     tokenNotice: shop?.tokenMigrationProblem ?? null,
+    // Sandbox mode is an explicit choice: while it is on, every page says that CJ ships nothing.
+    sandbox: Boolean(shop?.settings?.sandbox),
   };
 };
 
 export default function AppLayout() {
-  const { apiKey, reconnect, tokenNotice } = useLoaderData<typeof loader>();
+  const { apiKey, reconnect, tokenNotice, sandbox } = useLoaderData<typeof loader>();
   const url = useSessionUrl();
   const navigation = useNavigation();
   const location = useLocation();
@@ -46,6 +53,7 @@ export default function AppLayout() {
           {t("nav.home")}
         </Link>
         <Link to={url("/app/orders")}>{t("nav.orders")}</Link>
+        <Link to={url("/app/products")}>{t("products.nav")}</Link>
         <Link to={url("/app/quotes")}>{t("nav.quotes")}</Link>
         <Link to={url("/app/settings")}>{t("nav.settings")}</Link>
       </NavMenu>
@@ -61,6 +69,13 @@ export default function AppLayout() {
         <Box padding="400">
           <Banner tone="warning" title={t("tokenNotice.title")}>
             <p>{tokenNotice}</p>
+          </Banner>
+        </Box>
+      ) : null}
+      {sandbox ? (
+        <Box padding="400">
+          <Banner tone="warning" title={t("sandbox.banner.title")}>
+            <p>{t("sandbox.banner.body")}</p>
           </Banner>
         </Box>
       ) : null}

@@ -85,7 +85,8 @@ export function createShopPorts(db: Db, env: NodeJS.ProcessEnv = process.env): S
 
   return {
     async cj(shopId) {
-      const account = await db.cjAccount.findUnique({ where: { shopId }, select: { id: true } });
+      const shop = await db.shop.findUnique({ where: { id: shopId }, select: { cjAccountId: true } });
+      const account = shop?.cjAccountId ? { id: shop.cjAccountId } : null;
       if (!account) throw new NotConnectedError("No CJ account is connected: add your CJ API key in Settings.");
       if (shared) return sharedClient(account.id);
       let client = cjClients.get(account.id)?.client;

@@ -28,19 +28,25 @@ export function createPrismaCredentialStore(db: Db): CjCredentialStore {
       return stored;
     },
     async saveTokens(accountId, tokens, authenticatedAt) {
-      await db.cjAccount.update({
-        where: { id: accountId },
-        data: {
-          accessTokenEnc: encryptSecret(tokens.accessToken),
-          accessTokenExpiresAt: tokens.accessTokenExpiresAt,
-          refreshTokenEnc: encryptSecret(tokens.refreshToken),
-          refreshTokenExpiresAt: tokens.refreshTokenExpiresAt,
-          lastAuthAt: authenticatedAt,
-          ...(tokens.openId
-            ? { openIdEnc: encryptSecret(tokens.openId), openIdHash: secretLookupHash(tokens.openId) }
-            : {}),
-        },
-      });
+      const data = {
+        accessTokenEnc: encryptSecret(tokens.accessToken),
+        accessTokenExpiresAt: tokens.accessTokenExpiresAt,
+        refreshTokenEnc: encryptSecret(tokens.refreshToken),
+        refreshTokenExpiresAt: tokens.refreshTokenExpiresAt,
+        lastAuthAt: authenticatedAt,
+        keyProblem: null,
+      };
+      const openId = tokens.openId
+        ? { openIdEnc: encryptSecret(tokens.openId), openIdHash: secretLookupHash(tokens.openId) }
+        : {};
+      try {
+        await db.cjAccount.update({ where: { id: accountId }, data: { ...data, ...openId } });
+      } catch (error) {
+        // Another row already holds this openId (the same CJ account connected with another key before accounts
+        // were shared): the tokens are kept; the other row keeps routing the account's webhooks.
+        if ((error as { code?: string }).code !== "P2002") throw error;
+        await db.cjAccount.update({ where: { id: accountId }, data });
+      }
     },
   };
 }

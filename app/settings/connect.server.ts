@@ -6,9 +6,9 @@
  */
 import { Session } from "@shopify/shopify-api";
 import type { Db } from "../db.server";
-import { encryptSecret } from "../secrets/crypto.server";
 import { EncryptedPrismaSessionStorage } from "../secrets/session-storage.server";
 import { CUSTOM_APP_STATE, offlineSessionId } from "../shopify/offline-tokens.server";
+import { setShopApiKey } from "./cj-account.server";
 import { recordInstall } from "./shops.server";
 
 export interface ConnectShopInput {
@@ -39,18 +39,7 @@ export async function connectShop(db: Db, input: ConnectShopInput) {
     await new EncryptedPrismaSessionStorage(db).storeSession(session);
   }
   const shop = await recordInstall(db, { domain: input.shop, scopes: input.scopes });
-  if (input.cjApiKey) {
-    await db.cjAccount.upsert({
-      where: { shopId: shop.id },
-      create: { shopId: shop.id, apiKeyEnc: encryptSecret(input.cjApiKey) },
-      update: {
-        apiKeyEnc: encryptSecret(input.cjApiKey),
-        accessTokenEnc: null,
-        accessTokenExpiresAt: null,
-        refreshTokenEnc: null,
-        refreshTokenExpiresAt: null,
-      },
-    });
-  }
+  // A key another store of this install already uses shares that store's CJ account (cj-account.server.ts).
+  if (input.cjApiKey) await setShopApiKey(db, shop.id, input.cjApiKey);
   return shop;
 }

@@ -9,7 +9,10 @@ import { createMemoryCredentialStore } from "../cj/credentials";
 import { CjApiError } from "../cj/errors";
 import { cjLevelForQps } from "../cj/levels";
 import type { Db } from "../db.server";
+import type { JobQueue } from "../jobs/queue";
 import { encryptSecret, secretLookupHash } from "../secrets/crypto.server";
+import { releaseHeldOrders } from "./onboarding.server";
+import { apiKeyLookupHash, attachShopToAccount, findAccountByApiKey, storesSharingAccount } from "./cj-account.server";
 
 const decimalOrEmpty = z
   .string()
@@ -130,6 +133,8 @@ export async function saveSettings(
   db: Db,
   shopDomain: string,
   form: Record<string, unknown>,
+  /** Given by the Settings page: resuming a paused shop sends the orders held only by the pause. */
+  queue?: JobQueue,
 ): Promise<{ ok: true } | { ok: false; errors: FieldErrors }> {
   const parsed = settingsSchema.safeParse(form);
   if (!parsed.success) {
@@ -140,12 +145,16 @@ export async function saveSettings(
     }
     return { ok: false, errors };
   }
-  const shop = await db.shop.findUniqueOrThrow({ where: { domain: shopDomain }, select: { id: true } });
-  await db.shopSettings.upsert({
-    where: { shopId: shop.id },
-    create: { shopId: shop.id, ...parsed.data },
-    update: parsed.data,
+  const shop = await db.shop.findUniqueOrThrow({
+    where: { domain: shopDomain },
+    select: { id: true, settings: { select: { paused: true, storeName: true } } },
   });
+  const before = shop.settings;
+  // A store name typed by hand is checked against CJ's stores again (onboarding "store name" step).
+  const storeNameChanged = (before?.storeName ?? null) !== (parsed.data.storeName ?? null);
+  const data = { ...parsed.data, ...(storeNameChanged ? { storeNameCheckedAt: null } : {}) };
+  await db.shopSettings.upsert({ where: { shopId: shop.id }, create: { shopId: shop.id, ...data }, update: data });
+  if (queue && before?.paused && !parsed.data.paused) await releaseHeldOrders({ db, queue }, shop.id, "PAUSED");
   return { ok: true };
 }
 
@@ -157,17 +166,28 @@ export function maskSecret(value: string | null | undefined): string {
 
 /**
  * Validates a CJ API key by authenticating with it, then stores the key and the tokens it gave (encrypted), the
- * openId lookup hash (for webhooks) and the account's QPS from setting/get.
+ * openId lookup hash (for webhooks) and the account's QPS from setting/get. A key the app already holds for another
+ * store, or one that authenticates as a CJ account the app already holds, makes this store share that account
+ * (cj-account.server.ts): no second getAccessToken, one rate limit.
  */
 export async function connectCjAccount(
   db: Db,
   shopDomain: string,
   apiKey: string,
   options: { baseUrl?: string } = {},
-): Promise<{ ok: true; qpsLimit: number } | { ok: false; error: string }> {
+): Promise<{ ok: true; qpsLimit: number; sharedWith: string[] } | { ok: false; error: string }> {
   const key = apiKey.trim();
   if (key.length < 8) return { ok: false, error: "Paste the API key from CJ (My CJ → Authorization → API)." };
-  const shop = await db.shop.findUniqueOrThrow({ where: { domain: shopDomain }, select: { id: true } });
+  const shop = await db.shop.findUniqueOrThrow({
+    where: { domain: shopDomain },
+    select: { id: true, cjAccountId: true },
+  });
+  const known = await findAccountByApiKey(db, key);
+  if (known) {
+    await attachShopToAccount(db, shop.id, known.id);
+    const account = await db.cjAccount.findUniqueOrThrow({ where: { id: known.id }, select: { qpsLimit: true } });
+    return { ok: true, qpsLimit: account.qpsLimit, sharedWith: await storesSharingAccount(db, shop.id) };
+  }
   const probeId = `validate:${shop.id}`;
   const store = createMemoryCredentialStore({ [probeId]: { apiKey: key } });
   const cj = createCjClient({ accountId: probeId, store, baseUrl: options.baseUrl ?? process.env.CJ_API_BASE_URL });
@@ -178,20 +198,43 @@ export async function connectCjAccount(
     if (!tokens) return { ok: false, error: "CJ did not return tokens for this key." };
     const qpsLimit = setting.setting?.qpsLimit ?? 1;
     const openId = tokens.openId ?? setting.openId ?? null;
-    const data = {
-      apiKeyEnc: encryptSecret(key),
+    const tokenData = {
       accessTokenEnc: encryptSecret(tokens.accessToken),
       accessTokenExpiresAt: tokens.accessTokenExpiresAt,
       refreshTokenEnc: encryptSecret(tokens.refreshToken),
       refreshTokenExpiresAt: tokens.refreshTokenExpiresAt,
       lastAuthAt: record?.lastAuthAt ?? new Date(),
-      openIdEnc: openId ? encryptSecret(String(openId)) : null,
-      openIdHash: openId ? secretLookupHash(String(openId)) : null,
       qpsLimit,
       accountLevel: cjLevelForQps(qpsLimit),
+      keyProblem: null,
     };
-    await db.cjAccount.upsert({ where: { shopId: shop.id }, create: { shopId: shop.id, ...data }, update: data });
-    return { ok: true, qpsLimit };
+    const openIdHash = openId ? secretLookupHash(String(openId)) : null;
+    const sameAccount = openIdHash
+      ? await db.cjAccount.findUnique({ where: { openIdHash }, select: { id: true } })
+      : null;
+    if (sameAccount) {
+      // Another key of a CJ account the app already holds: the account keeps its key and takes the newest tokens.
+      await db.cjAccount.update({ where: { id: sameAccount.id }, data: tokenData });
+      await attachShopToAccount(db, shop.id, sameAccount.id);
+      return { ok: true, qpsLimit, sharedWith: await storesSharingAccount(db, shop.id) };
+    }
+    const data = {
+      ...tokenData,
+      apiKeyEnc: encryptSecret(key),
+      apiKeyHash: apiKeyLookupHash(key),
+      openIdEnc: openId ? encryptSecret(String(openId)) : null,
+      openIdHash,
+    };
+    const current = shop.cjAccountId;
+    const sharedNow = current ? (await db.shop.count({ where: { cjAccountId: current } })) > 1 : false;
+    if (current && !sharedNow) {
+      await db.cjAccount.update({ where: { id: current }, data });
+    } else {
+      // No account yet, or leaving a shared one for a different CJ account: this store gets its own.
+      const created = await db.cjAccount.create({ data, select: { id: true } });
+      await attachShopToAccount(db, shop.id, created.id);
+    }
+    return { ok: true, qpsLimit, sharedWith: [] };
   } catch (error) {
     if (error instanceof CjApiError) {
       const message =

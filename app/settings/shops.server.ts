@@ -1,4 +1,5 @@
 import type { Db } from "../db.server";
+import { deleteUnusedCjAccounts } from "./cj-account.server";
 
 /** Creates the Shop row on install (or marks a returning shop as installed again), with default settings. */
 export async function recordInstall(db: Db, input: { domain: string; scopes: string | null; plan?: string | null }) {
@@ -20,9 +21,11 @@ export async function recordUninstall(db: Db, domain: string, at: Date = new Dat
 /** shop/redact (48 h after uninstall): everything the app holds for the shop goes. */
 export async function purgeShop(db: Db, domain: string) {
   await db.session.deleteMany({ where: { shop: domain } });
-  // Orders, lines, events, fulfillments, settings, the CJ account and receipts cascade from the shop row.
+  // Orders, lines, events, fulfillments, settings, product links and receipts cascade from the shop row; the CJ
+  // account goes unless another store still uses it.
   await db.shop.deleteMany({ where: { domain } });
   await db.webhookReceipt.deleteMany({ where: { shopDomain: domain } });
+  await deleteUnusedCjAccounts(db);
 }
 
 export function findShop(db: Db, domain: string) {

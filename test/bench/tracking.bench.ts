@@ -95,7 +95,7 @@ async function pollCycle() {
     };
     const shop = await t.db.shop.create({ data: { domain: STACK_SHOP, settings: { create: {} } } });
     await t.db.cjAccount.create({
-      data: { shopId: shop.id, apiKeyEnc: encryptSecret("CJ-BENCH-KEY"), qpsLimit: 1_000_000 },
+      data: { shops: { connect: { id: shop.id } }, apiKeyEnc: encryptSecret("CJ-BENCH-KEY"), qpsLimit: 1_000_000 },
     });
     const shippedCount = Math.round(POLL_ORDERS * SHIPPED_SHARE);
     for (let i = 0; i < POLL_ORDERS; i++) {

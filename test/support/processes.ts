@@ -237,8 +237,16 @@ export async function startProductionStack(options: ProductionStackOptions = {})
       cjApiKey: a.apiKey,
       scopes: "read_orders",
     });
-    const account = await t.db.cjAccount.update({ where: { shopId: shop.id }, data: { qpsLimit: qps } });
-    if (options.settings) await t.db.shopSettings.update({ where: { shopId: shop.id }, data: options.settings });
+    const { cjAccountId } = await t.db.shop.findUniqueOrThrow({
+      where: { id: shop.id },
+      select: { cjAccountId: true },
+    });
+    const account = await t.db.cjAccount.update({ where: { id: cjAccountId ?? "" }, data: { qpsLimit: qps } });
+    // Live in sandbox mode, as the stacks' shops are (test/support/stack.ts), unless a test says otherwise.
+    await t.db.shopSettings.update({
+      where: { shopId: shop.id },
+      data: { liveAt: new Date(), sandbox: true, ...options.settings },
+    });
     shops.push({ domain, token, shopId: shop.id, cjAccountId: account.id, cjApiKey: a.apiKey });
   }
   const webs = await Promise.all(

@@ -120,8 +120,12 @@ export async function startStack(
     const status = await openAppAsMerchant(app.url, STACK_SHOP);
     if (status !== 200) throw new Error(`opening the app for the token exchange answered ${status}\n${app.output()}`);
   }
-  await t.db.cjAccount.update({ where: { shopId: shop.id }, data: { qpsLimit: qps } });
-  if (options.settings) await t.db.shopSettings.update({ where: { shopId: shop.id }, data: options.settings });
+  await t.db.cjAccount.updateMany({ where: { shops: { some: { id: shop.id } } }, data: { qpsLimit: qps } });
+  // The stack's shop has gone live in sandbox mode (CJ's sandbox ships nothing), unless a test says otherwise.
+  await t.db.shopSettings.update({
+    where: { shopId: shop.id },
+    data: { liveAt: new Date(), sandbox: true, ...options.settings },
+  });
   const stack: Stack = {
     cj,
     shopify,

@@ -5,6 +5,7 @@
  */
 import type { Db } from "../../db.server";
 import type { ShopPorts } from "../../runtime/deps.server";
+import { cjAccountIdOfShop } from "../../settings/cj-account.server";
 
 export const CJ_WEBHOOK_PATH = "/webhooks/cj";
 
@@ -48,18 +49,22 @@ export async function registerCjWebhooks(
   };
   await cj.account.setWebhooks(config);
   const registeredAt = deps.now?.() ?? new Date();
+  const accountId = await cjAccountIdOfShop(deps.db, shopId);
+  if (!accountId) throw new CjWebhookUrlError("No CJ account is connected: add your CJ API key first.");
   await deps.db.cjAccount.update({
-    where: { shopId },
+    where: { id: accountId },
     data: { webhooksRegisteredAt: registeredAt, webhookConfig: JSON.stringify(config) },
   });
   return { registered: true, registeredAt, orderCallbackUrl: callbackUrl, logisticsCallbackUrl: callbackUrl };
 }
 
 export async function getCjWebhookRegistration(db: Db, shopId: string): Promise<CjWebhookRegistration> {
-  const account = await db.cjAccount.findUnique({
-    where: { shopId },
-    select: { webhooksRegisteredAt: true, webhookConfig: true },
-  });
+  const account = (
+    await db.shop.findUnique({
+      where: { id: shopId },
+      select: { cjAccount: { select: { webhooksRegisteredAt: true, webhookConfig: true } } },
+    })
+  )?.cjAccount;
   let config: { order?: { callbackUrls?: string[] }; logistics?: { callbackUrls?: string[] } } = {};
   try {
     config = account?.webhookConfig ? JSON.parse(account.webhookConfig) : {};

@@ -10,6 +10,7 @@ import type { Db } from "../../db.server";
 import { cjWebhookJobKey, type JobQueue } from "../../jobs/queue";
 import { logger } from "../../logger.server";
 import { decryptSecret, secretLookupHash } from "../../secrets/crypto.server";
+import { cjOrderNumberFor } from "../mapping";
 
 /** The few envelope fields needed before the signature is checked; the full payload is validated by the job. */
 export interface CjWebhookEnvelope {
@@ -61,8 +62,33 @@ export function readCjWebhookEnvelope(rawBody: string): CjWebhookEnvelope | null
 
 export interface CjWebhookAccount {
   id: string;
-  shopId: string;
+  /** The stores using this CJ account (several when the account is shared: cj-account.server.ts). */
+  shopIds: string[];
   openIdEnc: string | null;
+}
+
+const accountSelect = {
+  id: true,
+  openIdEnc: true,
+  shops: { select: { id: true }, orderBy: { installedAt: "asc" } },
+} as const;
+
+function asWebhookAccount(row: { id: string; openIdEnc: string | null; shops: { id: string }[] }): CjWebhookAccount {
+  return { id: row.id, openIdEnc: row.openIdEnc, shopIds: row.shops.map((s) => s.id) };
+}
+
+/** Orders named by the message, among the given shops (or all shops). */
+function ordersNamedBy(envelope: CjWebhookEnvelope, shopIds?: readonly string[]) {
+  return {
+    ...(shopIds ? { shopId: { in: [...shopIds] } } : {}),
+    OR: [
+      ...(envelope.cjOrderIds.length > 0 ? [{ cjOrderId: { in: envelope.cjOrderIds } }] : []),
+      ...(envelope.cjOrderIds.length > 0
+        ? [{ fulfillments: { some: { cjOrderId: { in: envelope.cjOrderIds } } } }]
+        : []),
+      ...(envelope.orderNumbers.length > 0 ? [{ cjOrderNumber: { in: envelope.orderNumbers } }] : []),
+    ],
+  };
 }
 
 /**
@@ -71,32 +97,74 @@ export interface CjWebhookAccount {
  * share a CJ id only in theory); the signature decides.
  */
 export async function findCjWebhookAccounts(db: Db, envelope: CjWebhookEnvelope): Promise<CjWebhookAccount[]> {
-  const select = { id: true, shopId: true, openIdEnc: true } as const;
   if (envelope.openId) {
     const account = await db.cjAccount.findUnique({
       where: { openIdHash: secretLookupHash(envelope.openId) },
-      select,
+      select: accountSelect,
     });
-    if (account) return [account];
+    if (account) return [asWebhookAccount(account)];
     // An openId we do not know (the account was reconnected under another one, say): the orders it names decide.
   }
   if (envelope.cjOrderIds.length === 0 && envelope.orderNumbers.length === 0) return [];
-  const orders = await db.order.findMany({
-    where: {
-      OR: [
-        ...(envelope.cjOrderIds.length > 0 ? [{ cjOrderId: { in: envelope.cjOrderIds } }] : []),
-        ...(envelope.cjOrderIds.length > 0
-          ? [{ fulfillments: { some: { cjOrderId: { in: envelope.cjOrderIds } } } }]
-          : []),
-        ...(envelope.orderNumbers.length > 0 ? [{ cjOrderNumber: { in: envelope.orderNumbers } }] : []),
-      ],
-    },
-    select: { shopId: true },
-    take: 10,
-  });
+  const orders = await db.order.findMany({ where: ordersNamedBy(envelope), select: { shopId: true }, take: 10 });
   const shopIds = [...new Set(orders.map((o) => o.shopId))];
   if (shopIds.length === 0) return [];
-  return db.cjAccount.findMany({ where: { shopId: { in: shopIds } }, select });
+  const accounts = await db.cjAccount.findMany({
+    where: { shops: { some: { id: { in: shopIds } } } },
+    select: accountSelect,
+  });
+  return accounts.map(asWebhookAccount);
+}
+
+/**
+ * The store a verified message belongs to. One store per account is the common case; a shared account's message is
+ * routed by the CJ order it names (our orders, their parcels and splits, the onboarding's test orders), then by the
+ * store tag every one of our order numbers starts with (so a push that overtakes our createOrderV2 answer still
+ * finds its store); a message naming none of them goes to the account's first store, where it is recorded.
+ */
+export async function shopForCjMessage(
+  db: Db,
+  account: CjWebhookAccount,
+  envelope: CjWebhookEnvelope,
+): Promise<string | null> {
+  if (account.shopIds.length <= 1) return account.shopIds[0] ?? null;
+  if (envelope.cjOrderIds.length > 0 || envelope.orderNumbers.length > 0) {
+    const order = await db.order.findFirst({
+      where: ordersNamedBy(envelope, account.shopIds),
+      select: { shopId: true },
+    });
+    if (order) return order.shopId;
+    if (envelope.cjOrderIds.length > 0) {
+      const parent = await db.order.findFirst({
+        where: {
+          shopId: { in: account.shopIds },
+          OR: envelope.cjOrderIds.map((id) => ({ cjSplitOrders: { contains: id } })),
+        },
+        select: { shopId: true },
+      });
+      if (parent) return parent.shopId;
+    }
+    const test = await db.cjTestOrder.findFirst({
+      where: {
+        shopId: { in: account.shopIds },
+        OR: [
+          ...(envelope.orderNumbers.length > 0 ? [{ cjOrderNumber: { in: envelope.orderNumbers } }] : []),
+          ...(envelope.cjOrderIds.length > 0 ? [{ cjOrderId: { in: envelope.cjOrderIds } }] : []),
+        ],
+      },
+      select: { shopId: true },
+    });
+    if (test) return test.shopId;
+    const shops = await db.shop.findMany({
+      where: { id: { in: account.shopIds } },
+      select: { id: true, domain: true },
+    });
+    for (const shop of shops) {
+      const tag = `${cjOrderNumberFor(shop.domain, "gid://shopify/Order/0").split("-")[0]}-`;
+      if (envelope.orderNumbers.some((n) => n.startsWith(tag))) return shop.id;
+    }
+  }
+  return account.shopIds[0] ?? null;
 }
 
 /** The account whose openId signed this body, or null. Constant-time comparison (verifyCjSignature). */
@@ -140,7 +208,8 @@ export async function receiveCjWebhook(
   const envelope = readCjWebhookEnvelope(rawBody);
   if (!envelope) return { status: 400, body: { code: 400, result: "error", message: "malformed webhook body" } };
   const account = accountThatSigned(rawBody, sign, await findCjWebhookAccounts(deps.db, envelope));
-  if (!account) {
+  const shopId = account ? await shopForCjMessage(deps.db, account, envelope) : null;
+  if (!account || !shopId) {
     // Signed with the openId it names, but no connected account has that openId (an account disconnected from
     // the app, or a shop uninstalled while CJ still pushes): acknowledged, because a refusal counts as a failed push
     // and CJ pauses every push of that account at 50 % failures.
@@ -157,12 +226,18 @@ export async function receiveCjWebhook(
         source: "CJ",
         deliveryId: envelope.messageId,
         topic: `${envelope.type}/${envelope.messageType}`,
-        shopId: account.shopId,
+        shopId,
         payload: rawBody,
       },
       select: { id: true },
     });
     receiptId = receipt.id;
+    // Webhook health (registration.server.ts): when CJ last pushed to this account, written at most once a minute.
+    const now = new Date();
+    await deps.db.cjAccount.updateMany({
+      where: { id: account.id, OR: [{ lastPushAt: null }, { lastPushAt: { lt: new Date(now.getTime() - 60_000) } }] },
+      data: { lastPushAt: now },
+    });
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
     logger.info({ messageId: envelope.messageId }, "duplicate CJ webhook delivery ignored");

@@ -64,15 +64,13 @@ for (const profile of await testProfiles()) {
       app = await startApp({ databaseUrl: t.url, env: { LOG_LEVEL: "info" } });
       process.env.APP_ENCRYPTION_KEY = app.env.APP_ENCRYPTION_KEY;
       const shop = await connectShop(t.db, { shop: SHOP, accessToken: "shpat_failures", scopes: "read_orders" });
-      await t.db.cjAccount.upsert({
-        where: { shopId: shop.id },
-        create: {
-          shopId: shop.id,
+      await t.db.cjAccount.create({
+        data: {
+          shops: { connect: { id: shop.id } },
           apiKeyEnc: encryptSecret("CJ-FAIL-KEY"),
           openIdEnc: encryptSecret(OPEN_ID),
           openIdHash: secretLookupHash(OPEN_ID),
         },
-        update: { openIdEnc: encryptSecret(OPEN_ID), openIdHash: secretLookupHash(OPEN_ID) },
       });
     });
 

@@ -187,7 +187,7 @@ for (const profile of await testProfiles()) {
       const session = await t.db.session.findFirstOrThrow({ where: { shop: SHOP } });
       expect(session.accessToken).not.toContain("shpat_foundation");
       expect(decryptSecret(session.accessToken)).toBe("shpat_foundation");
-      const account = await t.db.cjAccount.findFirstOrThrow({ where: { shop: { domain: SHOP } } });
+      const account = await t.db.cjAccount.findFirstOrThrow({ where: { shops: { some: { domain: SHOP } } } });
       expect(account.apiKeyEnc).not.toContain("CJ-KEY-1");
       expect(decryptSecret(account.apiKeyEnc)).toBe("CJ-KEY-1");
     });

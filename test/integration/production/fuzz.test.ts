@@ -79,8 +79,8 @@ describe("bad input: fuzzed webhook bodies and headers", () => {
   beforeAll(async () => {
     s = await startStack({ settings: { forwardingTrigger: "MANUAL" } });
     // The account's openId, as stored once the app has obtained a CJ token: CJ pushes are signed with it.
-    await s.t.db.cjAccount.update({
-      where: { shopId: s.shopId },
+    await s.t.db.cjAccount.updateMany({
+      where: { shops: { some: { id: s.shopId } } },
       data: { openIdEnc: encryptSecret(String(STACK_OPEN_ID)), openIdHash: secretLookupHash(String(STACK_OPEN_ID)) },
     });
   }, 120_000);

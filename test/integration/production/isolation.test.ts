@@ -98,7 +98,7 @@ describe("isolation: shop B's session never reaches shop A's data", () => {
       lines: await db.orderLine.findMany({ where: { order: { shopId: s.shopId } }, orderBy: { id: "asc" } }),
       events: await db.orderEvent.count({ where: { order: { shopId: s.shopId } } }),
       settings: await db.shopSettings.findMany({ where: { shopId: s.shopId } }),
-      account: await db.cjAccount.findMany({ where: { shopId: s.shopId } }),
+      account: await db.cjAccount.findMany({ where: { shops: { some: { id: s.shopId } } } }),
       shop: await db.shop.findMany({ where: { id: s.shopId } }),
     });
   };
@@ -112,8 +112,8 @@ describe("isolation: shop B's session never reaches shop A's data", () => {
       scopes: "read_orders",
     });
     bShopId = b.id;
-    await s.t.db.cjAccount.update({
-      where: { shopId: s.shopId },
+    await s.t.db.cjAccount.updateMany({
+      where: { shops: { some: { id: s.shopId } } },
       data: {
         accessTokenEnc: encryptSecret(A_SECRETS.accessToken),
         refreshTokenEnc: encryptSecret(A_SECRETS.refreshToken),

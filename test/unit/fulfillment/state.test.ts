@@ -78,8 +78,11 @@ describe("the state table", () => {
   });
 
   it("statesThatCanReach is the table read backwards", () => {
-    expect(statesThatCanReach("SUBMITTED").sort()).toEqual(["HELD", "NEEDS_ATTENTION", "RECEIVED"]);
-    expect(statesThatCanReach("RECEIVED").sort()).toEqual(["FAILED", "HELD", "NEEDS_ATTENTION"]);
+    expect(statesThatCanReach("SUBMITTED").sort()).toEqual(["HELD", "NEEDS_ATTENTION", "NOT_SENT", "RECEIVED"]);
+    expect(statesThatCanReach("RECEIVED").sort()).toEqual(["FAILED", "HELD", "NEEDS_ATTENTION", "NOT_SENT"]);
+    // An order none of whose lines CJ fulfils is never sent, but goes back once one is (or is cancelled).
+    expect(statesThatCanReach("NOT_SENT").sort()).toEqual(["FAILED", "HELD", "NEEDS_ATTENTION", "RECEIVED"]);
+    expect(canTransition("NOT_SENT", "PAID")).toBe(false);
     for (const to of ORDER_STATES) {
       for (const from of statesThatCanReach(to)) expect(canTransition(from, to)).toBe(true);
     }

@@ -47,9 +47,9 @@ describe("CJ webhook envelope", () => {
 
 describe("CJ webhook signature against the candidate accounts", () => {
   const accounts: CjWebhookAccount[] = [
-    { id: "a1", shopId: "s1", openIdEnc: "enc:111" },
-    { id: "a2", shopId: "s2", openIdEnc: "enc:222" },
-    { id: "a3", shopId: "s3", openIdEnc: null },
+    { id: "a1", shopIds: ["s1"], openIdEnc: "enc:111" },
+    { id: "a2", shopIds: ["s2"], openIdEnc: "enc:222" },
+    { id: "a3", shopIds: ["s3"], openIdEnc: null },
   ];
   const decrypt = (stored: string) => stored.replace(/^enc:/, "");
   const body = JSON.stringify({ messageId: "m1", type: "LOGISTIC", params: { orderId: "CJ1" } });

@@ -1,0 +1,56 @@
+/**
+ * Orders stopped because a line's store variant is not connected to a CJ variant (OrderLine.unconnected). They say
+ * which variant (the order page links to it on the Products page) and go on by themselves once it is connected:
+ * - not at CJ yet (NEEDS_ATTENTION or FAILED before submission): forwarded again, now with the CJ variant;
+ * - at CJ as an incomplete orderFlow=2 order (SUBMITTED, no CJ order id): CJ completes it itself once the connection
+ *   exists and pushes ORDER_CONNNECTED (tracking/process.server.ts), which continues to payment.
+ */
+import type { Db } from "../db.server";
+import { enqueueForOrder, type JobQueue } from "../jobs/queue";
+import { recordOrderEvent } from "./state";
+
+/** Variants that blocked orders of the shop since `since`, with how many orders each. */
+export async function blockedOrderCounts(db: Db, shopId: string, since: Date): Promise<Map<string, number>> {
+  const lines = await db.orderLine.findMany({
+    where: { unconnected: true, shopifyVariantGid: { not: null }, order: { shopId, createdAt: { gte: since } } },
+    select: { shopifyVariantGid: true, orderId: true },
+    take: 50_000,
+  });
+  const orders = new Map<string, Set<string>>();
+  for (const l of lines) {
+    const gid = l.shopifyVariantGid as string;
+    if (!orders.has(gid)) orders.set(gid, new Set());
+    orders.get(gid)?.add(l.orderId);
+  }
+  return new Map([...orders].map(([gid, set]) => [gid, set.size]));
+}
+
+/** Re-forwards the orders the given variants blocked (not at CJ yet); returns how many were sent on. */
+export async function resumeOrdersBlockedBy(
+  deps: { db: Db; queue: JobQueue },
+  shopId: string,
+  variantGids: readonly string[],
+): Promise<number> {
+  if (variantGids.length === 0) return 0;
+  const orders = await deps.db.order.findMany({
+    where: {
+      shopId,
+      state: { in: ["NEEDS_ATTENTION", "FAILED"] },
+      cjOrderId: null,
+      submittedAt: null,
+      lines: { some: { unconnected: true, shopifyVariantGid: { in: [...variantGids] } } },
+    },
+    select: { id: true, lines: { where: { unconnected: true }, select: { sku: true, shopifyVariantGid: true } } },
+    take: 1000,
+  });
+  for (const order of orders) {
+    const connected = order.lines.filter((l) => l.shopifyVariantGid && variantGids.includes(l.shopifyVariantGid));
+    await recordOrderEvent(deps.db, order.id, {
+      actor: "system",
+      type: "variant_connected",
+      message: `Connected to CJ on the Products page: ${connected.map((l) => l.sku ?? l.shopifyVariantGid).join(", ")}. Forwarding the order again.`,
+    });
+    await enqueueForOrder(deps.queue, "forward-order", order.id, { trigger: "resume" });
+  }
+  return orders.length;
+}
