@@ -25,7 +25,10 @@ export async function blockedOrderCounts(db: Db, shopId: string, since: Date): P
   return new Map([...orders].map(([gid, set]) => [gid, set.size]));
 }
 
-/** Re-forwards the orders the given variants blocked (not at CJ yet); returns how many were sent on. */
+/**
+ * Re-forwards the orders the given variants blocked (not at CJ yet), and those left unsent because all their lines
+ * were the merchant's own (call it too when a variant is no longer "not fulfilled by CJ"); returns how many.
+ */
 export async function resumeOrdersBlockedBy(
   deps: { db: Db; queue: JobQueue },
   shopId: string,
@@ -35,10 +38,16 @@ export async function resumeOrdersBlockedBy(
   const orders = await deps.db.order.findMany({
     where: {
       shopId,
-      state: { in: ["NEEDS_ATTENTION", "FAILED"] },
-      cjOrderId: null,
-      submittedAt: null,
-      lines: { some: { unconnected: true, shopifyVariantGid: { in: [...variantGids] } } },
+      OR: [
+        {
+          state: { in: ["NEEDS_ATTENTION", "FAILED"] },
+          cjOrderId: null,
+          submittedAt: null,
+          lines: { some: { unconnected: true, shopifyVariantGid: { in: [...variantGids] } } },
+        },
+        // Not sent because every line was the merchant's own: a variant CJ fulfils again changes that.
+        { state: "NOT_SENT", lines: { some: { shopifyVariantGid: { in: [...variantGids] } } } },
+      ],
     },
     select: { id: true, lines: { where: { unconnected: true }, select: { sku: true, shopifyVariantGid: true } } },
     take: 1000,
@@ -48,7 +57,10 @@ export async function resumeOrdersBlockedBy(
     await recordOrderEvent(deps.db, order.id, {
       actor: "system",
       type: "variant_connected",
-      message: `Connected to CJ on the Products page: ${connected.map((l) => l.sku ?? l.shopifyVariantGid).join(", ")}. Forwarding the order again.`,
+      message:
+        connected.length > 0
+          ? `Connected to CJ on the Products page: ${connected.map((l) => l.sku ?? l.shopifyVariantGid).join(", ")}. Forwarding the order again.`
+          : "A variant of this order is fulfilled by CJ again (Products page): forwarding the order again.",
     });
     await enqueueForOrder(deps.queue, "forward-order", order.id, { trigger: "resume" });
   }

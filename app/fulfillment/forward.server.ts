@@ -322,7 +322,10 @@ export async function forwardOrderToCj(
       outcome = await cj.orders.createOrderV2(mapped.request);
     }
     await recordSubmission(db, orderId, shopifyOrder, outcome, logisticName, quoteRecord);
-    if (!outcome.orderId) {
+    if (outcome.orderId) {
+      // CJ matched every line (by vid, or by store SKU through its connections): none blocks the order.
+      await db.orderLine.updateMany({ where: { orderId, unconnected: true }, data: { unconnected: false } });
+    } else {
       // CJ keeps the order incomplete until every store SKU is connected (orderFlow=2): the lines sent without a CJ
       // variant are what it waits for, shown on the Products page; CJ's ORDER_CONNNECTED push completes it.
       await markUnconnected(

@@ -81,6 +81,8 @@ async function processOrderMessage(deps: TrackingDeps, shopId: string, message: 
       where: { id: order.id, OR: [{ cjOrderId: null }, { cjOrderId: { not: p.cjOrderId } }] },
       data: { cjOrderId: p.cjOrderId, ...(p.orderStatus ? { cjStatus: p.orderStatus } : {}) },
     });
+    // Every line is matched now: none blocks the order any more (Products page counts).
+    await db.orderLine.updateMany({ where: { orderId: order.id, unconnected: true }, data: { unconnected: false } });
     if (count > 0) {
       await recordOrderEvent(db, order.id, {
         actor: "cj",

@@ -32,6 +32,19 @@ export interface EmulatorOptions {
   pushMaxRetries?: number;
   /** How long a webhook receiver may take before the attempt counts as failed (CJ: 3 s). */
   pushTimeoutMs?: number;
+  /**
+   * CJ pauses an account's pushes at ≥ 50 % failures until it re-registers (pause.ts). On by default; `false` never
+   * pauses (the outcomes are still tracked and shown).
+   */
+  pushPause?: boolean;
+  /** The pause looks at the account's latest `pushPauseWindow` attempts (default 20)… */
+  pushPauseWindow?: number;
+  /** …once there are at least `pushPauseMinAttempts` of them (default 10)… */
+  pushPauseMinAttempts?: number;
+  /** …and pauses when the failed share reaches `pushPauseFailureRatio` (default 0.5). */
+  pushPauseFailureRatio?: number;
+  /** Deliveries held per paused account (default 100); beyond it the oldest held one is dropped. */
+  pushPauseQueueLimit?: number;
   /** CJ wants HTTPS callback URLs; loopback tests use http, so this is off by default. */
   requireHttpsCallbacks?: boolean;
   /**
@@ -60,6 +73,11 @@ export const DEFAULT_OPTIONS: ResolvedOptions = {
   pushRetryDelayMs: 5 * 60 * 1000,
   pushMaxRetries: 3,
   pushTimeoutMs: 3000,
+  pushPause: true,
+  pushPauseWindow: 20,
+  pushPauseMinAttempts: 10,
+  pushPauseFailureRatio: 0.5,
+  pushPauseQueueLimit: 100,
   requireHttpsCallbacks: false,
   destinationRules: {},
   dailyPoints: 50_000,

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { CjFailure } from "./envelope.js";
 import type { FaultSpec } from "./faults.js";
-import type { AccountInput, CjEmulator, ConnectionInput, QuotaInput } from "./index.js";
+import type { AccountInput, CjEmulator, ConnectionInput, QuotaInput, ShopInput } from "./index.js";
 import type { ReleaseFields } from "./intercepts.js";
 import type { DestinationRuleTable } from "./rules.js";
 import { readBody } from "./server.js";
@@ -20,6 +20,8 @@ import { isRecord } from "./validation.js";
  *   POST   /__emulator/reset
  *   POST   /__emulator/accounts          {id?, apiKey, openId?, qpsLimit?, balance?, shops?, dailyPoints?, unverified?,
  *                                          unverifiedDailyCallsPerEndpoint?, oddShapes?}
+ *   POST   /__emulator/accounts/shops    {accountId, storeName, shopId?, platform?, shopName?, shopUrl?}
+ *                                         → {accountId, shops} (added unless that storeName/shopId is there)
  *   POST   /__emulator/accounts/qps      {accountId, qpsLimit}
  *   POST   /__emulator/balance           {accountId, amount}
  *   POST   /__emulator/variants          {vid, pid, sku, nameEn, sellPrice, weight}
@@ -31,6 +33,8 @@ import { isRecord } from "./validation.js";
  *   DELETE /__emulator/faults[?id=]      clear one or all
  *   POST   /__emulator/pushes            {enabled}
  *   POST   /__emulator/pushes/flush
+ *   GET    /__emulator/webhooks/pause[?accountId=]   the push pause (one account, or all as a list)
+ *   POST   /__emulator/webhooks/pause {accountId, paused: boolean}   force it on, or off (as a re-registration)
  *   POST   /__emulator/clock             {advanceMs} | {setMs}
  *   GET    /__emulator/quotas[?accountId=]    today's usage (one account, or all as a list)
  *   POST   /__emulator/quotas            {accountId, pointsUsed?, calls?: {"POST /logistic/freightCalculate": n},
@@ -110,6 +114,14 @@ async function dispatch(
       return { ok: true };
     case "POST /accounts":
       return emulator.addAccount({ ...body, apiKey: text(body.apiKey, "apiKey") } as AccountInput);
+    case "POST /accounts/shops": {
+      const accountId = text(body.accountId, "accountId");
+      const { accountId: _ignored, ...shop } = body;
+      return {
+        accountId,
+        shops: emulator.addShop(accountId, { ...shop, storeName: text(body.storeName, "storeName") } as ShopInput),
+      };
+    }
     case "POST /accounts/qps":
       emulator.setQps(text(body.accountId, "accountId"), Number(body.qpsLimit));
       return emulator.account(String(body.accountId));
@@ -152,6 +164,13 @@ async function dispatch(
     case "POST /pushes/flush":
       await emulator.flushPushes();
       return { ok: true };
+    case "GET /webhooks/pause": {
+      const accountId = query.get("accountId");
+      return accountId ? emulator.pushPause(accountId) : emulator.pushPauses();
+    }
+    case "POST /webhooks/pause":
+      if (typeof body.paused !== "boolean") throw new Error("paused must be a boolean");
+      return emulator.setPushPaused(text(body.accountId, "accountId"), body.paused);
     case "POST /clock":
       if (typeof body.advanceMs === "number") emulator.clock.advance(body.advanceMs);
       if (typeof body.setMs === "number") emulator.clock.set(body.setMs);

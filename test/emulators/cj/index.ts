@@ -7,6 +7,7 @@ import { failure } from "./envelope.js";
 import { FaultInjector, type FaultRule, type FaultSpec } from "./faults.js";
 import { type InterceptInput, interceptOnDemand, type ReleaseFields, releaseIntercept } from "./intercepts.js";
 import { maxInAnyWindow, SlidingWindowLimiter } from "./limits.js";
+import type { PushPauseView } from "./pause.js";
 import { connectVariant, DEFAULT_VARIANTS } from "./products.js";
 import { type QuotaView, quotaView, usageOf } from "./quotas.js";
 import { SeededRandom } from "./random.js";
@@ -37,6 +38,7 @@ import { WebhookPusher } from "./webhooks.js";
 export type { DestinationRuleInput, DestinationRuleTable } from "./rules.js";
 export { API_PREFIX } from "./server.js";
 export { signWebhookBody } from "./webhooks.js";
+export type { PushPauseView } from "./pause.js";
 export type {
   Account,
   Connection,
@@ -48,8 +50,18 @@ export type {
   QuotaView,
   RecordedRequest,
   ReleaseFields,
+  Shop,
   Variant,
 };
+
+/** A store of a CJ account; only `storeName` is needed (shopId `shop-<n>`, platform "shopify" by default). */
+export interface ShopInput {
+  shopId?: string;
+  storeName: string;
+  platform?: string;
+  shopName?: string;
+  shopUrl?: string;
+}
 
 export interface AccountInput {
   id?: string;
@@ -59,7 +71,8 @@ export interface AccountInput {
   /** USD, decimal string or number. */
   balance?: string | number;
   email?: string;
-  shops?: Shop[];
+  /** The account's stores (CJ's "Multiple Store Management"); default one `<id>-store`. */
+  shops?: ShopInput[];
   /** Points per UTC day; default the start option `dailyPoints` (50,000). */
   dailyPoints?: number;
   /** An unverified CJ account: each endpoint at most `unverifiedDailyCallsPerEndpoint` times a day. */
@@ -133,6 +146,13 @@ export class CjEmulator {
         retryDelayMs: this.options.pushRetryDelayMs,
         maxRetries: this.options.pushMaxRetries,
         timeoutMs: this.options.pushTimeoutMs,
+        pause: {
+          enabled: this.options.pushPause,
+          window: this.options.pushPauseWindow,
+          minAttempts: this.options.pushPauseMinAttempts,
+          failureRatio: this.options.pushPauseFailureRatio,
+          queueLimit: this.options.pushPauseQueueLimit,
+        },
       },
       () => this.random.hex(32),
     );
@@ -199,6 +219,7 @@ export class CjEmulator {
   /** Forget everything (orders, tokens, requests, faults, webhooks) and re-seed the start-up data. */
   reset(): void {
     this.state.clear();
+    this.pusher.reset();
     this.limiter.reset();
     this.clock.reset();
     this.seed();
@@ -215,7 +236,7 @@ export class CjEmulator {
       email: input.email ?? `${id}@example.com`,
       qpsLimit: input.qpsLimit ?? this.options.defaultQps,
       balance: String(input.balance ?? "0.00"),
-      shops: input.shops ?? [{ shopId: `shop-${seq}`, storeName: `${id}-store`, platform: "shopify" }],
+      shops: [],
       lastGetAccessTokenAt: null,
       dailyPoints: input.dailyPoints ?? this.options.dailyPoints,
       unverified: input.unverified ?? false,
@@ -223,8 +244,43 @@ export class CjEmulator {
         input.unverifiedDailyCallsPerEndpoint ?? this.options.unverifiedDailyCallsPerEndpoint,
       oddShapes: input.oddShapes ?? null,
     };
+    for (const shop of input.shops ?? [{ shopId: `shop-${seq}`, storeName: `${id}-store` }]) {
+      this.addShopTo(account, shop);
+    }
     this.state.accounts.set(id, account);
     return account;
+  }
+
+  private addShopTo(account: Account, input: ShopInput): Shop {
+    if (typeof input.storeName !== "string" || input.storeName === "") throw new Error("storeName is required");
+    const existing = account.shops.find(
+      (s) => s.storeName === input.storeName || (input.shopId !== undefined && s.shopId === input.shopId),
+    );
+    if (existing) return existing;
+    const platform = input.platform ?? "shopify";
+    const host =
+      input.storeName.includes(".") || platform.toLowerCase() !== "shopify"
+        ? input.storeName
+        : `${input.storeName}.myshopify.com`;
+    const shop: Shop = {
+      shopId: input.shopId ?? `${account.id}-shop-${this.state.next("shop")}`,
+      storeName: input.storeName,
+      platform,
+      shopName: input.shopName ?? input.storeName,
+      shopUrl: input.shopUrl ?? `https://${host}`,
+    };
+    account.shops.push(shop);
+    return shop;
+  }
+
+  /**
+   * Add a store to an account (CJ's "Multiple Store Management") unless one with that storeName or shopId is there
+   * already (then that one is kept as it is); answers the account's stores.
+   */
+  addShop(accountId: string, input: ShopInput): Shop[] {
+    const account = this.account(accountId);
+    this.addShopTo(account, input);
+    return account.shops;
   }
 
   account(id: string): Account {
@@ -289,6 +345,27 @@ export class CjEmulator {
     this.state.pushesEnabled = enabled;
   }
 
+  /** The account's push pause (pause.ts): paused?, why, held messages, recent outcomes, the rules. */
+  pushPause(accountId: string): PushPauseView {
+    this.account(accountId);
+    return this.pusher.pauseView(accountId);
+  }
+
+  pushPauses(): PushPauseView[] {
+    return [...this.state.accounts.keys()].map((id) => this.pusher.pauseView(id));
+  }
+
+  /**
+   * Force the pause on (as ≥ 50 % failures would) or off (as a re-registration would: the window starts afresh and
+   * held deliveries are sent).
+   */
+  setPushPaused(accountId: string, paused: boolean): PushPauseView {
+    this.account(accountId);
+    if (paused) this.pusher.pause(accountId);
+    else this.pusher.resume(accountId);
+    return this.pusher.pauseView(accountId);
+  }
+
   /** Wait until no webhook delivery is in flight or waiting for a retry. */
   flushPushes(): Promise<void> {
     return this.pusher.flush();
@@ -325,9 +402,12 @@ export class CjEmulator {
     return this.requests(accountId ? { accountId } : {}).filter((r) => r.code === 1600200 && r.fault === null);
   }
 
-  /** The state snapshot (`GET /__emulator/state`), with every account's quota usage as of the emulator clock. */
+  /**
+   * The state snapshot (`GET /__emulator/state`), with every account's quota usage as of the emulator clock and its
+   * push pause (`pushPauses`, one view per account).
+   */
   snapshot(): Record<string, unknown> {
-    return { ...this.state.snapshot(), quotas: this.quotaUsages() };
+    return { ...this.state.snapshot(), quotas: this.quotaUsages(), pushPauses: this.pushPauses() };
   }
 
   /** Today's quota usage of an account (rolled over at 00:00 UTC by the emulator clock). */

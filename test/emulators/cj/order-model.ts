@@ -283,12 +283,19 @@ export function completeConnectedOrders(ctx: EmulatorContext, accountId: string)
   const completed: Order[] = [];
   for (const order of ctx.state.ordersOf(accountId)) {
     if (order.isComplete) continue;
-    for (const line of order.lines) {
-      if (line.vid !== null || line.sku === null) continue;
-      const variant = resolveStoreSku(ctx, accountId, line.sku);
-      if (variant) line.vid = variant.vid;
-    }
-    if (order.lines.some((l) => l.vid === null)) continue;
+    // Resolved all at once or not at all: a line is never bound to a connection the merchant may delete before
+    // the order's other SKUs are connected (a deleted connection leaves the order waiting).
+    const resolved = order.lines.map((line) =>
+      line.vid !== null
+        ? line.vid
+        : line.sku === null
+          ? null
+          : (resolveStoreSku(ctx, accountId, line.sku)?.vid ?? null),
+    );
+    if (resolved.some((vid) => vid === null)) continue;
+    order.lines.forEach((line, index) => {
+      line.vid = resolved[index] ?? line.vid;
+    });
     const temporaryId = order.orderId;
     order.previousOrderIds.push(temporaryId);
     order.orderId = newOrderId(ctx);

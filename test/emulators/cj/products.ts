@@ -3,7 +3,7 @@ import { failure, paramError } from "./envelope.js";
 import { completeConnectedOrders } from "./order-model.js";
 import type { Account, Connection, Variant } from "./state.js";
 import { field, isAbsent, isRecord, optString, validate } from "./validation.js";
-import { applyWebhookSettings } from "./webhooks.js";
+import { applyWebhookSettings, reRegisters } from "./webhooks.js";
 
 /** A small deterministic CJ catalogue every emulator starts with (vids shaped like CJ's UUID vids). */
 export const DEFAULT_VARIANTS: readonly Variant[] = [
@@ -93,17 +93,42 @@ function connectionAnswer(c: Connection) {
   };
 }
 
+const MAX_PAGE_SIZE = 100;
+
+function pageParam(req: { query: URLSearchParams }, name: string, fallback: number): number {
+  const raw = req.query.get(name);
+  if (raw === null || raw.trim() === "") return fallback;
+  if (!/^\d{1,9}$/.test(raw.trim())) throw paramError();
+  const value = Number(raw.trim());
+  if (value < 1) throw paramError();
+  return value;
+}
+
+/**
+ * `GET /product/conn/connection`: a page `{pageNum, pageSize, total, list}` like order/list, with or without paging
+ * parameters (pageNum 1, pageSize 20 by default; pageSize capped at 100), oldest connection first; filters
+ * platformProductId / platformVariantId.
+ */
 export const listConnections: Handler = (ctx, req) => {
   const account = accountOf(req);
   const productId = req.query.get("platformProductId");
   const variantId = req.query.get("platformVariantId");
-  const list = ctx.state.connections.filter(
+  const pageNum = pageParam(req, "pageNum", 1);
+  const pageSize = Math.min(pageParam(req, "pageSize", 20), MAX_PAGE_SIZE);
+  const matching = ctx.state.connections.filter(
     (c) =>
       c.accountId === account.id &&
       (!productId || c.platformProductId === productId) &&
       (!variantId || c.platformVariantId === variantId),
   );
-  return { data: list.map(connectionAnswer) };
+  return {
+    data: {
+      pageNum,
+      pageSize,
+      total: matching.length,
+      list: matching.slice((pageNum - 1) * pageSize, pageNum * pageSize).map(connectionAnswer),
+    },
+  };
 };
 
 const CONNECTION_FIELDS = [
@@ -188,12 +213,24 @@ export const queryVariantByVid: Handler = (ctx, req) => {
   return { data: variantAnswer(variant) };
 };
 
+/** `GET /shop/getShops`: every store of the account (CJ's "Multiple Store Management"). */
 export const getShops: Handler = (_ctx, req) => {
   const account = accountOf(req);
-  return { data: account.shops.map((s) => ({ shopId: s.shopId, storeName: s.storeName, platform: s.platform })) };
+  return {
+    data: account.shops.map((s) => ({
+      shopId: s.shopId,
+      shopName: s.shopName,
+      storeName: s.storeName,
+      platform: s.platform,
+      shopUrl: s.shopUrl,
+    })),
+  };
 };
 
-/** `GET /setting/get`: the account's limits and webhook configuration (shape after CJ's settings page). */
+/**
+ * `GET /setting/get`: the account's limits and webhook configuration (shape after CJ's settings page). A push pause
+ * is not shown (CJ documents no field for it): the types and URLs stay as registered.
+ */
 export const getSettings: Handler = (ctx, req) => {
   const account = accountOf(req);
   const hooks = ctx.state.webhooks.get(account.id) ?? {};
@@ -224,6 +261,8 @@ export const getSettings: Handler = (ctx, req) => {
 
 export const setWebhook: Handler = (ctx, req) => {
   const account: Account = accountOf(req);
-  applyWebhookSettings(ctx.state, account.id, req.body, ctx.options.requireHttpsCallbacks);
+  const applied = applyWebhookSettings(ctx.state, account.id, req.body, ctx.options.requireHttpsCallbacks);
+  // Re-registering (ENABLE/ALL for any topic) lifts a push pause and sends what was held.
+  if (reRegisters(applied)) ctx.pusher.resume(account.id);
   return { data: true };
 };

@@ -7,7 +7,7 @@ import { RATE_TABLE, rateByName, TRACKING_STATUS_TEXT } from "./logistics.js";
 import { oddShapesFor } from "./odd-shapes.js";
 import { accountFor, moveTo, newOrderId, pushLogisticEvent, pushOrderEvent } from "./order-model.js";
 import { confirmIntoShipment, payShipment, shipmentOrders } from "./payment.js";
-import type { Order, OrderLine, Shipment } from "./state.js";
+import type { Account, Order, OrderLine, Shipment } from "./state.js";
 import { field, isRecord, validate } from "./validation.js";
 
 export interface ShipInput {
@@ -185,6 +185,23 @@ function sandboxOrder(ctx: EmulatorContext, accountId: string, id: string): Orde
   return order;
 }
 
+/**
+ * The parent order a sandbox order is paid through by orderId: a created (or carted) order is confirmed into a parent
+ * order of its own first. 1603101 for an intercepted order; 1600100 when the parent holds other orders too.
+ */
+function sandboxShipmentOf(ctx: EmulatorContext, account: Account, order: Order): Shipment {
+  if (isIntercepted(order)) throw new CjFailure(1603101, "order pay fail, the order is intercepted");
+  if (order.status === "CREATED" || order.status === "IN_CART") {
+    if (order.status === "CREATED") moveTo(ctx, order, "IN_CART");
+    confirmIntoShipment(ctx, account, [order]);
+  }
+  const shipment = order.shipmentOrderId === null ? undefined : ctx.state.shipments.get(order.shipmentOrderId);
+  if (!shipment) throw paramError();
+  // "When a parent order contains multiple sub-orders, you cannot use orderId" (seed 1.11).
+  if (shipmentOrders(ctx, shipment).length > 1) throw paramError();
+  return shipment;
+}
+
 /** sandbox/simulatePay {orderId | shipmentOrderId}: simulated payment of sandbox orders (seed 1.11). */
 export const simulatePay: Handler = (ctx, req) => {
   const account = accountOf(req);
@@ -198,16 +215,7 @@ export const simulatePay: Handler = (ctx, req) => {
     if (!shipment || shipment.accountId !== account.id) throw failure(1600300);
     if (shipmentOrders(ctx, shipment).some((o) => !o.isSandbox)) throw paramError();
   } else if (typeof body.orderId === "string" && body.orderId !== "") {
-    const order = sandboxOrder(ctx, account.id, body.orderId);
-    if (isIntercepted(order)) throw new CjFailure(1603101, "order pay fail, the order is intercepted");
-    if (order.status === "CREATED" || order.status === "IN_CART") {
-      if (order.status === "CREATED") moveTo(ctx, order, "IN_CART");
-      confirmIntoShipment(ctx, account, [order]);
-    }
-    shipment = order.shipmentOrderId === null ? undefined : ctx.state.shipments.get(order.shipmentOrderId);
-    if (!shipment) throw paramError();
-    // "When a parent order contains multiple sub-orders, you cannot use orderId" (seed 1.11).
-    if (shipmentOrders(ctx, shipment).length > 1) throw paramError();
+    shipment = sandboxShipmentOf(ctx, account, sandboxOrder(ctx, account.id, body.orderId));
   } else {
     throw paramError();
   }
@@ -237,12 +245,12 @@ export const updateSandboxStatus: Handler = (ctx, req) => {
   const body = validate(req.body, [field("orderId", "string", true, 200), field("targetStatus", "int", true, 20)]);
   const order = sandboxOrder(ctx, account.id, String(body.orderId));
   const target = Number(body.targetStatus);
-  // "Status can only flow in order: 300→400→500→600→700. Cannot skip or revert."
-  if (target !== numericStatus(order) + 100) throw paramError();
+  // "Optional: 400(unshipped), 500(shipped), 600(completed), 700(closed)"; "Status can only flow in order:
+  // 300→400→500→600→700. Cannot skip or revert."
+  if (![400, 500, 600, 700].includes(target) || target !== numericStatus(order) + 100) throw paramError();
   if (target === 400) {
-    const shipment = order.shipmentOrderId === null ? undefined : ctx.state.shipments.get(order.shipmentOrderId);
-    if (order.status !== "UNPAID" || !shipment) throw paramError();
-    payShipment(ctx, account, shipment);
+    // 300 covers CREATED, IN_CART and UNPAID: paid as simulatePay {orderId} would pay it.
+    payShipment(ctx, account, sandboxShipmentOf(ctx, account, order));
   } else if (target === 500) {
     shipOrder(ctx, order.orderId);
   } else if (target === 600) {

@@ -2,10 +2,16 @@ import type { FaultRule } from "./faults.js";
 
 /** Everything the emulator knows. Plain data, so `GET /__emulator/state` can serialise it. */
 
+/** A store authorised on the CJ account (CJ's "Multiple Store Management": several per account). */
 export interface Shop {
   shopId: string;
+  /** What createOrderV2's `storeName` must match. */
   storeName: string;
   platform: string;
+  /** Defaults to `storeName`. */
+  shopName: string;
+  /** Defaults to `https://<storeName>` (`.myshopify.com` added for a bare Shopify store name). */
+  shopUrl: string;
 }
 
 export interface Account {
@@ -254,6 +260,14 @@ export interface PushAttempt {
   error: string | null;
 }
 
+/**
+ * - pending: being sent or waiting for a retry; delivered: answered HTTP 200; failed: dropped after the retries;
+ * - suppressed: pushes switched off by the control API; no-callback: no URL registered for the topic;
+ * - held: the account's pushes are paused (pause.ts), sent when it re-registers; dropped: pushed out of the held
+ *   queue by newer messages (at most `pushPauseQueueLimit` held per account).
+ */
+export type PushDeliveryState = "pending" | "delivered" | "failed" | "suppressed" | "no-callback" | "held" | "dropped";
+
 export interface PushDelivery {
   messageId: string;
   accountId: string;
@@ -264,7 +278,25 @@ export interface PushDelivery {
   body: string;
   sign: string;
   attempts: PushAttempt[];
-  state: "pending" | "delivered" | "failed" | "suppressed" | "no-callback";
+  state: PushDeliveryState;
+}
+
+/** Push health of one account (pause.ts): recent attempt outcomes and whether CJ paused its pushes. */
+export interface PushPause {
+  accountId: string;
+  /** Outcomes of the latest attempts (true = failed), oldest first, at most `pushPauseWindow`. */
+  recent: boolean[];
+  paused: boolean;
+  /** "failures": the failure share reached the threshold; "control": forced by the control API. */
+  reason: "failures" | "control" | null;
+  pausedAt: string | null;
+  resumedAt: string | null;
+  /** Held deliveries, oldest first (messageIds as recorded in `deliveries`). */
+  held: string[];
+  /** Deliveries dropped from the held queue since the account was paused (total, never reset). */
+  dropped: number;
+  /** How many times the account was paused. */
+  pauses: number;
 }
 
 export interface AuthViolation {
@@ -296,6 +328,8 @@ export class EmulatorState {
   incompleteOrders: IncompleteOrderRecord[] = [];
   faults: FaultRule[] = [];
   pushesEnabled = true;
+  /** Account id → push health and pause (pause.ts). */
+  pushPauses = new Map<string, PushPause>();
   /** Country code → rules (rules.ts); seeded from the default table and the start option. */
   destinationRules: Record<string, DestinationRule[]> = {};
   quotas = new Map<string, QuotaUsage>();
@@ -324,6 +358,7 @@ export class EmulatorState {
     this.incompleteOrders = [];
     this.faults.splice(0);
     this.pushesEnabled = true;
+    this.pushPauses.clear();
     this.destinationRules = {};
     this.quotas.clear();
     this.intercepts = [];
@@ -366,6 +401,7 @@ export class EmulatorState {
       incompleteOrders: this.incompleteOrders,
       faults: this.faults,
       pushesEnabled: this.pushesEnabled,
+      pushPauses: Object.fromEntries(this.pushPauses),
       destinationRules: this.destinationRules,
       quotas: Object.fromEntries(this.quotas),
       intercepts: this.intercepts,

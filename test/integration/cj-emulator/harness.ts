@@ -100,10 +100,16 @@ export interface ReceivedPush {
   json: { messageId: string; type: string; messageType: string; openId: number; params: Record<string, unknown> };
 }
 
-/** A local webhook receiver: records raw bodies; `failNext` makes it answer 500 a number of times. */
+/**
+ * A local webhook receiver: records raw bodies; `failNext` makes it answer 500 a number of times; `delayMs` makes it
+ * wait that long before answering (and recording).
+ */
 export class PushReceiver {
   readonly received: ReceivedPush[] = [];
   failNext = 0;
+  delayMs = 0;
+  /** Every request that reached it, answered or not. */
+  hits = 0;
   private server: Server | null = null;
   url = "";
 
@@ -112,15 +118,21 @@ export class PushReceiver {
       const chunks: Buffer[] = [];
       req.on("data", (c: Buffer) => chunks.push(c));
       req.on("end", () => {
+        this.hits++;
         const raw = Buffer.concat(chunks);
         if (this.failNext > 0) {
           this.failNext--;
           res.writeHead(500).end();
           return;
         }
-        this.received.push({ headers: req.headers, raw, json: JSON.parse(raw.toString("utf8")) });
-        res.writeHead(200, { "content-type": "application/json" });
-        res.end(JSON.stringify({ code: 200, result: "success", message: "ok" }));
+        const answer = () => {
+          if (req.socket.destroyed) return;
+          this.received.push({ headers: req.headers, raw, json: JSON.parse(raw.toString("utf8")) });
+          res.writeHead(200, { "content-type": "application/json" });
+          res.end(JSON.stringify({ code: 200, result: "success", message: "ok" }));
+        };
+        if (this.delayMs > 0) setTimeout(answer, this.delayMs);
+        else answer();
       });
     });
     await new Promise<void>((resolve) => this.server?.listen(0, "127.0.0.1", () => resolve()));

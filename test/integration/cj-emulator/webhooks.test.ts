@@ -97,7 +97,12 @@ describe("CJ emulator: webhook pushes", () => {
       token,
       query: { platformProductId: "gid://shopify/Product/1" },
     });
-    expect(list.json.data).toMatchObject([{ cjVariantId: TEE_VID, sku: "SHOP-SKU-NEW" }]);
+    expect(list.json.data).toMatchObject({
+      pageNum: 1,
+      pageSize: 20,
+      total: 1,
+      list: [{ cjVariantId: TEE_VID, sku: "SHOP-SKU-NEW" }],
+    });
   });
 
   it("pushes INSERT on create, then ORDER UPDATE and a LOGISTIC with logisticsTrackEvents as a JSON string when shipped", async () => {
