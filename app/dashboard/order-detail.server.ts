@@ -90,6 +90,8 @@ export async function loadOrderDetail(db: Db, shopDomain: string, orderId: strin
       unitPrice: l.unitPrice,
       cjVariantId: l.cjVariantId,
       skipReason: l.skipReason,
+      // Not connected to a CJ variant: the line links to its variant on the Products page.
+      unconnectedVariantGid: l.unconnected ? l.shopifyVariantGid : null,
     })),
     cj: {
       orderNumber: order.cjOrderNumber,

@@ -163,7 +163,7 @@ export async function forwardOrderToCj(
     if (holds.length > 0) {
       const message = holds.map((h) => h.message).join(" ");
       const holdCodes = JSON.stringify(holds.map((h) => h.code));
-      if (order.state !== "HELD" || order.errorReason !== message) {
+      if (order.state !== "HELD") {
         await transitionOrder(db, orderId, {
           to: "HELD",
           actor: "job",
@@ -172,8 +172,10 @@ export async function forwardOrderToCj(
           set: { errorReason: message, holdCodes, lockedUntil: null },
           from: ["RECEIVED", "NEEDS_ATTENTION", "FAILED", "NOT_SENT"],
         });
-      } else if (order.holdCodes !== holdCodes) {
-        await db.order.update({ where: { id: orderId }, data: { holdCodes } });
+      } else if (order.errorReason !== message || order.holdCodes !== holdCodes) {
+        // Still held, for other reasons than before (resumed, but the fraud risk remains): the reasons shown change.
+        await db.order.update({ where: { id: orderId }, data: { errorReason: message, holdCodes } });
+        await recordOrderEvent(db, orderId, { actor: "job", type: "held", message });
       }
       await release();
       return { outcome: "held", message };

@@ -254,7 +254,16 @@ export default function OrderPage() {
                           : (l.title ?? ""),
                         l.quantity,
                         l.unitPrice ?? t("common.none"),
-                        l.cjVariantId ?? t("common.none"),
+                        l.unconnectedVariantGid ? (
+                          <Link
+                            key={l.id}
+                            url={url(`/app/products?variant=${encodeURIComponent(l.unconnectedVariantGid)}`)}
+                          >
+                            {t("order.lines.connect")}
+                          </Link>
+                        ) : (
+                          (l.cjVariantId ?? t("common.none"))
+                        ),
                       ])}
                     />
                   </KeyboardScrollable>

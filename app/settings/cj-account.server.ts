@@ -63,17 +63,17 @@ export async function storesSharingAccount(db: Db, shopId: string): Promise<stri
   return shops.map((s) => s.domain);
 }
 
-/** Points the shop at an account and deletes the account it leaves if no other store uses it. */
+/**
+ * Points the shop at an account and deletes the account it leaves if no other store uses it (one statement each,
+ * no interactive transaction: SQLite's writer lock is shared with the app's jobs).
+ */
 export async function attachShopToAccount(db: Db, shopId: string, accountId: string): Promise<void> {
-  await db.$transaction(async (tx) => {
-    const shop = await tx.shop.findUniqueOrThrow({ where: { id: shopId }, select: { cjAccountId: true } });
-    await tx.shop.update({ where: { id: shopId }, data: { cjAccountId: accountId } });
-    const previous = shop.cjAccountId;
-    if (previous && previous !== accountId) {
-      const others = await tx.shop.count({ where: { cjAccountId: previous } });
-      if (others === 0) await tx.cjAccount.delete({ where: { id: previous } });
-    }
-  });
+  const shop = await db.shop.findUniqueOrThrow({ where: { id: shopId }, select: { cjAccountId: true } });
+  await db.shop.update({ where: { id: shopId }, data: { cjAccountId: accountId } });
+  const previous = shop.cjAccountId;
+  if (previous && previous !== accountId) {
+    await db.cjAccount.deleteMany({ where: { id: previous, shops: { none: {} } } });
+  }
 }
 
 /**

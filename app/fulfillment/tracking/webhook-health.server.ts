@@ -10,8 +10,11 @@ import { logger } from "../../logger.server";
 import type { ShopPorts } from "../../runtime/deps.server";
 import { cjCallbackUrl, CjWebhookUrlError, registerCjWebhooks } from "./registration.server";
 
-/** Poll-found changes since the last push that mean "CJ stopped pushing". */
-export const MISSED_PUSHES_TO_REREGISTER = 2;
+/**
+ * A change the poll found counts as a missed push once this long has passed without any push (a push racing the
+ * poll comes within seconds; CJ retries a failed one after 5 minutes).
+ */
+export const MISSED_PUSH_GRACE_MS = 10 * 60_000;
 
 export interface WebhookHealthResult {
   accountId: string;
@@ -35,6 +38,8 @@ export async function checkAccountWebhooks(
   deps: Deps,
   accountId: string,
   appUrl: string,
+  /** graceMs: see MISSED_PUSH_GRACE_MS. */
+  options: { graceMs?: number } = {},
 ): Promise<WebhookHealthResult> {
   const { db } = deps;
   const now = deps.now?.() ?? new Date();
@@ -73,10 +78,10 @@ export async function checkAccountWebhooks(
         order: { shopId: { in: account.shops.map((s) => s.id) } },
         actor: "job",
         message: { startsWith: "The CJ poll" },
-        at: { gt: since },
+        at: { gt: since, lte: new Date(now.getTime() - (options.graceMs ?? MISSED_PUSH_GRACE_MS)) },
       },
     });
-    if (missed >= MISSED_PUSHES_TO_REREGISTER) {
+    if (missed > 0) {
       reason = `CJ stopped pushing: the poll found ${missed} changes no push reported since ${since.toISOString()}`;
     }
   }
