@@ -1,8 +1,10 @@
 /**
  * `npm run demo [-- --once]`: the main job end to end on the embedded profile (SQLite, jobs in-process), against the
- * local CJ and Shopify emulators: connects a demo shop, replays signed Shopify order webhooks, forwards the orders to
- * CJ, pays them in sandbox, ships them in the CJ emulator, syncs tracking back to Shopify as fulfillments, prints
- * each order's timeline, and keeps the admin reachable at a printed URL (or, with --once, exits with a summary).
+ * local CJ and Shopify emulators: connects a demo shop, chooses its CJ store and goes live (the home page's
+ * onboarding), replays signed Shopify order webhooks, forwards the orders to CJ, pays them from the balance, ships
+ * them in the CJ emulator, syncs tracking back to Shopify as fulfillments; an order whose variant is not connected to
+ * CJ waits until the demo connects that variant on the Products page, then goes the same way. Prints each order's
+ * timeline and keeps the admin reachable at a printed URL (or, with --once, exits with a summary).
  */
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -41,6 +43,13 @@ const DEMO_PRODUCTS = [
     variantId: 8002,
   },
 ];
+/** In the store's catalogue but not connected to CJ: its order waits until the demo connects it (Products page). */
+const UNCONNECTED = {
+  sku: "DEMO-CASE-CLEAR",
+  title: "Phone case, clear",
+  vid: "1392053744945991681",
+  variantId: 8003,
+};
 const cj = await startCjEmulator({
   accounts: [
     {
@@ -68,6 +77,22 @@ const shopify = await startShopifyEmulator({
   shops: [{ domain: DEMO_SHOP, accessToken: DEMO_SHOPIFY_TOKEN }],
   tokenTtlSeconds,
   apps: [{ clientId: localEnv().SHOPIFY_API_KEY as string, clientSecret: localEnv().SHOPIFY_API_SECRET as string }],
+});
+// The store's catalogue, as the Products page reads it from Shopify.
+shopify.addProduct(DEMO_SHOP, {
+  id: 7001,
+  title: "Organic tee",
+  variants: DEMO_PRODUCTS.map((p) => ({
+    id: p.variantId,
+    sku: p.sku,
+    title: p.title.split(", ").slice(1).join(", "),
+    price: "24.00",
+  })),
+});
+shopify.addProduct(DEMO_SHOP, {
+  id: 7002,
+  title: UNCONNECTED.title,
+  variants: [{ id: UNCONNECTED.variantId, sku: UNCONNECTED.sku, price: "12.00" }],
 });
 log(`CJ emulator ${cj.baseUrl}, Shopify Admin emulator ${shopify.origin}`);
 
@@ -99,17 +124,9 @@ const shop = await connectShop(db, {
 await db.cjAccount.updateMany({ where: { shops: { some: { id: shop.id } } }, data: { qpsLimit: 6 } });
 await db.shopSettings.update({
   where: { shopId: shop.id },
-  data: {
-    sandbox: true,
-    liveAt: new Date(),
-    storeNameCheckedAt: new Date(),
-    paymentMode: "BALANCE",
-    autoPayPerOrderCap: "100",
-    autoPayPerDayCap: "400",
-    storeName: "Demo store",
-  },
+  data: { paymentMode: "BALANCE", autoPayPerOrderCap: "100", autoPayPerDayCap: "400" },
 });
-log(`connected ${DEMO_SHOP} with its CJ API key (shop:connect); sandbox mode, pay from balance up to 100 USD an order`);
+log(`connected ${DEMO_SHOP} with its CJ API key (shop:connect); pay from balance up to 100 USD an order`);
 
 const app = spawn(path.join(root, "node_modules/.bin/tsx"), ["scripts/start.ts"], {
   cwd: root,
@@ -150,6 +167,26 @@ for (let i = 0; ; i++) {
   log(
     `the merchant opened the app: token exchange → an expiring offline token (${tokenTtlSeconds} s) with its refresh token`,
   );
+}
+
+// The merchant's onboarding on the home page: the CJ store chosen from CJ's list, then go live.
+const session = { shop: DEMO_SHOP, apiKey: env.SHOPIFY_API_KEY ?? "", apiSecret: env.SHOPIFY_API_SECRET ?? "" };
+const BROWSER = { "User-Agent": "Mozilla/5.0 Chrome/156.0" };
+async function post(pathname: string, form: Record<string, string>): Promise<Record<string, unknown>> {
+  const answer = await fetch(await embeddedUrl(appUrl, pathname, session), {
+    method: "POST",
+    body: new URLSearchParams(form),
+    headers: { ...BROWSER, Accept: "application/json" },
+  });
+  if (answer.status !== 200) throw new Error(`POST ${pathname} ${form.intent} answered HTTP ${answer.status}`);
+  return answer.json().catch(() => ({}));
+}
+await post("/app?index", { intent: "storeName", storeName: "Demo store" });
+await post("/app?index", { intent: "goLive" });
+{
+  const live = await db.shopSettings.findUniqueOrThrow({ where: { shopId: shop.id } });
+  if (!live.liveAt || live.storeName !== "Demo store") throw new Error("the demo shop did not go live");
+  log('onboarding: CJ store "Demo store" chosen from CJ\'s stores (shop/getShops); the shop is live');
 }
 
 // CJ pushes order and logistics messages to the app (registered like Settings → "Register CJ webhooks" does).
@@ -204,7 +241,22 @@ const orders = [
     financialStatus: "PAID",
     lines: [lines("DEMO-TEE-WHITE-M"), { sku: null, title: "Hand-painted mug (no SKU)", quantity: 1, price: "18.00" }],
   }),
+  // A variant CJ does not know yet: the order waits (needs attention) until the variant is connected.
+  shopify.addOrder(DEMO_SHOP, {
+    financialStatus: "PAID",
+    lines: [
+      {
+        sku: UNCONNECTED.sku,
+        title: UNCONNECTED.title,
+        quantity: 1,
+        price: "12.00",
+        variantId: `gid://shopify/ProductVariant/${UNCONNECTED.variantId}`,
+      },
+    ],
+  }),
 ];
+const blockedOrder = orders[orders.length - 1] as (typeof orders)[number];
+let connected = false;
 const { toOrderWebhookPayload } = await import("../test/emulators/shopify/index");
 for (const order of orders) {
   const sent = await shopify.sendWebhook({
@@ -227,6 +279,28 @@ const delivered = new Set<string>();
 const deadline = Date.now() + 120_000;
 for (;;) {
   const states = await Promise.all(orders.map((o) => stateOf(o.id)));
+  const blockedAt = orders.indexOf(blockedOrder);
+  if (!connected && states[blockedAt] === "NEEDS_ATTENTION") {
+    // The merchant opens the Products page, sees the variant without CJ connection, and connects it by its CJ vid.
+    const products = await fetch(await embeddedUrl(appUrl, "/app/products?tab=unconnected", session), {
+      headers: BROWSER,
+    });
+    const html = await products.text();
+    if (products.status !== 200 || !html.includes(UNCONNECTED.sku)) {
+      throw new Error(`the Products page did not list ${UNCONNECTED.sku} as not connected (HTTP ${products.status})`);
+    }
+    log(`Products page: ${UNCONNECTED.sku} is not connected to CJ and blocks ${blockedOrder.name}`);
+    await post("/app/products", {
+      intent: "connect",
+      variantGid: `gid://shopify/ProductVariant/${UNCONNECTED.variantId}`,
+      by: "vid",
+      value: UNCONNECTED.vid,
+    });
+    connected = true;
+    log(
+      `Products page: connected ${UNCONNECTED.sku} to CJ variant ${UNCONNECTED.vid}; ${blockedOrder.name} goes on by itself`,
+    );
+  }
   for (const [i, order] of orders.entries()) {
     const number = cjOrderNumberFor(DEMO_SHOP, order.id);
     const cjOrder = cj.order(number);
@@ -241,7 +315,8 @@ for (;;) {
       log(`CJ tracking for ${order.name}: in transit → out for delivery → delivered`);
     }
   }
-  if (states.every((s) => FINAL.has(s))) break;
+  if (states.every((s, i) => FINAL.has(s) && (i !== blockedAt || s !== "NEEDS_ATTENTION" || !connected)) && connected)
+    break;
   if (Date.now() > deadline) {
     log(`not every order reached a final state within 120 s: ${states.join(", ")}`);
     break;
@@ -299,7 +374,7 @@ if (values.once) {
 }
 log(`admin: ${adminUrl}`);
 log(
-  "(open it in a browser: the link carries a session token valid for one hour; pages: /app, /app/orders, /app/settings)",
+  "(open it in a browser: the link carries a session token valid for one hour; pages: /app, /app/orders, /app/products, /app/settings)",
 );
 log("running; press Ctrl+C to stop");
 await new Promise(() => {});

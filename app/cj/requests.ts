@@ -546,7 +546,7 @@ export const connectionCreateRequest = z.object({
   cjProductId: required(),
   platformProductId: required(),
   variantList: z
-    .array(z.object({ cjVariantId: required(), platformVariantId: required() }))
+    .array(z.object({ cjVariantId: required(), platformVariantId: required(), sku: optional(200) }))
     .min(1, "at least one item"),
   shopId: optional(),
 });

@@ -52,7 +52,9 @@ export function statesOfTab(tab: OrderTab): readonly string[] | null {
 export function tabWhere(tab: OrderTab): Record<string, unknown> {
   if (tab === "all") return {};
   if (tab === "setup") return { ...SETUP_HOLD };
-  if (tab === "held") return { state: "HELD", NOT: { holdCodes: { contains: '"SETUP"' } } };
+  // SQL's NOT(LIKE) is unknown on NULL: orders held before hold codes existed have none.
+  if (tab === "held")
+    return { state: "HELD", OR: [{ holdCodes: null }, { NOT: { holdCodes: { contains: '"SETUP"' } } }] };
   const states = TAB_STATES[tab];
   return { state: states.length === 1 ? (states[0] as string) : { in: [...states] } };
 }

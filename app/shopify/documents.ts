@@ -1,5 +1,6 @@
 import * as fulfillments from "./fulfillments";
 import * as orders from "./orders";
+import * as products from "./products";
 
 /** Every Admin GraphQL document the app sends, by operation name. */
 export const adminDocuments = {
@@ -13,4 +14,7 @@ export const adminDocuments = {
   FulfillmentCreate: fulfillments.FulfillmentCreate,
   FulfillmentTrackingInfoUpdate: fulfillments.FulfillmentTrackingInfoUpdate,
   FulfillmentEventCreate: fulfillments.FulfillmentEventCreate,
+  ProductVariantsPage: products.ProductVariantsPage,
+  GetProductVariant: products.GetProductVariant,
+  ProductVariantsByIds: products.ProductVariantsByIds,
 } as const;

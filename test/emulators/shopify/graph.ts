@@ -2,7 +2,17 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { buildSchema, GraphQLError, type GraphQLFieldResolver, type GraphQLSchema } from "graphql";
 import { displayFulfillmentStatus, lineTotal, numericIdOf, orderTotals } from "./build-order";
-import type { Fulfillment, FulfillmentOrder, LineItem, MailingAddress, Order, Shop } from "./model";
+import { displayNameOf, filterVariants, findProduct, findVariant, sortVariants, variantEntries } from "./catalogue";
+import type {
+  CatalogueProduct,
+  CatalogueVariant,
+  Fulfillment,
+  FulfillmentOrder,
+  LineItem,
+  MailingAddress,
+  Order,
+  Shop,
+} from "./model";
 import { moneyPair, presentmentCurrencyOf } from "./money";
 import { filterOrders, sortOrders } from "./order-search";
 import type { EmulatorState, EventInput, FulfillmentLineInput, TrackingInput, UserError } from "./state";
@@ -145,13 +155,67 @@ function locationView(locationId: string, name: string): View {
   };
 }
 
-function productView(productId: string, line: LineItem): View {
+// The catalogue's products and variants (catalogue.ts), as Product and ProductVariant.
+
+function catalogueProductView(ctx: GraphContext, product: CatalogueProduct): View {
+  return {
+    __typename: "Product",
+    id: product.id,
+    legacyResourceId: String(product.legacyId),
+    title: product.title,
+    handle: product.title
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-|-$/g, ""),
+    vendor: product.vendor ?? "",
+    status: "ACTIVE",
+    createdAt: product.createdAt,
+    updatedAt: product.updatedAt,
+    featuredMedia: null,
+    hasOnlyDefaultVariant: product.variants.length === 1 && product.variants[0]?.title === "Default Title",
+    variantsCount: { count: product.variants.length, precision: "EXACT" },
+    variants: (args: ConnectionArgs) =>
+      connection(
+        product.variants,
+        args,
+        (variant) => variant.id,
+        (variant) => catalogueVariantView(ctx, product, variant),
+      ),
+  };
+}
+
+function catalogueVariantView(ctx: GraphContext, product: CatalogueProduct, variant: CatalogueVariant): View {
+  return {
+    __typename: "ProductVariant",
+    id: variant.id,
+    legacyResourceId: String(variant.legacyId),
+    title: variant.title,
+    sku: variant.sku,
+    price: variant.price,
+    compareAtPrice: null,
+    barcode: null,
+    displayName: displayNameOf(product, variant),
+    position: variant.position,
+    availableForSale: true,
+    taxable: true,
+    createdAt: variant.createdAt,
+    updatedAt: variant.updatedAt,
+    product: () => catalogueProductView(ctx, product),
+  };
+}
+
+function productView(ctx: GraphContext, productId: string, line: LineItem): View {
+  const product = findProduct(ctx.state, ctx.shop.domain, productId);
+  if (product) return catalogueProductView(ctx, product);
   return { __typename: "Product", id: productId, title: line.title, vendor: line.vendor, featuredMedia: null };
 }
 
-function variantView(line: LineItem): View | null {
+/** A line's variant: the catalogue's (what it is now) when the shop has it, else what the order recorded. */
+function variantView(ctx: GraphContext, line: LineItem): View | null {
   const variant = line.variant;
   if (!variant) return null;
+  const found = findVariant(ctx.state, ctx.shop.domain, variant.id);
+  if (found) return catalogueVariantView(ctx, found.product, found.variant);
   return {
     __typename: "ProductVariant",
     id: variant.id,
@@ -161,7 +225,7 @@ function variantView(line: LineItem): View | null {
     price: line.unitPrice,
     barcode: null,
     image: () => imageView(variant.imageUrl),
-    product: line.productId ? productView(line.productId, line) : null,
+    product: line.productId ? productView(ctx, line.productId, line) : null,
   };
 }
 
@@ -173,7 +237,7 @@ function remainingQuantityOf(order: Order, lineItemId: string): number {
     .reduce((sum, foLine) => sum + foLine.remainingQuantity, 0);
 }
 
-function lineItemView(order: Order, line: LineItem): View {
+function lineItemView(ctx: GraphContext, order: Order, line: LineItem): View {
   const price = (amount: string) => moneyBag(order, amount);
   const total = lineTotal(order, line);
   return {
@@ -203,8 +267,8 @@ function lineItemView(order: Order, line: LineItem): View {
     totalDiscountSet: price("0"),
     weight: { unit: "GRAMS", value: line.grams },
     image: () => imageView(line.imageUrl),
-    variant: variantView(line),
-    product: line.productId ? productView(line.productId, line) : null,
+    variant: variantView(ctx, line),
+    product: line.productId ? productView(ctx, line.productId, line) : null,
   };
 }
 
@@ -281,8 +345,8 @@ function fulfillmentOrderView(ctx: GraphContext, order: Order, fo: FulfillmentOr
             requiresShipping: line.requiresShipping,
             inventoryItemId: null,
             image: imageView(line.imageUrl),
-            variant: variantView(line),
-            lineItem: lineItemView(order, line),
+            variant: variantView(ctx, line),
+            lineItem: lineItemView(ctx, order, line),
             warnings: [],
           };
         },
@@ -340,7 +404,7 @@ function fulfillmentView(ctx: GraphContext, order: Order, fulfillment: Fulfillme
             __typename: "FulfillmentLineItem",
             id: line.id,
             quantity: line.quantity,
-            lineItem: lineItem ? lineItemView(order, lineItem) : null,
+            lineItem: lineItem ? lineItemView(ctx, order, lineItem) : null,
           };
         },
       ),
@@ -436,7 +500,7 @@ function orderView(ctx: GraphContext, order: Order): View {
         order.lineItems,
         args,
         (line) => line.id,
-        (line) => lineItemView(order, line),
+        (line) => lineItemView(ctx, order, line),
       ),
     fulfillmentOrders: (args: ConnectionArgs & { displayable?: boolean | null }) =>
       connection(
@@ -488,6 +552,14 @@ function nodeById(ctx: GraphContext, id: string): View | null {
       const found = ctx.state.findFulfillment(ctx.shop.domain, id);
       return found ? fulfillmentView(ctx, found.order, found.fulfillment) : null;
     }
+    case "Product": {
+      const product = findProduct(ctx.state, ctx.shop.domain, id);
+      return product ? catalogueProductView(ctx, product) : null;
+    }
+    case "ProductVariant": {
+      const found = findVariant(ctx.state, ctx.shop.domain, id);
+      return found ? catalogueVariantView(ctx, found.product, found.variant) : null;
+    }
     default:
       return null;
   }
@@ -525,6 +597,27 @@ export function rootValue(ctx: GraphContext): View {
         args,
         (order) => order.id,
         (order) => orderView(ctx, order),
+      );
+    },
+    product: ({ id }: { id: string }) => (id.startsWith("gid://shopify/Product/") ? nodeById(ctx, id) : null),
+    productVariant: ({ id }: { id: string }) =>
+      id.startsWith("gid://shopify/ProductVariant/") ? nodeById(ctx, id) : null,
+    productVariants: (args: ConnectionArgs & { query?: string | null; sortKey?: string | null }) => {
+      // Shopify refuses a page given from both ends.
+      if (args.first != null && args.last != null) {
+        throw new GraphQLError(
+          "Passing both `first` and `last` to paginate the `productVariants` connection is not supported.",
+        );
+      }
+      const entries = sortVariants(
+        filterVariants(variantEntries(state, shop.domain), args.query ?? null),
+        args.sortKey ?? "ID",
+      );
+      return connection(
+        entries,
+        args,
+        ({ variant }) => variant.id,
+        ({ product, variant }) => catalogueVariantView(ctx, product, variant),
       );
     },
     fulfillmentOrders: (args: ConnectionArgs & { includeClosed?: boolean | null }) => {

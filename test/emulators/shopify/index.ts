@@ -8,6 +8,7 @@ export {
   sampleAddresses,
   splitLines,
 } from "./build-order";
+export { catalogueLine, type ProductInput, type VariantInput } from "./catalogue";
 export { adminSchema, schemaPath } from "./graph";
 export { type LocalizedFieldInput, type LocalizedFieldKey, localizedFieldKeys } from "./localized-fields";
 export type * from "./model";

@@ -213,3 +213,30 @@ export interface Shop {
   accessTokens: string[];
   location: AssignedLocation;
 }
+
+/** A variant of the shop's product catalogue (`ProductVariant`). */
+export interface CatalogueVariant {
+  id: string;
+  legacyId: number;
+  productId: string;
+  title: string;
+  /** `null` = no SKU. */
+  sku: string | null;
+  /** Shop currency, in the currency's format. */
+  price: string;
+  /** 1-based, in the product's order. */
+  position: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** A product of the shop's catalogue (`Product`) with its variants. */
+export interface CatalogueProduct {
+  id: string;
+  legacyId: number;
+  title: string;
+  vendor: string | null;
+  createdAt: string;
+  updatedAt: string;
+  variants: CatalogueVariant[];
+}

@@ -14,9 +14,10 @@ import {
   validate,
 } from "graphql";
 import { type BuildOrderInput, buildOrder } from "./build-order";
+import { addProduct, type ProductInput, productsOf, withCatalogue } from "./catalogue";
 import { operationCost } from "./cost";
 import { adminSchema, emulatorFieldResolver, type GraphContext, rootValue } from "./graph";
-import type { FulfillmentOrderStatus, Order, Shop } from "./model";
+import type { CatalogueProduct, FulfillmentOrderStatus, Order, Shop } from "./model";
 import {
   defaultApps,
   defaultLifetimes,
@@ -40,8 +41,11 @@ export interface ShopifyEmulatorOptions {
   port?: number;
   host?: string;
   bucket?: Partial<BucketConfig>;
-  /** `currencyCode` is the shop currency (default USD), also the default of orders built for the shop. */
-  shops?: { domain: string; accessToken: string; name?: string; currencyCode?: string }[];
+  /**
+   * `currencyCode` is the shop currency (default USD), also the default of orders built for the shop; `products` its
+   * catalogue (seeded again by `reset()`).
+   */
+  shops?: { domain: string; accessToken: string; name?: string; currencyCode?: string; products?: ProductInput[] }[];
   now?: () => number;
   /** The apps the token endpoint knows; default one app, `test-api-key` / `test-app-secret`. */
   apps?: OAuthApp[];
@@ -62,7 +66,14 @@ export interface ShopifyEmulator {
   state: EmulatorState;
   oauth: OAuthTokens;
   addShop(domain: string, accessToken: string, name?: string, currencyCode?: string): Shop;
+  /**
+   * An order; lines of a built order that name a catalogue variant (`variantId`) take its SKU, titles, price and
+   * product from the catalogue unless given.
+   */
   addOrder(shop: string, order: Order | BuildOrderInput): Order;
+  /** Adds a product and its variants to the shop's catalogue (ids: `product.id`, `product.variants[i].id`). */
+  addProduct(shop: string, product: ProductInput): CatalogueProduct;
+  products(shop: string): CatalogueProduct[];
   requests(filter?: { shop?: string; operationName?: string }): RecordedRequest[];
   throttle(shop: string, count?: number): void;
   tokenRequests(filter?: { shop?: string; grantType?: string }): RecordedTokenRequest[];
@@ -99,14 +110,20 @@ export async function startShopifyEmulator(options: ShopifyEmulatorOptions = {})
     },
     now,
   );
+  const newProduct = (shop: string, input: ProductInput) => {
+    const known = state.shops.get(shop) ?? state.addShop({ domain: shop });
+    return addProduct(state, shop, input, known.currencyCode);
+  };
   const seed = () => {
-    for (const shop of options.shops ?? [])
+    for (const shop of options.shops ?? []) {
       state.addShop({
         domain: shop.domain,
         accessToken: shop.accessToken,
         name: shop.name,
         currencyCode: shop.currencyCode,
       });
+      for (const product of shop.products ?? []) newProduct(shop.domain, product);
+    }
   };
   seed();
   const reset = () => {
@@ -135,7 +152,11 @@ export async function startShopifyEmulator(options: ShopifyEmulatorOptions = {})
       shop,
       isOrder(order)
         ? order
-        : buildOrder({ ...order, currencyCode: order.currencyCode ?? state.shops.get(shop)?.currencyCode }),
+        : buildOrder({
+            ...order,
+            currencyCode: order.currencyCode ?? state.shops.get(shop)?.currencyCode,
+            lines: withCatalogue(state, shop, order.lines),
+          }),
     );
 
   const deliverWebhook = async (input: SendWebhookInput) => {
@@ -380,6 +401,26 @@ export async function startShopifyEmulator(options: ShopifyEmulatorOptions = {})
         }
         return send(response, 200, { shop, order, webhookPayload: toOrderWebhookPayload(order, shop) });
       }
+      case "GET products": {
+        const shop = url.searchParams.get("shop");
+        const products = [...state.products.values()].filter((entry) => !shop || entry.shop === shop);
+        return send(response, 200, products);
+      }
+      case "POST products": {
+        const shop = str("shop");
+        if (!shop) return send(response, 400, { error: "shop is required" });
+        try {
+          const product = newProduct(shop, (input.product ?? {}) as ProductInput);
+          return send(response, 200, { shop, product });
+        } catch (error) {
+          return send(response, 400, { error: error instanceof Error ? error.message : String(error) });
+        }
+      }
+      case "DELETE products/:id": {
+        const productId = id?.startsWith("gid://") ? id : `gid://shopify/Product/${id}`;
+        if (!state.products.delete(productId)) return send(response, 404, { error: "product not found" });
+        return send(response, 200, { ok: true });
+      }
       case "GET orders/:id": {
         const entry = id ? findOrderEntry(id) : undefined;
         return entry ? send(response, 200, entry) : send(response, 404, { error: "order not found" });
@@ -538,6 +579,8 @@ export async function startShopifyEmulator(options: ShopifyEmulatorOptions = {})
     oauth,
     addShop: (domain, accessToken, name, currencyCode) => state.addShop({ domain, accessToken, name, currencyCode }),
     addOrder,
+    addProduct: newProduct,
+    products: (shop) => productsOf(state, shop),
     requests: (filter = {}) => filterRequests(state.requests, filter),
     throttle: (shop, count = 1) => state.forceThrottle(shop, count),
     tokenRequests: (filter = {}) => filterTokenRequests(oauth.requests, filter),

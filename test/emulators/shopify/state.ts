@@ -1,5 +1,6 @@
 import { defaultLocation, gid } from "./build-order";
 import type {
+  CatalogueProduct,
   Fulfillment,
   FulfillmentEvent,
   FulfillmentEventStatus,
@@ -84,6 +85,8 @@ const fulfillableStatuses: FulfillmentOrderStatus[] = ["OPEN", "IN_PROGRESS"];
 export class EmulatorState {
   readonly shops = new Map<string, Shop>();
   readonly orders = new Map<string, { shop: string; order: Order }>();
+  /** The shops' product catalogues, by product GID (catalogue.ts). */
+  readonly products = new Map<string, { shop: string; product: CatalogueProduct }>();
   readonly requests: RecordedRequest[] = [];
   readonly webhooks: { topic: string; shop: string; url: string; status: number; webhookId: string }[] = [];
   private readonly buckets = new Map<string, Bucket>();
@@ -97,6 +100,7 @@ export class EmulatorState {
   reset(): void {
     this.shops.clear();
     this.orders.clear();
+    this.products.clear();
     this.requests.length = 0;
     this.webhooks.length = 0;
     this.buckets.clear();
@@ -450,6 +454,7 @@ export class EmulatorState {
     return {
       shops: [...this.shops.values()].map((shop) => ({ ...shop, throttleStatus: this.throttleStatus(shop.domain) })),
       orders: [...this.orders.values()],
+      products: [...this.products.values()],
       requests: this.requests,
       webhooks: this.webhooks,
       fulfillmentsCreated: this.fulfillmentCount,

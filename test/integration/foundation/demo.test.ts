@@ -1,7 +1,8 @@
 /**
  * `npm run demo -- --once`, as the README promises it: the main job end to end on the embedded profile, ending in
  * its one summary line. The demo's orders cover a US order, a Korean order (with the PCCC its customs need), a
- * German order with two lines, and an order with a line without SKU (needs attention).
+ * German order with two lines, an order with a line without SKU (needs attention), and an order of a variant not
+ * connected to CJ, which goes on once the demo connects it on the Products page.
  */
 import { spawn } from "node:child_process";
 import path from "node:path";
@@ -40,6 +41,10 @@ describe("npm run demo -- --once", () => {
       .filter((line) => line.startsWith("demo: "))
       .at(-1);
     expect(code, output.slice(-4000)).toBe(0);
-    expect(last).toBe("demo: 4 orders, 3 forwarded, 3 fulfilled, 1 need attention");
+    expect(last).toBe("demo: 5 orders, 4 forwarded, 4 fulfilled, 1 need attention");
+    // The Products page showed the unconnected variant, the demo connected it, and its order went on.
+    expect(output).toContain("Products page: DEMO-CASE-CLEAR is not connected to CJ");
+    expect(output).toContain("Products page: connected DEMO-CASE-CLEAR to CJ variant");
+    expect(output).toContain("the shop is live");
   }, 180_000);
 });
