@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { useLoaderData, useLocation, useNavigate, useRevalidator } from "@remix-run/react";
+import { useLoaderData, useRevalidator } from "@remix-run/react";
 import {
   Banner,
   BlockStack,
@@ -18,10 +18,11 @@ import {
   TextField,
   useIndexResourceState,
 } from "@shopify/polaris";
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useState } from "react";
 import { StateBadge } from "../components/StateBadge";
 import { useSessionUrl } from "../components/session-url";
 import { useToast } from "../components/toast";
+import { useDebouncedSearch, useUrlFilters } from "../components/url-filters";
 import { listOrders, parseOrdersQuery } from "../dashboard/orders.server";
 import { type OrderTab, visibleTabs } from "../dashboard/tabs";
 import db from "../db.server";
@@ -80,38 +81,13 @@ const formatDate = (iso: string) => iso.slice(0, 16).replace("T", " ");
 export default function Orders() {
   const { query, rows, next, previous, counts, shown } = useLoaderData<typeof loader>();
   const url = useSessionUrl();
-  const navigate = useNavigate();
-  const location = useLocation();
   const revalidator = useRevalidator();
   const toast = useToast();
 
   // Every filter change is a URL change (shareable, back-button friendly); cursors reset with it.
-  const go = useCallback(
-    (changes: Record<string, string | null>, keepCursor = false) => {
-      const params = new URLSearchParams(location.search);
-      if (!keepCursor) {
-        params.delete("after");
-        params.delete("before");
-      }
-      for (const [k, v] of Object.entries(changes)) {
-        if (v === null || v === "") params.delete(k);
-        else params.set(k, v);
-      }
-      navigate(`/app/orders?${params.toString()}`, { replace: !keepCursor });
-    },
-    [location.search, navigate],
-  );
-
-  const [search, setSearch] = useState(query.q);
-  const typed = useRef(false);
-  useEffect(() => {
-    if (!typed.current) return;
-    const timer = setTimeout(() => {
-      typed.current = false;
-      go({ q: search });
-    }, 400);
-    return () => clearTimeout(timer);
-  }, [search, go]);
+  const go = useUrlFilters("/app/orders");
+  const applySearch = useCallback((q: string) => go({ q }), [go]);
+  const { search, type: typeSearch, set: setSearch } = useDebouncedSearch(query.q, applySearch);
 
   const [from, setFrom] = useState(query.from ?? "");
   const [to, setTo] = useState(query.to ?? "");
@@ -346,10 +322,7 @@ export default function Orders() {
             queryPlaceholder={t("orders.search.placeholder")}
             filters={filters}
             appliedFilters={appliedFilters}
-            onQueryChange={(v) => {
-              typed.current = true;
-              setSearch(v);
-            }}
+            onQueryChange={typeSearch}
             onQueryClear={() => {
               setSearch("");
               go({ q: null });

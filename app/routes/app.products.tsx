@@ -4,7 +4,6 @@ import {
   useFetcher,
   useLoaderData,
   useLocation,
-  useNavigate,
   useRevalidator,
 } from "@remix-run/react";
 import {
@@ -31,6 +30,7 @@ import {
 import { useCallback, useEffect, useRef, useState } from "react";
 import { useSessionUrl } from "../components/session-url";
 import { useToast } from "../components/toast";
+import { useDebouncedSearch, useUrlFilters } from "../components/url-filters";
 import { errorStatus, pageDeps } from "../dashboard/deps.server";
 import { type StringKey, t } from "../i18n/strings";
 import { type BatchView, batchOfShop, startConnectSuggestions } from "../products/batch.server";
@@ -246,7 +246,6 @@ export default function Products() {
   const data = useLoaderData<typeof loader>();
   const { query, rows, next, previous } = data;
   const url = useSessionUrl();
-  const navigate = useNavigate();
   const location = useLocation();
   const revalidator = useRevalidator();
   const toast = useToast();
@@ -254,32 +253,9 @@ export default function Products() {
   const now = new Date(data.now);
 
   // Every filter change is a URL change (shareable, back-button friendly); cursors reset with it.
-  const go = useCallback(
-    (changes: Record<string, string | null>, keepCursor = false) => {
-      const params = new URLSearchParams(location.search);
-      if (!keepCursor) {
-        params.delete("after");
-        params.delete("before");
-      }
-      for (const [k, v] of Object.entries(changes)) {
-        if (v === null || v === "") params.delete(k);
-        else params.set(k, v);
-      }
-      navigate(`/app/products?${params.toString()}`, { replace: !keepCursor });
-    },
-    [location.search, navigate],
-  );
-
-  const [search, setSearch] = useState(query.q);
-  const typed = useRef(false);
-  useEffect(() => {
-    if (!typed.current) return;
-    const timer = setTimeout(() => {
-      typed.current = false;
-      go({ q: search, variant: null });
-    }, 400);
-    return () => clearTimeout(timer);
-  }, [search, go]);
+  const go = useUrlFilters("/app/products");
+  const applySearch = useCallback((q: string) => go({ q, variant: null }), [go]);
+  const { search, type: typeSearch, set: setSearch } = useDebouncedSearch(query.q, applySearch);
 
   // The merchant's actions on rows and on the page; the last answer is shown on the page too (toasts need the admin).
   const actions = useFetcher<typeof action>();
@@ -652,10 +628,7 @@ export default function Products() {
                 labelHidden
                 placeholder={t("products.search.placeholder")}
                 value={search}
-                onChange={(v) => {
-                  typed.current = true;
-                  setSearch(v);
-                }}
+                onChange={typeSearch}
                 clearButton
                 onClearButtonClick={() => {
                   setSearch("");

@@ -10,7 +10,16 @@ import { connectCjAccount } from "./settings.server";
 import { startTestOrder } from "./test-order.server";
 
 export async function loadOnboardingPanel(deps: ForwardDeps, shopDomain: string) {
-  const shop = await deps.db.shop.findUniqueOrThrow({ where: { domain: shopDomain }, select: { id: true } });
+  const shop = await deps.db.shop.findUniqueOrThrow({
+    where: { domain: shopDomain },
+    select: { id: true, cjAccount: { select: { id: true, webhooksRegisteredAt: true, lastAuthAt: true } } },
+  });
+  // Registered as soon as the app runs on HTTPS: the first page view after that does it, not the next sweep.
+  const account = shop.cjAccount;
+  const appUrl = process.env.SHOPIFY_APP_URL ?? "";
+  if (account?.lastAuthAt && !account.webhooksRegisteredAt && appUrl.startsWith("https://")) {
+    await checkAccountWebhooks(deps, account.id, appUrl).catch(() => undefined);
+  }
   const status = await loadOnboarding(deps.db, shop.id);
   const step = (key: string) => status.steps.find((s) => s.key === key);
   const connected = Boolean(step("cjKey")?.done);

@@ -114,7 +114,11 @@ describe("the merchant's admin pages in Chromium", () => {
 
     await page.getByPlaceholder(/Search by order/).fill(seeded.byState.DELIVERED?.name.slice(1) ?? "");
     await page.waitForURL(/q=\d+/);
-    await page.waitForFunction(() => document.querySelectorAll(".Polaris-IndexTable__TableRow").length === 1);
+    // The previous search's single row may still be shown while the new one loads: wait for the expected row.
+    await page.waitForFunction((name) => {
+      const rows = document.querySelectorAll(".Polaris-IndexTable__TableRow a[data-primary-link]");
+      return rows.length === 1 && rows[0]?.textContent === name;
+    }, seeded.byState.DELIVERED?.name);
     expect(await rowNames()).toEqual([seeded.byState.DELIVERED?.name]);
     await page.getByRole("button", { name: "Clear" }).first().click();
     await page.waitForURL((u) => !u.searchParams.has("q"));

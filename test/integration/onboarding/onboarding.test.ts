@@ -12,19 +12,7 @@ import { embeddedUrl } from "../../../app/runtime/session-token";
 import type { Order as ShopifyOrder } from "../../emulators/shopify/model";
 import { BROWSER_UA, testApiKey, testAppSecret } from "../../support/app-process";
 import { CONNECTED, eventually, STACK_SHOP, type Stack, startStack } from "../../support/stack";
-import { AUTOMATIC_SETTINGS } from "../tracking/helpers";
-
-const US_ADDRESS = {
-  name: "Grace Hopper",
-  address1: "1 Compiler Way",
-  city: "Arlington",
-  province: "Virginia",
-  provinceCode: "VA",
-  country: "United States",
-  countryCodeV2: "US",
-  zip: "22201",
-  phone: "+1 703 555 0100",
-};
+import { AUTOMATIC_SETTINGS, US_ADDRESS } from "../tracking/helpers";
 
 function helpers(get: () => Stack) {
   const rowOf = (order: ShopifyOrder) => get().t.db.order.findFirst({ where: { shopifyOrderGid: order.id } });

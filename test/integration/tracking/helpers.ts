@@ -26,6 +26,19 @@ export function pointCjPushesAtApp(s: Stack) {
   });
 }
 
+/** A US address CJ ships to with USPS+ (the emulator's rate table). */
+export const US_ADDRESS = {
+  name: "Grace Hopper",
+  address1: "1 Compiler Way",
+  city: "Arlington",
+  province: "Virginia",
+  provinceCode: "VA",
+  country: "United States",
+  countryCodeV2: "US",
+  zip: "22201",
+  phone: "+1 703 555 0100",
+};
+
 export interface PaidOrder {
   shopify: ShopifyOrder;
   orderId: string;
@@ -36,17 +49,7 @@ export interface PaidOrder {
 export async function paidOrder(s: Stack, input: Partial<BuildOrderInput> = {}): Promise<PaidOrder> {
   const shopify = s.addOrder({
     financialStatus: "PAID",
-    shippingAddress: {
-      name: "Grace Hopper",
-      address1: "1 Compiler Way",
-      city: "Arlington",
-      province: "Virginia",
-      provinceCode: "VA",
-      country: "United States",
-      countryCodeV2: "US",
-      zip: "22201",
-      phone: "+1 703 555 0100",
-    },
+    shippingAddress: US_ADDRESS,
     lines: [
       { sku: "TSHIRT-WHITE-M", quantity: 2, price: "19.90" },
       { sku: "TSHIRT-WHITE-L", quantity: 1, price: "21.00" },
