@@ -15,6 +15,7 @@ import { quoteFreight } from "./quotes.server";
 import { type FreightOption, sortOptions, withinPaymentCaps } from "./rules";
 import { PRE_SUBMISSION_STATES, recordOrderEvent, transitionOrder } from "./state";
 import { applyCjShipmentUpdate } from "./tracking/shipments.server";
+import { vidResolverFor } from "./variant-links.server";
 
 export class OrderActionError extends Error {
   constructor(
@@ -395,6 +396,7 @@ export async function quoteOrder(deps: ForwardDeps, shopDomain: string, orderId:
   }
   const cj = await deps.ports.cj(order.shopId);
   const base = await quoteFreight(cj, {
+    resolveVid: vidResolverFor(deps.db, cj, order.shopId),
     fromCountryCode: settings.fromCountryCode,
     countryCode,
     zip: address.zip ?? null,
@@ -481,6 +483,7 @@ export async function quoteProducts(
   });
   const cj = await deps.ports.cj(shop.id);
   return quoteFreight(cj, {
+    resolveVid: vidResolverFor(deps.db, cj, shop.id),
     fromCountryCode: shop.settings?.fromCountryCode ?? "CN",
     countryCode: input.countryCode,
     zip: input.zip ?? null,

@@ -9,10 +9,20 @@ import type { Db } from "../db.server";
 import { enqueueForOrder, type JobQueue } from "../jobs/queue";
 import { recordOrderEvent } from "./state";
 
-/** Variants that blocked orders of the shop since `since`, with how many orders each. */
-export async function blockedOrderCounts(db: Db, shopId: string, since: Date): Promise<Map<string, number>> {
+/** How many orders of the shop since `since` each of these variants blocks (the Products page's rows). */
+export async function blockedOrderCounts(
+  db: Db,
+  shopId: string,
+  since: Date,
+  variantGids: readonly string[],
+): Promise<Map<string, number>> {
+  if (variantGids.length === 0) return new Map();
   const lines = await db.orderLine.findMany({
-    where: { unconnected: true, shopifyVariantGid: { not: null }, order: { shopId, createdAt: { gte: since } } },
+    where: {
+      unconnected: true,
+      shopifyVariantGid: { in: [...variantGids] },
+      order: { shopId, createdAt: { gte: since } },
+    },
     select: { shopifyVariantGid: true, orderId: true },
     take: 50_000,
   });

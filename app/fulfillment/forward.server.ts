@@ -20,7 +20,7 @@ import { quoteFreight } from "./quotes.server";
 import { chooseLogistics, merchantHoldList, type ShopRules } from "./rules";
 import { PRE_SUBMISSION_STATES, recordOrderEvent, transitionOrder } from "./state";
 import { usdConversionFor } from "./usd";
-import { forgetLinksForVids, variantsNotForCj, vidResolverFor } from "./variant-links.server";
+import { forgetLinksForVids, linksForVariants, variantsNotForCj, vidResolverFor } from "./variant-links.server";
 
 export interface ForwardDeps {
   db: Db;
@@ -132,12 +132,12 @@ export async function forwardOrderToCj(
     }
 
     // 1. Lines (a variant the merchant ships from their own stock stays out of the CJ order).
-    const notForCj = await variantsNotForCj(
+    const links = await linksForVariants(
       db,
       order.shopId,
       shopifyOrder.lineItems.nodes.map((l) => l.variant?.id ?? null),
     );
-    const decisions = decideLines(shopifyOrder, { notForCj });
+    const decisions = decideLines(shopifyOrder, { notForCj: variantsNotForCj(links) });
     const savedLines = await saveLines(db, orderId, decisions, order.lines);
     const sending = linesToSend(decisions);
     if (sending.length === 0 && decisions.some((d) => d.skipReason === NOT_FOR_CJ_REASON)) {
@@ -212,7 +212,7 @@ export async function forwardOrderToCj(
     );
     if (!logisticName && sending.length > 0 && countryCode) {
       const quotes = await quoteFreight(cj, {
-        resolveVid: vidResolverFor(db, cj, order.shopId, now),
+        resolveVid: vidResolverFor(db, cj, order.shopId, now, links),
         fromCountryCode: settings.fromCountryCode,
         countryCode,
         zip: address?.zip ?? null,

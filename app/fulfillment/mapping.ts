@@ -66,11 +66,19 @@ export function legacyId(gid: string): string {
 }
 
 /**
+ * The store's part of every CJ order number the app makes (8 hex digits of the domain's SHA-256): unique enough per
+ * store, and it routes a shared CJ account's pushes to the store (webhook-intake.server.ts).
+ */
+export function cjShopTag(shopDomain: string): string {
+  return createHash("sha256").update(shopDomain).digest("hex").slice(0, 8);
+}
+
+/**
  * Our CJ orderNumber: deterministic from the shop and the order, unique per shop, ≤ 50 characters, so a lost
  * createOrderV2 answer can be looked up with getOrderDetail?orderId=<orderNumber> before any retry.
  */
 export function cjOrderNumberFor(shopDomain: string, orderGid: string, revision = 0): string {
-  const shopTag = createHash("sha256").update(shopDomain).digest("hex").slice(0, 8);
+  const shopTag = cjShopTag(shopDomain);
   // A replacement of a CJ order the merchant had to fix (intercepted, cancelled by CJ) gets a number of its own.
   return `S${shopTag}-${legacyId(orderGid)}${revision > 0 ? `-R${revision}` : ""}`;
 }

@@ -1,7 +1,7 @@
 /**
  * Freight quotes for an order's lines. orderFlow=2 sends store SKUs, but CJ's freight endpoints take CJ variant ids
- * (vid), so each line's vid is resolved first: the store-product ↔ CJ-variant connection (free), then a variant
- * lookup by SKU (10 points) for stores whose SKUs are CJ's own. Quotes are cached briefly (they cost points).
+ * (vid), so each line's vid is resolved first, by the caller's resolver (variant-links.server.ts: the shop's
+ * connections, then CJ's, then a cached SKU lookup). Quotes are cached briefly (they cost points).
  */
 import type { CjClient } from "../runtime/deps.server";
 import type { FreightOption } from "./rules";
@@ -16,7 +16,7 @@ export interface QuoteLine {
 }
 
 export interface QuoteRequest {
-  /** How a line's CJ variant is found (default resolveVid: connection list, then a SKU lookup). */
+  /** How a line's CJ variant is found (vidResolverFor); without one, only the lines' known vids are used. */
   resolveVid?: (line: QuoteLine) => Promise<string | null>;
   fromCountryCode: string;
   countryCode: string;
@@ -35,42 +35,14 @@ export interface QuoteResult {
 const TTL_MS = 10 * 60 * 1000;
 const cache = new Map<string, { at: number; options: FreightOption[] }>();
 
-function connectionVid(answer: unknown, platformVariantId: string): string | null {
-  const list = Array.isArray(answer)
-    ? answer
-    : answer && typeof answer === "object"
-      ? ((answer as { list?: unknown[]; content?: unknown[] }).list ??
-        (answer as { content?: unknown[] }).content ??
-        [])
-      : [];
-  for (const item of list as Array<Record<string, unknown>>) {
-    if (String(item.platformVariantId ?? "") === platformVariantId && item.cjVariantId) return String(item.cjVariantId);
-  }
-  return null;
-}
-
-export async function resolveVid(cj: CjClient, line: QuoteLine): Promise<string | null> {
-  if (line.vid) return line.vid;
-  if (line.shopifyVariantId) {
-    const variantId = line.shopifyVariantId.slice(line.shopifyVariantId.lastIndexOf("/") + 1);
-    const vid = connectionVid(await cj.account.listConnections({ platformVariantId: variantId }), variantId);
-    if (vid) return vid;
-  }
-  if (line.sku) {
-    const variants = await cj.account.queryVariants({ variantSku: line.sku });
-    const match = variants?.find((v) => v.variantSku === line.sku);
-    if (match?.vid) return match.vid;
-  }
-  return null;
-}
-
 export async function quoteFreight(
   cj: CjClient,
   request: QuoteRequest,
   now: number = Date.now(),
 ): Promise<QuoteResult> {
   const vids: (string | null)[] = [];
-  for (const line of request.lines) vids.push(await (request.resolveVid ?? ((l) => resolveVid(cj, l)))(line));
+  const resolve = request.resolveVid ?? (async (l: QuoteLine) => l.vid ?? null);
+  for (const line of request.lines) vids.push(await resolve(line));
   const unmapped = request.lines.filter((_, i) => !vids[i]).map((l) => l.sku ?? "(no SKU)");
   if (unmapped.length > 0) return { options: [], vids, unmapped, cached: false };
   const products = request.lines.map((l, i) => ({ vid: vids[i] as string, quantity: l.quantity }));

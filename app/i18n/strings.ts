@@ -381,7 +381,9 @@ export const en = {
   "products.batch.failures": "Not connected:",
   "products.batch.progress": "Progress of Connect all suggestions",
   "products.error.noSkuLookup": "Enter a CJ SKU or vid.",
-  "products.error.unknownVariant": "This store has no variant {gid}.",
+  "products.error.unknownVariant":
+    "This store has no variant {gid}: it may have been deleted in Shopify. Reload the page to see the store's variants.",
+  "products.resumed": "{count} waiting order(s) are being forwarded again.",
 } as const;
 
 export type StringKey = keyof typeof en;

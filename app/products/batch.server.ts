@@ -2,13 +2,14 @@
  * "Connect all suggestions" on the Products page, run by the `connect-suggestions` job and recorded in ProductBatch:
  * every store variant that has a SKU, is not connected and is fulfilled by CJ is looked up at CJ by that SKU (10
  * points each, cached in CjVariant) and connected when CJ has a variant with that SKU. Progress (`done` of `total`,
- * `failed`) is written after each variant, so the page's progress bar moves and a job that is run again (a retry, a
- * restart) goes on where it stopped. A variant that cannot be connected is a result with the reason, never a stop.
+ * `failed`) is written about once a second, so the page's progress bar moves and a job that is run again (a retry, a
+ * restart) goes on near where it stopped (a variant connected but not yet recorded is found connected). A variant that cannot be connected is a result with the reason, never a stop.
  */
 import { z } from "zod";
 import type { Db } from "../db.server";
 import { resumeOrdersBlockedBy } from "../fulfillment/blocked.server";
 import { lookupCjVariant } from "../fulfillment/cj-variants.server";
+import { linksForVariants } from "../fulfillment/variant-links.server";
 import type { JobRunner } from "../jobs/queue";
 import { NotConnectedError } from "../runtime/deps.server";
 import { listStoreVariants, MAX_VARIANT_PAGE, variantNameOf } from "../shopify/products";
@@ -17,6 +18,8 @@ import { connectToCjVariant, nowOf, type ProductsDeps, shopByDomain } from "./co
 export const CONNECT_SUGGESTIONS = "connect-suggestions";
 /** A running batch whose row has not moved for this long is sent to the queue again (its job was lost). */
 const STALE_AFTER_MS = 60_000;
+/** How often a running batch writes its progress. */
+const PROGRESS_EVERY_MS = 1000;
 /** The most store variants one batch reads. */
 const MAX_VARIANTS = 10_000;
 
@@ -127,11 +130,14 @@ async function candidates(deps: ProductsDeps, shopId: string, shopDomain: string
   for (let read = 0; read < MAX_VARIANTS; read += MAX_VARIANT_PAGE) {
     const page = await listStoreVariants(admin, { first: MAX_VARIANT_PAGE, after });
     const withSku = page.edges.map((edge) => edge.variant).filter((v) => v.sku);
-    const links = await deps.db.variantLink.findMany({
-      where: { shopId, shopifyVariantGid: { in: withSku.map((v) => v.id) } },
-      select: { shopifyVariantGid: true, cjVariantId: true, notFulfilledByCj: true },
-    });
-    const skip = new Set(links.filter((l) => l.cjVariantId || l.notFulfilledByCj).map((l) => l.shopifyVariantGid));
+    const links = await linksForVariants(
+      deps.db,
+      shopId,
+      withSku.map((v) => v.id),
+    );
+    const skip = new Set(
+      [...links.values()].filter((l) => l.cjVariantId || l.notFulfilledByCj).map((l) => l.shopifyVariantGid),
+    );
     for (const v of withSku) {
       if (skip.has(v.id)) continue;
       items.push({ variantGid: v.id, productGid: v.product.id, sku: v.sku as string, name: variantNameOf(v) });
@@ -168,6 +174,13 @@ export async function runConnectSuggestions(deps: ProductsDeps, batchId: string)
   const results = parseList(resultSchema, row.results);
   const handled = new Set(results.map((r) => r.variantGid));
   let failed = results.filter((r) => !r.ok && r.variantGid).length;
+  let done = results.filter((r) => r.variantGid).length;
+  let savedAt = Date.now();
+  const saveProgress = (status?: "DONE") =>
+    deps.db.productBatch.update({
+      where: { id: batchId },
+      data: { done, failed, results: JSON.stringify(results), ...(status ? { status } : {}) },
+    });
   for (const item of items) {
     if (handled.has(item.variantGid)) continue;
     let result: BatchResult;
@@ -184,7 +197,7 @@ export async function runConnectSuggestions(deps: ProductsDeps, batchId: string)
           variantGid: item.variantGid,
           name: item.name,
           ok: false,
-          message: `CJ has no variant with SKU ${item.sku}`,
+          message: `CJ has no variant with SKU ${item.sku}: connect it by CJ SKU or vid from its row.`,
         };
       } else {
         await connectToCjVariant(deps, shopId, cj, item, info);
@@ -197,18 +210,25 @@ export async function runConnectSuggestions(deps: ProductsDeps, batchId: string)
       }
     } catch (error) {
       // CJ refused this one (or is out of points for today): said, and the batch goes on with the next.
-      result = { variantGid: item.variantGid, name: item.name, ok: false, message: (error as Error).message };
+      result = {
+        variantGid: item.variantGid,
+        name: item.name,
+        ok: false,
+        message: `CJ refused it (${(error as Error).message}): connect it by hand from its row.`,
+      };
     }
     results.push(result);
+    done += 1;
     if (!result.ok) failed += 1;
-    await deps.db.productBatch.update({
-      where: { id: batchId },
-      data: { done: results.filter((r) => r.variantGid).length, failed, results: JSON.stringify(results) },
-    });
+    // The orders this variant blocked go on now, not at the end of a long batch (which may stop before it).
+    if (result.ok) await resumeOrdersBlockedBy(deps, shopId, [item.variantGid]);
+    // Progress is written about once a second (and at the end), not after every variant: the results list grows.
+    if (Date.now() - savedAt >= PROGRESS_EVERY_MS) {
+      await saveProgress();
+      savedAt = Date.now();
+    }
   }
-  await deps.db.productBatch.update({ where: { id: batchId }, data: { status: "DONE" } });
-  const connected = results.filter((r) => r.ok && r.variantGid).map((r) => r.variantGid as string);
-  await resumeOrdersBlockedBy(deps, shopId, connected);
+  await saveProgress("DONE");
 }
 
 /** The batch cannot go on (no CJ account, tries used up): FAILED, with why. */

@@ -4,6 +4,7 @@
  */
 import type { Db } from "../db.server";
 import type { CjVariantInfo } from "../fulfillment/cj-variants.server";
+import { saveLink } from "../fulfillment/variant-links.server";
 import type { JobQueue } from "../jobs/queue";
 import type { CjClient, ShopPorts } from "../runtime/deps.server";
 import { legacyIdOf } from "../shopify/products";
@@ -29,7 +30,7 @@ export const nowOf = (deps: { now?: () => Date }) => deps.now?.() ?? new Date();
 
 export async function shopByDomain(db: Db, domain: string): Promise<{ id: string; domain: string }> {
   const shop = await db.shop.findUnique({ where: { domain }, select: { id: true, domain: true } });
-  if (!shop) throw new ProductsError("Shop not found", 404);
+  if (!shop) throw new ProductsError("This store is not installed: open the app again from the Shopify admin.", 404);
   return shop;
 }
 
@@ -86,9 +87,5 @@ export async function connectToCjVariant(
     source: "APP",
     checkedAt: nowOf(deps),
   };
-  await deps.db.variantLink.upsert({
-    where: { shopId_shopifyVariantGid: { shopId, shopifyVariantGid: store.variantGid } },
-    create: { shopId, shopifyVariantGid: store.variantGid, ...data },
-    update: data,
-  });
+  await saveLink(deps.db, shopId, store.variantGid, data);
 }

@@ -4,10 +4,13 @@
  * disconnect, "not fulfilled by CJ", suggestions (a store SKU that is a CJ SKU) and a refresh from CJ's connection
  * list. orderFlow=2 CJ orders need every store variant connected (`/product/conn/connection`, cj-api-facts).
  */
+
 import { z } from "zod";
+import { type CjConnection, readCjConnections } from "../cj/connections";
 import type { Db } from "../db.server";
 import { blockedOrderCounts, resumeOrdersBlockedBy } from "../fulfillment/blocked.server";
 import { type CjVariantInfo, lookupCjVariant } from "../fulfillment/cj-variants.server";
+import { linksForVariants, saveLink, type VariantLinkRow } from "../fulfillment/variant-links.server";
 import { t } from "../i18n/strings";
 import type { CjClient } from "../runtime/deps.server";
 import type { AdminGraphql } from "../shopify/graphql";
@@ -23,7 +26,6 @@ import {
   variantSearchQuery,
 } from "../shopify/products";
 import { type BatchView, latestBatch } from "./batch.server";
-import { type CjConnection, readCjConnections } from "./cj-connections";
 import {
   connectToCjVariant,
   NO_CONNECTION,
@@ -85,13 +87,7 @@ export interface ProductsPage {
   batch: BatchView | null;
 }
 
-type Link = Awaited<ReturnType<Db["variantLink"]["findMany"]>>[number];
-
-async function linksOf(db: Db, shopId: string, gids: readonly string[]): Promise<Map<string, Link>> {
-  if (gids.length === 0) return new Map();
-  const rows = await db.variantLink.findMany({ where: { shopId, shopifyVariantGid: { in: [...gids] } } });
-  return new Map(rows.map((row) => [row.shopifyVariantGid, row]));
-}
+type Link = VariantLinkRow;
 
 function inTab(tab: ProductTab, link: Link | undefined): boolean {
   switch (tab) {
@@ -155,7 +151,7 @@ async function variantWindow(db: Db, admin: AdminGraphql, shopId: string, query:
         ? { last: PAGE_SIZE, before: query.before, query: search }
         : { first: PAGE_SIZE, after: query.after, query: search },
     );
-    const links = await linksOf(
+    const links = await linksForVariants(
       db,
       shopId,
       page.edges.map((edge) => edge.variant.id),
@@ -186,7 +182,7 @@ async function variantWindow(db: Db, admin: AdminGraphql, shopId: string, query:
         ? { last: SCAN_BATCH, before: cursor, query: search }
         : { first: SCAN_BATCH, after: cursor, query: search },
     );
-    const batchLinks = await linksOf(
+    const batchLinks = await linksForVariants(
       db,
       shopId,
       page.edges.map((edge) => edge.variant.id),
@@ -235,14 +231,22 @@ export async function loadProductsPage(
   const now = nowOf(deps);
   const admin = await deps.ports.admin(shopDomain);
   const batch = await latestBatch(deps, shop.id);
-  const blocked = await blockedOrderCounts(deps.db, shop.id, new Date(now.getTime() - BLOCKED_DAYS * 86_400_000));
+  const since = new Date(now.getTime() - BLOCKED_DAYS * 86_400_000);
 
   if (query.variant) {
     const variant = await getStoreVariant(admin, query.variant);
-    const links = await linksOf(deps.db, shop.id, variant ? [variant.id] : []);
+    const links = await linksForVariants(deps.db, shop.id, variant ? [variant.id] : []);
     return {
       query,
-      rows: variant ? [rowOf(variant, links.get(variant.id), blocked.get(variant.id) ?? 0)] : [],
+      rows: variant
+        ? [
+            rowOf(
+              variant,
+              links.get(variant.id),
+              (await blockedOrderCounts(deps.db, shop.id, since, [variant.id])).get(variant.id) ?? 0,
+            ),
+          ]
+        : [],
       next: null,
       previous: null,
       scannedWithoutMatch: null,
@@ -252,6 +256,13 @@ export async function loadProductsPage(
   }
 
   const window = await variantWindow(deps.db, admin, shop.id, query);
+  // Counted for the rows shown only (a shop's whole order history is not read on every page load).
+  const blocked = await blockedOrderCounts(
+    deps.db,
+    shop.id,
+    since,
+    window.edges.map((edge) => edge.variant.id),
+  );
   const rows = window.edges.map((edge) =>
     rowOf(edge.variant, window.links.get(edge.variant.id), blocked.get(edge.variant.id) ?? 0),
   );
@@ -304,7 +315,9 @@ function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown): z.output<
 }
 
 const notFoundMessage = (input: z.output<typeof lookupInput>) =>
-  input.by === "sku" ? `CJ has no variant with SKU ${input.value}` : `CJ has no variant with vid ${input.value}`;
+  input.by === "sku"
+    ? `CJ has no variant with SKU ${input.value}: check the SKU on the CJ product page (variants have their own), or connect by vid.`
+    : `CJ has no variant with vid ${input.value}: copy the vid from the CJ product page again, or connect by CJ SKU.`;
 
 async function findCjVariant(
   deps: ProductsDeps,
@@ -403,7 +416,10 @@ export async function disconnectStoreVariant(
   const variant = await getStoreVariant(await deps.ports.admin(shopDomain), id);
   if (!link?.cjVariantId) {
     if (!variant) throw new ProductsError(t("products.error.unknownVariant", { gid: id }), 404);
-    throw new ProductsError(`${variantNameOf(variant)} is not connected to CJ.`, 409);
+    throw new ProductsError(
+      `${variantNameOf(variant)} is not connected to CJ any more: reload the page to see it as it is.`,
+      409,
+    );
   }
   const productGid = variant?.product.id ?? link.shopifyProductGid;
   if (!productGid) throw new ProductsError(t("products.error.unknownVariant", { gid: id }), 404);
@@ -425,14 +441,17 @@ export async function setNotFulfilledByCj(
 ): Promise<ProductActionResult> {
   const shop = await shopByDomain(deps.db, shopDomain);
   const variant = await storeVariantOrThrow(deps, shopDomain, gid);
-  const data = { notFulfilledByCj, shopifyProductGid: variant.product.id, sku: variant.sku };
-  await deps.db.variantLink.upsert({
-    where: { shopId_shopifyVariantGid: { shopId: shop.id, shopifyVariantGid: variant.id } },
-    create: { shopId: shop.id, shopifyVariantGid: variant.id, ...data },
-    update: data,
+  await saveLink(deps.db, shop.id, variant.id, {
+    notFulfilledByCj,
+    shopifyProductGid: variant.product.id,
+    sku: variant.sku,
   });
+  // Either way orders may go on: one blocked by this variant now leaves its line out; one left unsent because all
+  // its lines were the merchant's own now has a line for CJ.
+  const resumed = await resumeOrdersBlockedBy(deps, shop.id, [variant.id]);
   const name = variantNameOf(variant);
-  return { message: notFulfilledByCj ? t("products.notCj.on", { name }) : t("products.notCj.off", { name }) };
+  const message = notFulfilledByCj ? t("products.notCj.on", { name }) : t("products.notCj.off", { name });
+  return { message: resumed ? `${message} ${t("products.resumed", { count: resumed })}` : message, resumed };
 }
 
 // --- refresh from CJ -----------------------------------------------------------------------------------------------
@@ -480,7 +499,7 @@ export async function refreshConnections(deps: ProductsDeps, shopDomain: string)
     admin,
     [...byVariant.keys()].map((id) => variantGid(id)),
   );
-  const before = await linksOf(
+  const before = await linksForVariants(
     deps.db,
     shop.id,
     mine.map((v) => v.id),
@@ -508,11 +527,7 @@ export async function refreshConnections(deps: ProductsDeps, shopDomain: string)
       source: "CJ",
       checkedAt: now,
     };
-    await deps.db.variantLink.upsert({
-      where: { shopId_shopifyVariantGid: { shopId: shop.id, shopifyVariantGid: variant.id } },
-      create: { shopId: shop.id, shopifyVariantGid: variant.id, ...data },
-      update: data,
-    });
+    await saveLink(deps.db, shop.id, variant.id, data);
     if (!known?.cjVariantId) connected.push(variant.id);
   }
 

@@ -23,8 +23,8 @@ import { useSessionUrl } from "../components/session-url";
 import { loadDashboard } from "../dashboard/dashboard.server";
 import { pageDeps } from "../dashboard/deps.server";
 import { type StringKey, t } from "../i18n/strings";
-import { loadOnboardingPanel, onboardingAction } from "../settings/onboarding-page.server";
 import type { OnboardingStepKey } from "../settings/onboarding.server";
+import { loadOnboardingPanel, onboardingAction } from "../settings/onboarding-page.server";
 import { authenticate } from "../shopify.server";
 
 export const meta: MetaFunction = () => [{ title: t("home.title") }];

@@ -69,7 +69,11 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
       variantMissing: false,
       batch: null,
     };
-    return { ...empty, error: (error as Error).message, now: new Date().toISOString() };
+    return {
+      ...empty,
+      error: `Shopify or CJ did not answer (${(error as Error).message}): reload the page in a minute; the home page shows the CJ connection.`,
+      now: new Date().toISOString(),
+    };
   }
 };
 

@@ -44,8 +44,9 @@ export async function findAccountByApiKey(db: Db, apiKey: string): Promise<{ id:
     if (!found && rowHash === hash) found = { id: row.id };
     await db.cjAccount
       .updateMany({ where: { id: row.id, apiKeyHash: null }, data: { apiKeyHash: rowHash } })
-      .catch(() => {
+      .catch((error: unknown) => {
         // Two rows with the same key (from before sharing): the first keeps the hash; the other is found by scan.
+        if ((error as { code?: string }).code !== "P2002") throw error;
       });
   }
   return found;

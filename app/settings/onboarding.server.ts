@@ -8,9 +8,10 @@
  * 6. go live: from then on paid orders are forwarded; before, they wait in "Waiting for setup" (hold code SETUP).
  */
 import type { Db } from "../db.server";
-import { type JobQueue, enqueueForOrder } from "../jobs/queue";
-import type { ShopPorts } from "../runtime/deps.server";
 import { recordOrderEvent } from "../fulfillment/state";
+import { enqueueForOrder, type JobQueue } from "../jobs/queue";
+import { ageOf } from "../products/view";
+import type { ShopPorts } from "../runtime/deps.server";
 
 export type OnboardingStepKey = "cjKey" | "storeName" | "webhooks" | "products" | "testOrder" | "live";
 
@@ -43,14 +44,7 @@ export async function loadOnboarding(db: Db, shopId: string, now: Date = new Dat
     db.cjTestOrder.findFirst({ where: { shopId }, orderBy: { createdAt: "desc" } }),
     db.order.count({ where: { shopId, state: "HELD", holdCodes: { contains: '"SETUP"' } } }),
   ]);
-  const ago = (d: Date) => {
-    const minutes = Math.max(0, Math.round((now.getTime() - d.getTime()) / 60_000));
-    return minutes < 60
-      ? `${minutes} min ago`
-      : minutes < 48 * 60
-        ? `${Math.round(minutes / 60)} h ago`
-        : `${Math.round(minutes / 1440)} days ago`;
-  };
+  const ago = (d: Date) => ageOf(d.toISOString(), now);
   const keyOk = Boolean(account?.lastAuthAt) && !account?.keyProblem;
   const steps: OnboardingStep[] = [
     {

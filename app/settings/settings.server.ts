@@ -11,8 +11,8 @@ import { cjLevelForQps } from "../cj/levels";
 import type { Db } from "../db.server";
 import type { JobQueue } from "../jobs/queue";
 import { encryptSecret, secretLookupHash } from "../secrets/crypto.server";
-import { releaseHeldOrders } from "./onboarding.server";
 import { apiKeyLookupHash, attachShopToAccount, findAccountByApiKey, storesSharingAccount } from "./cj-account.server";
+import { releaseHeldOrders } from "./onboarding.server";
 
 const decimalOrEmpty = z
   .string()

@@ -5,12 +5,12 @@
  * is touched; every step is recorded on the CjTestOrder row (shown on the home page). Run by the
  * `sandbox-test-order` job, so a slow CJ never holds the page.
  */
-import { createHash } from "node:crypto";
 import { CjApiError } from "../cj/errors";
 import type { Db } from "../db.server";
+import { cjShopTag } from "../fulfillment/mapping";
+import { quoteFreight } from "../fulfillment/quotes.server";
 import type { JobQueue } from "../jobs/queue";
 import type { ShopPorts } from "../runtime/deps.server";
-import { quoteFreight } from "../fulfillment/quotes.server";
 import { OnboardingError } from "./onboarding.server";
 
 /** A sandbox order needs a real-looking destination: CJ's sandbox ships nothing, so this address is never used. */
@@ -49,12 +49,11 @@ export async function startTestOrder(
   });
   if (running) return { id: running.id };
   const shop = await deps.db.shop.findUniqueOrThrow({ where: { id: shopId }, select: { domain: true } });
-  const tag = createHash("sha256").update(shop.domain).digest("hex").slice(0, 8);
   const row = await deps.db.cjTestOrder.create({
     data: {
       shopId,
       vid: link.cjVariantId,
-      cjOrderNumber: `T${tag}-${Date.now().toString(36)}`,
+      cjOrderNumber: `T${cjShopTag(shop.domain)}-${Date.now().toString(36)}`,
       steps: JSON.stringify([
         {
           at: new Date().toISOString(),
@@ -112,7 +111,11 @@ export async function runTestOrder(
         products: [{ vid: row.vid, quantity: 1 }],
       });
       cjOrderId = outcome.orderId;
-      if (!cjOrderId) throw new OnboardingError("CJ created the sandbox order without an order id.");
+      if (!cjOrderId) {
+        throw new OnboardingError(
+          "CJ created the sandbox order without an order id (it could not match the variant): check the variant's connection on the Products page, then send the test order again.",
+        );
+      }
       await record("created", `CJ sandbox order ${cjOrderId} created (${logisticName}).`, {
         status: "CREATED",
         cjOrderId,
@@ -132,7 +135,9 @@ export async function runTestOrder(
     }
     const shipped = await cj.orders.findOrder(cjOrderId);
     if (shipped?.orderStatus !== "SHIPPED") {
-      throw new OnboardingError(`CJ reports the sandbox order as ${shipped?.orderStatus ?? "unknown"}, not shipped.`);
+      throw new OnboardingError(
+        `CJ reports the sandbox order as ${shipped?.orderStatus ?? "unknown"}, not shipped: send the test order again; if it stays so, CJ's sandbox is not available for this account (contact CJ).`,
+      );
     }
     await record(
       "shipped",
@@ -143,7 +148,7 @@ export async function runTestOrder(
   } catch (error) {
     const message =
       error instanceof CjApiError
-        ? `CJ refused it (CJ ${error.code}: ${error.message})`
+        ? `CJ refused it (CJ ${error.code}: ${error.message}). Fix what CJ names (the variant on the Products page, the store name), then send the test order again`
         : error instanceof OnboardingError
           ? error.message
           : null;

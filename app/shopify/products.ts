@@ -1,3 +1,4 @@
+import { legacyId } from "../fulfillment/mapping";
 import type { AdminGraphql } from "./graphql";
 
 // The store's variants for the Products page and the connections to CJ. Pages stay under Shopify's single-query
@@ -167,4 +168,5 @@ export const variantNameOf = (variant: StoreVariant) =>
   variant.title === "Default Title" ? variant.product.title : variant.displayName;
 
 export const variantGid = (legacyId: string | number) => `gid://shopify/ProductVariant/${legacyId}`;
-export const legacyIdOf = (gid: string) => gid.slice(gid.lastIndexOf("/") + 1);
+/** The number at the end of a GID (one definition: mapping.ts legacyId). */
+export const legacyIdOf = legacyId;

@@ -8,7 +8,7 @@
 import type { Db } from "../../db.server";
 import { logger } from "../../logger.server";
 import type { ShopPorts } from "../../runtime/deps.server";
-import { cjCallbackUrl, CjWebhookUrlError, registerCjWebhooks } from "./registration.server";
+import { CjWebhookUrlError, cjCallbackUrl, registerCjWebhooks } from "./registration.server";
 
 /**
  * A change the poll found counts as a missed push once this long has passed without any push (a push racing the

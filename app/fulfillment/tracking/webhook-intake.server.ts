@@ -10,7 +10,7 @@ import type { Db } from "../../db.server";
 import { cjWebhookJobKey, type JobQueue } from "../../jobs/queue";
 import { logger } from "../../logger.server";
 import { decryptSecret, secretLookupHash } from "../../secrets/crypto.server";
-import { cjOrderNumberFor } from "../mapping";
+import { cjShopTag } from "../mapping";
 
 /** The few envelope fields needed before the signature is checked; the full payload is validated by the job. */
 export interface CjWebhookEnvelope {
@@ -65,16 +65,24 @@ export interface CjWebhookAccount {
   /** The stores using this CJ account (several when the account is shared: cj-account.server.ts). */
   shopIds: string[];
   openIdEnc: string | null;
+  /** When CJ last pushed to the account (webhook health): a fresh value is not written again. */
+  lastPushAt?: Date | null;
 }
 
 const accountSelect = {
   id: true,
   openIdEnc: true,
+  lastPushAt: true,
   shops: { select: { id: true }, orderBy: { installedAt: "asc" } },
 } as const;
 
-function asWebhookAccount(row: { id: string; openIdEnc: string | null; shops: { id: string }[] }): CjWebhookAccount {
-  return { id: row.id, openIdEnc: row.openIdEnc, shopIds: row.shops.map((s) => s.id) };
+function asWebhookAccount(row: {
+  id: string;
+  openIdEnc: string | null;
+  lastPushAt: Date | null;
+  shops: { id: string }[];
+}): CjWebhookAccount {
+  return { id: row.id, openIdEnc: row.openIdEnc, lastPushAt: row.lastPushAt, shopIds: row.shops.map((s) => s.id) };
 }
 
 /** Orders named by the message, among the given shops (or all shops). */
@@ -160,8 +168,9 @@ export async function shopForCjMessage(
       select: { id: true, domain: true },
     });
     for (const shop of shops) {
-      const tag = `${cjOrderNumberFor(shop.domain, "gid://shopify/Order/0").split("-")[0]}-`;
-      if (envelope.orderNumbers.some((n) => n.startsWith(tag))) return shop.id;
+      // Customer orders are S<tag>-…, the onboarding's test orders T<tag>-….
+      const tag = cjShopTag(shop.domain);
+      if (envelope.orderNumbers.some((n) => n.slice(1).startsWith(`${tag}-`))) return shop.id;
     }
   }
   return account.shopIds[0] ?? null;
@@ -232,12 +241,12 @@ export async function receiveCjWebhook(
       select: { id: true },
     });
     receiptId = receipt.id;
-    // Webhook health (registration.server.ts): when CJ last pushed to this account, written at most once a minute.
+    // Webhook health (webhook-health.server.ts): when CJ last pushed to this account, written at most once a minute;
+    // the value comes with the account, so most pushes write nothing more than their receipt.
     const now = new Date();
-    await deps.db.cjAccount.updateMany({
-      where: { id: account.id, OR: [{ lastPushAt: null }, { lastPushAt: { lt: new Date(now.getTime() - 60_000) } }] },
-      data: { lastPushAt: now },
-    });
+    if (!account.lastPushAt || now.getTime() - account.lastPushAt.getTime() >= 60_000) {
+      await deps.db.cjAccount.update({ where: { id: account.id }, data: { lastPushAt: now } });
+    }
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
     logger.info({ messageId: envelope.messageId }, "duplicate CJ webhook delivery ignored");

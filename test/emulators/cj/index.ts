@@ -35,10 +35,10 @@ import {
 } from "./state.js";
 import { WebhookPusher } from "./webhooks.js";
 
+export type { PushPauseView } from "./pause.js";
 export type { DestinationRuleInput, DestinationRuleTable } from "./rules.js";
 export { API_PREFIX } from "./server.js";
 export { signWebhookBody } from "./webhooks.js";
-export type { PushPauseView } from "./pause.js";
 export type {
   Account,
   Connection,

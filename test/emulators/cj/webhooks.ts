@@ -8,8 +8,8 @@ import {
   liftPause,
   markPaused,
   type PauseOptions,
-  pauseOf,
   type PushPauseView,
+  pauseOf,
   pushPauseView,
   recordOutcome,
 } from "./pause.js";

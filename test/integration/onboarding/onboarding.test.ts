@@ -269,7 +269,12 @@ describe("a shop that forwards by hand", () => {
       },
     );
     expect(res.status).toBe(200);
-    await until(order, (row) => row.state !== "RECEIVED");
+    await until(order, (row) => row.state !== "RECEIVED" && row.state !== "FAILED");
+    expect(
+      s.cj
+        .requests({ path: "/shopping/order/createOrderV2" })
+        .map((r) => (r.body as { orderNumber?: string }).orderNumber),
+    ).toEqual([cjOrderNumberFor(STACK_SHOP, order.id)]);
     const after = await data<{ counts: Record<string, number> }>(
       "/app/orders.data?tab=toforward",
       "routes/app.orders._index",

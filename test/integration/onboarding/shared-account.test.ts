@@ -95,10 +95,13 @@ describe("two Shopify stores on one CJ account", () => {
       return row?.state === "PAID" ? row : undefined;
     }, 30_000);
     // One CJ account answered both stores' orders.
-    const creates = s.cj.requests({ path: "/shopping/order/createOrderV2" });
-    expect(creates.filter((r) => r.accountId === CJ_ACCOUNT).length).toBe(creates.length);
+    const numberA = cjOrderNumberFor(STACK_SHOP, a.shopify.id);
+    const createdFor = s.cj
+      .requests({ path: "/shopping/order/createOrderV2", accountId: CJ_ACCOUNT })
+      .map((r) => (r.body as { orderNumber?: string }).orderNumber);
+    expect(createdFor).toEqual(expect.arrayContaining([numberA, numberB]));
 
-    s.cj.shipOrder(cjOrderNumberFor(STACK_SHOP, a.shopify.id));
+    s.cj.shipOrder(numberA);
     s.cj.shipOrder(numberB);
     const shippedA = await eventually(async () => {
       const row = await s.t.db.order.findUniqueOrThrow({ where: { id: a.orderId } });
@@ -123,8 +126,15 @@ describe("two Shopify stores on one CJ account", () => {
       async () => s.shopify.requests({ shop: SHOP_B, operationName: "FulfillmentCreate" }).some((r) => r.valid),
       30_000,
     );
+    await eventually(
+      async () => s.shopify.requests({ shop: STACK_SHOP, operationName: "FulfillmentCreate" }).some((r) => r.valid),
+      30_000,
+    );
     const createsB = s.shopify.requests({ shop: SHOP_B, operationName: "FulfillmentCreate" }).filter((r) => r.valid);
     expect(createsB.length).toBe(1);
+    // Each store's Shopify holds the fulfillment of its own order, none of the other's.
+    expect(s.shopify.state.orders.get(orderB.id)?.order.fulfillments.length).toBe(1);
+    expect(s.shopify.state.orders.get(a.shopify.id)?.order.fulfillments.length).toBe(1);
   });
 });
 
@@ -162,6 +172,7 @@ describe("CJ webhook health", () => {
   });
 
   it("a push received is the health shown on the home page", async () => {
+    expect((await s.t.db.cjAccount.findUniqueOrThrow({ where: { id: accountId } })).lastPushAt).toBeNull();
     const answer = await postCjMessage(s, {
       type: "ORDER",
       messageType: "UPDATE",
@@ -170,6 +181,11 @@ describe("CJ webhook health", () => {
     expect(answer.status).toBe(200);
     const account = await s.t.db.cjAccount.findUniqueOrThrow({ where: { id: accountId } });
     expect(account.lastPushAt).not.toBeNull();
+    const home = await fetch(
+      await embeddedUrl(s.app.url, "/app", { shop: STACK_SHOP, apiKey: testApiKey, apiSecret: testAppSecret }),
+      { headers: { "User-Agent": BROWSER_UA } },
+    );
+    expect(await home.text()).toContain("last push received just now");
   });
 
   it("CJ paused the account's pushes: the poll's findings give it away and the webhooks are registered again", async () => {

@@ -1,4 +1,4 @@
-/** CJ's product connections (`GET /product/conn/connection`) as the Products page reads them. */
+/** CJ's product connections (`GET /product/conn/connection`), read one way by the Products page and by forwarding. */
 
 export interface CjConnection {
   platformVariantId: string;
@@ -7,9 +7,9 @@ export interface CjConnection {
 }
 
 /**
- * CJ's connection list has no documented shape (cj-api-facts): an array, `{list}` or `{content}` are read, as
- * connectionVid does in app/fulfillment (`null` or a null list: none). `recognized: false` for anything else, so that
- * nothing is concluded from it (a refresh then forgets no connection).
+ * CJ's connection list has no documented shape (cj-api-facts): an array, `{list}` or `{content}` are read (`null` or a
+ * null list: none). `recognized: false` for anything else, so that nothing is concluded from it (a refresh then
+ * forgets no connection).
  */
 export function readCjConnections(answer: unknown): { items: CjConnection[]; count: number; recognized: boolean } {
   const record = answer && typeof answer === "object" ? (answer as Record<string, unknown>) : null;

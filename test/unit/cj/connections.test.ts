@@ -3,7 +3,7 @@
  * list}`. The other shapes the refresh tolerates, read without a server.
  */
 import { describe, expect, it } from "vitest";
-import { readCjConnections } from "~/products/cj-connections";
+import { readCjConnections } from "../../../app/cj/connections";
 
 const item = { platformVariantId: "7001", cjVariantId: "VID-1", cjProductId: "PID-1", sku: "TSHIRT-WHITE-M" };
 const read = { platformVariantId: "7001", cjVariantId: "VID-1", cjProductId: "PID-1" };
