@@ -139,6 +139,7 @@ export async function forwardOrderToCj(
     );
     const decisions = decideLines(shopifyOrder, { notForCj: variantsNotForCj(links) });
     const savedLines = await saveLines(db, orderId, decisions, order.lines);
+    const unconnectedNow = new Map(savedLines.map((l) => [l.shopifyLineItemGid, l.unconnected]));
     const sending = linesToSend(decisions);
     if (sending.length === 0 && decisions.some((d) => d.skipReason === NOT_FOR_CJ_REASON)) {
       const message =
@@ -236,8 +237,9 @@ export async function forwardOrderToCj(
       await markUnconnected(
         db,
         orderId,
+        unconnectedNow,
         sending.map((d) => d.line.id),
-        sending.filter((d, i) => !quotes.vids[i] && d.line.id).map((d) => d.line.id),
+        sending.filter((_, i) => !quotes.vids[i]).map((d) => d.line.id),
       );
       const choice = chooseLogistics(rules, countryCode, quotes.options);
       if (!choice.logisticName) {
@@ -326,13 +328,14 @@ export async function forwardOrderToCj(
     await recordSubmission(db, orderId, shopifyOrder, outcome, logisticName, quoteRecord);
     if (outcome.orderId) {
       // CJ matched every line (by vid, or by store SKU through its connections): none blocks the order.
-      await db.orderLine.updateMany({ where: { orderId, unconnected: true }, data: { unconnected: false } });
+      await markUnconnected(db, orderId, unconnectedNow, [...unconnectedNow.keys()], []);
     } else {
       // CJ keeps the order incomplete until every store SKU is connected (orderFlow=2): the lines sent without a CJ
       // variant are what it waits for, shown on the Products page; CJ's ORDER_CONNNECTED push completes it.
       await markUnconnected(
         db,
         orderId,
+        unconnectedNow,
         sending.map((d) => d.line.id),
         sending.filter((d) => !vids.has(d.line.id)).map((d) => d.line.id),
       );
@@ -444,20 +447,25 @@ async function saveLines(
   return saved;
 }
 
-/** Which lines have no CJ variant (they block the order until connected: blocked.server.ts). */
-async function markUnconnected(db: Db, orderId: string, lineGids: string[], unconnectedGids: string[]) {
-  const connected = lineGids.filter((g) => !unconnectedGids.includes(g));
-  if (unconnectedGids.length > 0) {
+/**
+ * Which lines have no CJ variant (they block the order until connected: blocked.server.ts). `current` holds each
+ * line's stored flag and is kept up to date: only a flag that changes is written (most orders write nothing).
+ */
+async function markUnconnected(
+  db: Db,
+  orderId: string,
+  current: Map<string, boolean>,
+  lineGids: string[],
+  unconnectedGids: string[],
+) {
+  for (const want of [true, false]) {
+    const change = lineGids.filter((g) => unconnectedGids.includes(g) === want && current.get(g) !== want);
+    if (change.length === 0) continue;
     await db.orderLine.updateMany({
-      where: { orderId, shopifyLineItemGid: { in: unconnectedGids } },
-      data: { unconnected: true },
+      where: { orderId, shopifyLineItemGid: { in: change } },
+      data: { unconnected: want },
     });
-  }
-  if (connected.length > 0) {
-    await db.orderLine.updateMany({
-      where: { orderId, shopifyLineItemGid: { in: connected } },
-      data: { unconnected: false },
-    });
+    for (const g of change) current.set(g, want);
   }
 }
 

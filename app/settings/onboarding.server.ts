@@ -166,7 +166,8 @@ export async function releaseHeldOrders(
       type: code === "SETUP" ? "released_live" : "released_resume",
       message: `${why}: forwarding the order again.`,
     });
-    await enqueueForOrder(deps.queue, "forward-order", order.id);
+    // "resume": also on a shop that forwards by hand (the merchant had forwarded it; it only waited for this).
+    await enqueueForOrder(deps.queue, "forward-order", order.id, { trigger: "resume" });
   }
   return orders.length;
 }

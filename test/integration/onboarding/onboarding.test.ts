@@ -154,7 +154,11 @@ describe("a new shop: waiting for setup, the guided path, go live", () => {
     expect(body).toBeDefined();
     expect(body?.isSandbox).toBeUndefined();
     expect(body?.storeName).toBe("acct-1-store");
-    const row = await s.t.db.order.findUniqueOrThrow({ where: { id: waiting.id } });
+    // CJ has it; the row follows once the create answer is recorded.
+    const row = await eventually(async () => {
+      const r = await s.t.db.order.findUniqueOrThrow({ where: { id: waiting.id } });
+      return r.state === "HELD" ? undefined : r;
+    }, 30_000);
     expect(row.holdCodes).toBeNull();
     expect(["SUBMITTED", "AWAITING_PAYMENT", "PAID"]).toContain(row.state);
     const settings = await s.t.db.shopSettings.findUniqueOrThrow({ where: { shopId: s.shopId } });
@@ -280,5 +284,51 @@ describe("a shop that forwards by hand", () => {
       "routes/app.orders._index",
     );
     expect(after.counts.toforward).toBe(0);
+  });
+});
+
+describe("a shop that forwards by hand and is not live yet", () => {
+  let s: Stack;
+  const { until, home, creates } = helpers(() => s);
+  beforeAll(async () => {
+    s = await startStack({
+      settings: { ...AUTOMATIC_SETTINGS, forwardingTrigger: "MANUAL", liveAt: null, sandbox: false },
+    });
+  }, 120_000);
+  afterAll(async () => {
+    await s?.stop();
+  });
+
+  it("an order the merchant forwards waits for setup, and goes to CJ when the shop goes live", async () => {
+    const order = s.addOrder({
+      financialStatus: "PAID",
+      shippingAddress: US_ADDRESS,
+      lines: [{ sku: "TSHIRT-WHITE-M" }],
+    });
+    expect(await s.webhook("orders/paid", order)).toBe(200);
+    const received = await until(order, (row) => row.state === "RECEIVED");
+    const res = await fetch(
+      await embeddedUrl(s.app.url, "/app/orders/bulk", {
+        shop: STACK_SHOP,
+        apiKey: testApiKey,
+        apiSecret: testAppSecret,
+      }),
+      {
+        method: "POST",
+        body: new URLSearchParams({ action: "forward", orderId: received.id }),
+        headers: { "User-Agent": BROWSER_UA },
+      },
+    );
+    expect(res.status).toBe(200);
+    const held = await until(order, (row) => row.state === "HELD");
+    expect(JSON.parse(held.holdCodes ?? "[]")).toEqual(["SETUP"]);
+    expect(creates()).toEqual([]);
+
+    expect(await home({ intent: "storeName", storeName: "acct-1-store" })).toMatchObject({ ok: true });
+    expect(await home({ intent: "goLive" })).toMatchObject({ ok: true });
+    await until(order, (row) => !["HELD", "RECEIVED", "FAILED"].includes(row.state));
+    expect(creates().map((r) => (r.body as { orderNumber?: string }).orderNumber)).toEqual([
+      cjOrderNumberFor(STACK_SHOP, order.id),
+    ]);
   });
 });

@@ -141,6 +141,9 @@ describe("two Shopify stores on one CJ account", () => {
 describe("CJ webhook health", () => {
   let s: Stack;
   let accountId: string;
+  // Registrations CJ accepted. The test process's CJ client and the app's share the account's QPS without sharing a
+  // limiter, so a call may be refused with 1600200 and sent again: each is recorded.
+  const registrations = () => s.cj.requests({ path: "/webhook/set" }).filter((r) => r.code === 200);
   beforeAll(async () => {
     s = await startStack({ settings: AUTOMATIC_SETTINGS });
     accountId = (await s.t.db.shop.findUniqueOrThrow({ where: { id: s.shopId } })).cjAccountId as string;
@@ -159,7 +162,7 @@ describe("CJ webhook health", () => {
 
     const https = await checkAccountWebhooks(deps, accountId, "https://app.example");
     expect(https.action).toBe("registered");
-    const sets = s.cj.requests({ path: "/webhook/set" });
+    const sets = registrations();
     expect(sets).toHaveLength(1);
     expect(sets[0]?.body).toMatchObject({
       order: { type: "ENABLE", callbackUrls: ["https://app.example/webhooks/cj"] },
@@ -168,7 +171,7 @@ describe("CJ webhook health", () => {
     expect((await s.t.db.cjAccount.findUniqueOrThrow({ where: { id: accountId } })).webhookProblem).toBeNull();
     // Checked again with nothing wrong: nothing is sent to CJ.
     expect((await checkAccountWebhooks(deps, accountId, "https://app.example")).action).toBe("healthy");
-    expect(s.cj.requests({ path: "/webhook/set" })).toHaveLength(1);
+    expect(registrations()).toHaveLength(1);
   });
 
   it("a push received is the health shown on the home page", async () => {
@@ -205,16 +208,16 @@ describe("CJ webhook health", () => {
     expect(missed).toBeGreaterThanOrEqual(1);
     // Within the grace period a late push could still come: nothing is registered yet.
     expect((await checkAccountWebhooks(deps, accountId, "https://app.example")).action).toBe("healthy");
-    expect(s.cj.requests({ path: "/webhook/set" })).toHaveLength(1);
+    expect(registrations()).toHaveLength(1);
 
-    const setsBefore = s.cj.requests({ path: "/webhook/set" }).length;
+    const setsBefore = registrations().length;
     const result = await checkAccountWebhooks(deps, accountId, "https://app.example", { graceMs: 0 });
     expect(result.action).toBe("reregistered");
     expect(result.reason).toMatch(/CJ stopped pushing/);
-    expect(s.cj.requests({ path: "/webhook/set" }).length).toBe(setsBefore + 1);
+    expect(registrations().length).toBe(setsBefore + 1);
     expect(s.cj.pushPause(CJ_ACCOUNT).paused).toBe(false);
     // Once registered again, the same findings do not register again.
     expect((await checkAccountWebhooks(deps, accountId, "https://app.example", { graceMs: 0 })).action).toBe("healthy");
-    expect(s.cj.requests({ path: "/webhook/set" }).length).toBe(setsBefore + 1);
+    expect(registrations().length).toBe(setsBefore + 1);
   });
 });
