@@ -2,7 +2,7 @@
  * The whole system for integration tests: the CJ emulator and the Shopify Admin emulator in this process, the app as
  * a child process (npm start's entry) pointed at both, and a scratch database.
  */
-
+import { randomBytes } from "node:crypto";
 import type { DatabaseProfile } from "../../app/db/profile";
 import type { JobQueue } from "../../app/jobs/queue";
 import { createShopPorts } from "../../app/runtime/deps.server";
@@ -108,24 +108,27 @@ export async function startStack(
     RECONCILE_EVERY_SECONDS: "3600",
     ...options.env,
   };
-  let app = await startApp({ databaseUrl: t.url, env: appEnv });
-  process.env.APP_ENCRYPTION_KEY = app.env.APP_ENCRYPTION_KEY;
+  // The shop is written before the app starts: its start-up jobs then neither race these writes for SQLite's lock
+  // nor see the shop half set up. The key is the app's (startApp takes APP_ENCRYPTION_KEY from the environment).
+  process.env.APP_ENCRYPTION_KEY ??= randomBytes(32).toString("base64");
   const shop = await connectShop(t.db, {
     shop: STACK_SHOP,
     ...(options.expiringTokenTtlSeconds ? {} : { accessToken: STACK_TOKEN }),
     cjApiKey: STACK_CJ_KEY,
     scopes: "read_orders",
   });
-  if (options.expiringTokenTtlSeconds) {
-    const status = await openAppAsMerchant(app.url, STACK_SHOP);
-    if (status !== 200) throw new Error(`opening the app for the token exchange answered ${status}\n${app.output()}`);
-  }
   await t.db.cjAccount.updateMany({ where: { shops: { some: { id: shop.id } } }, data: { qpsLimit: qps } });
   // The stack's shop has gone live in sandbox mode (CJ's sandbox ships nothing), unless a test says otherwise.
   await t.db.shopSettings.update({
     where: { shopId: shop.id },
     data: { liveAt: new Date(), sandbox: true, ...options.settings },
   });
+  let app = await startApp({ databaseUrl: t.url, env: appEnv });
+  process.env.APP_ENCRYPTION_KEY = app.env.APP_ENCRYPTION_KEY;
+  if (options.expiringTokenTtlSeconds) {
+    const status = await openAppAsMerchant(app.url, STACK_SHOP);
+    if (status !== 200) throw new Error(`opening the app for the token exchange answered ${status}\n${app.output()}`);
+  }
   const stack: Stack = {
     cj,
     shopify,
