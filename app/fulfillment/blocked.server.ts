@@ -8,6 +8,7 @@
 import type { Db } from "../db.server";
 import { enqueueForOrder, type JobQueue } from "../jobs/queue";
 import { recordOrderEvent } from "./state";
+import { linksForVariants } from "./variant-links.server";
 
 /** How many orders of the shop since `since` each of these variants blocks (the Products page's rows). */
 export async function blockedOrderCounts(
@@ -36,6 +37,30 @@ export async function blockedOrderCounts(
 }
 
 /**
+ * Lines of orders at CJ that waited for these variants' connection (still unconnected, or completed by CJ's
+ * ORDER_CONNNECTED, which names no vids) get the vid the variant is connected to now, for the order page. Either
+ * may come first: the merchant's connection is saved after CJ answered, CJ's push may be processed before that.
+ */
+export async function recordConnectedVids(db: Db, shopId: string, variantGids: readonly (string | null)[]) {
+  const links = await linksForVariants(db, shopId, variantGids);
+  for (const [gid, link] of links) {
+    if (!link.cjVariantId || link.notFulfilledByCj) continue;
+    await db.orderLine.updateMany({
+      where: {
+        shopifyVariantGid: gid,
+        cjVariantId: null,
+        order: {
+          shopId,
+          submittedAt: { not: null },
+          OR: [{ lines: { some: { unconnected: true } } }, { events: { some: { type: "cj_connected" } } }],
+        },
+      },
+      data: { cjVariantId: link.cjVariantId },
+    });
+  }
+}
+
+/**
  * Re-forwards the orders the given variants blocked (not at CJ yet), and those left unsent because all their lines
  * were the merchant's own (call it too when a variant is no longer "not fulfilled by CJ"); returns how many.
  */
@@ -45,6 +70,7 @@ export async function resumeOrdersBlockedBy(
   variantGids: readonly string[],
 ): Promise<number> {
   if (variantGids.length === 0) return 0;
+  await recordConnectedVids(deps.db, shopId, variantGids);
   const orders = await deps.db.order.findMany({
     where: {
       shopId,

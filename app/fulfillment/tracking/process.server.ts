@@ -13,6 +13,7 @@ import {
 } from "../../cj/webhooks";
 import { cjWebhookJobKey, enqueueForOrder } from "../../jobs/queue";
 import { logger } from "../../logger.server";
+import { recordConnectedVids } from "../blocked.server";
 import { recordOrderEvent } from "../state";
 import {
   applyCjShipmentUpdate,
@@ -81,7 +82,14 @@ async function processOrderMessage(deps: TrackingDeps, shopId: string, message: 
       where: { id: order.id, OR: [{ cjOrderId: null }, { cjOrderId: { not: p.cjOrderId } }] },
       data: { cjOrderId: p.cjOrderId, ...(p.orderStatus ? { cjStatus: p.orderStatus } : {}) },
     });
-    // Every line is matched now: none blocks the order any more (Products page counts).
+    // Every line is matched now: none blocks the order any more (Products page counts). The push names no vids:
+    // a line whose variant is connected in the app shows that connection's vid (before the flags are cleared).
+    const lines = await db.orderLine.findMany({ where: { orderId: order.id }, select: { shopifyVariantGid: true } });
+    await recordConnectedVids(
+      db,
+      shopId,
+      lines.map((l) => l.shopifyVariantGid),
+    );
     await db.orderLine.updateMany({ where: { orderId: order.id, unconnected: true }, data: { unconnected: false } });
     if (count > 0) {
       await recordOrderEvent(db, order.id, {
