@@ -3,6 +3,7 @@
  * go and whether to hold, picks the shipping method, maps to createOrderV2 (orderFlow=2), submits exactly once, and
  * records every step on the order's timeline. Payment is the next job (payment.server.ts).
  */
+import Decimal from "decimal.js";
 import { CjApiError, CjRequestValidationError } from "../cj/errors";
 import type { Db } from "../db.server";
 import { enqueueForOrder, type JobQueue } from "../jobs/queue";
@@ -11,11 +12,14 @@ import { NotConnectedError, type ShopPorts } from "../runtime/deps.server";
 import { decryptSecret } from "../secrets/crypto.server";
 import { ReconnectNeededError } from "../shopify/offline-tokens.server";
 import { getOrderForForwarding, type ShopifyOrderForForwarding } from "../shopify/orders";
+import { lookupCjVariant } from "./cj-variants.server";
 import { usableUsdRates } from "./currency.server";
 import type { CustomsOverride } from "./customs";
 import { destinationRules } from "./destination-rules.server";
 import { decideLines, linesToSend, NOT_FOR_CJ_REASON } from "./lines";
 import { cjOrderNumberFor, legacyId, mapShopifyOrderToCjOrder } from "./mapping";
+import { payIdOfPayUrl, planUpfrontPayment, UPFRONT_MARGIN, type UpfrontLine, type UpfrontPlan } from "./pay-upfront";
+import { PAID_CJ_STATUSES, paidTodayAmount } from "./payment.server";
 import { quoteFreight } from "./quotes.server";
 import { chooseLogistics, merchantHoldList, type ShopRules } from "./rules";
 import { PRE_SUBMISSION_STATES, recordOrderEvent, transitionOrder } from "./state";
@@ -309,21 +313,48 @@ export async function forwardOrderToCj(
     await db.order.update({ where: { id: orderId }, data: { cjOrderNumber: orderNumber } });
     const existing = order.attempts > 0 ? await cj.orders.findOrder(orderNumber) : null;
     let outcome: Awaited<ReturnType<typeof cj.orders.createOrderV2>>;
+    let plan: UpfrontPlan | null = null;
     if (existing) {
       outcome = { recovered: true, orderId: existing.orderId, existing };
     } else {
+      // 8. How CJ is paid, decided before creating: in the same call when it can be (pay-upfront.ts).
+      plan = planUpfrontPayment(rules, {
+        lines:
+          rules.paymentMode === "BALANCE"
+            ? await upfrontLines(db, cj, sending, vids, links, now)
+            : sending.map((d) => ({ quantity: d.quantity, unitPrice: null })),
+        postage: upfrontPostage(quoteRecord),
+        paidToday: rules.paymentMode === "BALANCE" ? await paidTodayAmount(db, order.shopId, now) : "0",
+      });
+      const request = { ...mapped.request, payType: plan.payType };
       await recordOrderEvent(db, orderId, {
         actor: "job",
         type: "cj_request",
-        message: `Sending createOrderV2 ${orderNumber} (${sending.length} line(s), ${logisticName})`,
+        message: `Sending createOrderV2 ${orderNumber} (${sending.length} line(s), ${logisticName}, ${PAY_TYPE_LABELS[plan.payType]}: ${plan.why})`,
         data: {
-          request: redactCustoms(mapped.request),
+          request: redactCustoms(request),
           warnings: mapped.warnings,
           notes: [...mapped.notes, ...(lookup.note ? [lookup.note] : [])],
           rules: lookup.rules ? { types: lookup.rules.types, cached: lookup.cached } : null,
+          payment: plan,
         },
       });
-      outcome = await cj.orders.createOrderV2(mapped.request);
+      try {
+        outcome = await cj.orders.createOrderV2(request);
+      } catch (error) {
+        // payType 2 with a balance too low: CJ has created the order (UNPAID) and refused only the payment. It is
+        // recorded as CJ has it; the payment job then says what to do (top up, or pay on CJ's page).
+        if (!(plan.payType === 2 && error instanceof CjApiError && error.code === 1604000)) throw error;
+        const created = await cj.orders.findOrder(orderNumber);
+        if (!created) throw error;
+        outcome = { recovered: true, orderId: created.orderId, existing: created };
+        await recordOrderEvent(db, orderId, {
+          actor: "cj",
+          type: "balance_short",
+          message: `CJ created the order but the balance was too low to pay it (CJ 1604000: ${error.message}).`,
+          cjRequestId: error.requestId,
+        });
+      }
     }
     await recordSubmission(db, orderId, shopifyOrder, outcome, logisticName, quoteRecord);
     if (outcome.orderId) {
@@ -340,7 +371,12 @@ export async function forwardOrderToCj(
         sending.filter((d) => !vids.has(d.line.id)).map((d) => d.line.id),
       );
     }
-    await enqueueForOrder(deps.queue, "pay-order", orderId);
+    // Paid in the create call, or waiting on the payment page CJ returned: no payment job, no further CJ call.
+    const settled =
+      plan && !outcome.recovered && outcome.orderId
+        ? await settleUpfront(db, orderId, plan, outcome.created, now)
+        : false;
+    if (!settled) await enqueueForOrder(deps.queue, "pay-order", orderId);
     return { outcome: "submitted", message: `CJ order ${outcome.orderId ?? "(waiting for product connection)"}` };
   } catch (error) {
     // Nothing is wrong with the order: Shopify refused the shop's token (the job waits for the merchant to
@@ -390,6 +426,85 @@ export async function forwardOrderToCj(
     logger.warn({ orderId, err: (error as Error).message }, "forwarding attempt failed; will retry");
     throw error;
   }
+}
+
+const PAY_TYPE_LABELS = {
+  1: "payType 1, CJ's payment page",
+  2: "payType 2, paid from the balance",
+  3: "payType 3, create only",
+};
+
+/**
+ * Each line's CJ unit price without a CJ call when it can be: the price saved with the store variant's connection,
+ * else the CJ variant cache (a lookup on a miss, 10 points, kept for a day for every shop).
+ */
+async function upfrontLines(
+  db: Db,
+  cj: Awaited<ReturnType<ShopPorts["cj"]>>,
+  sending: ReturnType<typeof linesToSend>,
+  vids: ReadonlyMap<string, string>,
+  links: Awaited<ReturnType<typeof linksForVariants>>,
+  now: Date,
+): Promise<UpfrontLine[]> {
+  const lines: UpfrontLine[] = [];
+  for (const d of sending) {
+    const vid = vids.get(d.line.id);
+    const link = d.line.variant?.id ? links.get(d.line.variant.id) : undefined;
+    let unitPrice: string | null = null;
+    if (vid && link?.cjVariantId === vid && link.cjPrice) unitPrice = link.cjPrice;
+    else if (vid) unitPrice = (await lookupCjVariant(db, cj, { vid }, now).catch(() => null))?.sellPrice ?? null;
+    lines.push({ quantity: d.quantity, unitPrice });
+  }
+  return lines;
+}
+
+/** The chosen method's quoted postage (US dollars), when the method was chosen from a quote. */
+function upfrontPostage(quote: unknown): string | null {
+  const chosen = (quote as { chosen?: { price?: unknown } | null } | null)?.chosen;
+  return chosen && typeof chosen.price === "string" && chosen.price !== "" ? chosen.price : null;
+}
+
+/**
+ * After a create with payType 1 or 2: the order is paid (CJ reports it paid) or waits on the payment page CJ
+ * returned. Returns false when CJ's answer says neither; the payment job then asks CJ.
+ */
+async function settleUpfront(
+  db: Db,
+  orderId: string,
+  plan: UpfrontPlan,
+  answer: Record<string, unknown>,
+  now: Date,
+): Promise<boolean> {
+  const str = (v: unknown) => (v === null || v === undefined || v === "" ? null : String(v));
+  const status = str(answer.orderStatus);
+  const paid = str(answer.actualPayment);
+  const amount = paid && !new Decimal(paid).isZero() ? paid : str(answer.orderAmount);
+  if (plan.payType === 2 && status && PAID_CJ_STATUSES.has(status)) {
+    const over =
+      amount &&
+      plan.estimate &&
+      new Decimal(amount).greaterThan(new Decimal(plan.estimate).times(UPFRONT_MARGIN.plus(1)));
+    return transitionOrder(db, orderId, {
+      to: "PAID",
+      actor: "cj",
+      type: "paid",
+      message: `Paid ${amount ?? "?"} USD from the CJ balance with the order (payType 2: ${plan.why}).${over ? ` CJ charged more than the estimate of ${plan.estimate} USD plus the margin: check the order's prices at CJ.` : ""}`,
+      set: { paidAt: now, paidAmount: amount, cjStatus: status, errorReason: null },
+      from: ["SUBMITTED"],
+    });
+  }
+  const payUrl = str(answer.cjPayUrl);
+  if (plan.payType === 1 && payUrl) {
+    return transitionOrder(db, orderId, {
+      to: "AWAITING_PAYMENT",
+      actor: "job",
+      type: "awaiting_payment",
+      message: `Pay ${amount ? `${amount} USD` : "the amount CJ shows"} on CJ's payment page (${plan.why}).`,
+      set: { cjPayUrl: payUrl, cjPayId: payIdOfPayUrl(payUrl), cjStatus: status ?? "UNPAID", errorReason: null },
+      from: ["SUBMITTED"],
+    });
+  }
+  return false;
 }
 
 /** The merchant's customs values (encrypted at rest: they identify a person). */

@@ -14,7 +14,7 @@ import { mayAutoPay, type ShopRules, withinPaymentCaps } from "./rules";
 import { recordOrderEvent, transitionOrder } from "./state";
 
 export const CJ_PAY_PAGE = "https://www.cjdropshipping.com/mine/payment?pid=";
-const PAID_CJ_STATUSES = new Set(["UNSHIPPED", "SHIPPED", "DELIVERED"]);
+export const PAID_CJ_STATUSES = new Set(["UNSHIPPED", "SHIPPED", "DELIVERED"]);
 
 export interface PayOptions {
   trigger: "automatic" | "merchant";

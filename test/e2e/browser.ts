@@ -6,7 +6,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { type BrowserContext, chromium, type Page } from "playwright-core";
+import { type BrowserContext, chromium, type Locator, type Page } from "playwright-core";
 import { inject } from "vitest";
 
 const root = path.resolve(import.meta.dirname, "../..");
@@ -100,4 +100,18 @@ export async function seriousA11yViolations(page: Page): Promise<AxeViolation[]>
 
 export async function toasts(page: Page): Promise<{ message: string; isError: boolean }[]> {
   return page.evaluate(() => (window as unknown as { __toasts: { message: string; isError: boolean }[] }).__toasts);
+}
+
+/**
+ * Waits until React has hydrated this element (its props are attached to the DOM node): a click or a keystroke on
+ * server-rendered markup before that is lost on a busy machine (a controlled checkbox snaps back).
+ */
+export async function hydrated(locator: Locator): Promise<void> {
+  await locator.waitFor({ state: "attached" });
+  const handle = await locator.elementHandle();
+  await locator
+    .page()
+    .waitForFunction((el) => !!el && Object.keys(el).some((k) => k.startsWith("__reactProps")), handle, {
+      timeout: 30_000,
+    });
 }

@@ -14,7 +14,7 @@ import type { CatalogueProduct, Order as ShopifyOrder } from "../emulators/shopi
 import { AUTOMATIC_SETTINGS, pointCjPushesAtApp, US_ADDRESS } from "../integration/tracking/helpers";
 import { testApiKey, testAppSecret } from "../support/app-process";
 import { CONNECTED, eventually, STACK_CJ_KEY, STACK_SHOP, type Stack, startStack } from "../support/stack";
-import { type Browser, openBrowser, screenshot, seriousA11yViolations } from "./browser";
+import { type Browser, hydrated, openBrowser, screenshot, seriousA11yViolations } from "./browser";
 
 const session = { shop: STACK_SHOP, apiKey: testApiKey, apiSecret: testAppSecret };
 /** Variants of the CJ emulator's default catalogue. */
@@ -109,7 +109,7 @@ describe("onboarding and products in Chromium", () => {
     expect(JSON.parse(held.holdCodes ?? "[]")).toContain("SETUP");
 
     await page.goto(await embeddedUrl(s.app.url, "/app", session));
-    await step("cjKey").getByLabel("CJ API key").waitFor();
+    await hydrated(step("cjKey").getByLabel("CJ API key"));
     await poll(() => step("cjKey").innerText()).toContain("Add the API key from CJ");
     await poll(() => page.getByRole("button", { name: "Go live" }).isDisabled()).toBe(true);
     await expectAccessible("onboarding-fresh-install");
@@ -186,6 +186,7 @@ describe("onboarding and products in Chromium", () => {
   it("products: tabs, search, a suggestion connected by 'Connect all suggestions', connect by vid and disconnect", async () => {
     await page.goto(await embeddedUrl(s.app.url, "/app/products", session));
     await productRow("Yoga Mat").waitFor();
+    await hydrated(page.getByRole("tab", { name: "Not connected", exact: true }));
     await expectAccessible("products-all");
 
     // Tabs and search.
@@ -258,7 +259,7 @@ describe("onboarding and products in Chromium", () => {
 
     await page.goto(await embeddedUrl(s.app.url, `/app/orders/${line.orderId}`, session));
     const connectLink = page.getByRole("link", { name: "Not connected: connect it on the Products page" });
-    await connectLink.waitFor();
+    await hydrated(connectLink);
     await expectAccessible("blocked-order");
     await connectLink.click();
     await page.waitForURL(/\/app\/products\?.*variant=/);
@@ -304,7 +305,7 @@ describe("onboarding and products in Chromium", () => {
   it("a variant marked 'not fulfilled by CJ' stays out of CJ orders; an order of only such lines is never sent", async () => {
     await page.goto(await embeddedUrl(s.app.url, "/app/products", session));
     const box = page.getByRole("checkbox", { name: /Not fulfilled by CJ\s*\(Enamel Mug\)/ });
-    await box.waitFor({ state: "attached" });
+    await hydrated(box);
     expect(await box.isChecked()).toBe(false);
     await box.check({ force: true });
     await productsMessage()

@@ -1,0 +1,251 @@
+/**
+ * Issue 15: the happy path is one CJ call per order. With the connection, the CJ variant's price and the freight quote
+ * cached, a paid Shopify order costs CJ exactly one createOrderV2: `payType: 2` (paid from the balance in that call)
+ * when the caps can be checked against the amount known up front, `payType: 1` (CJ's payment page in the answer) when
+ * the shop pays by link. The caps still hold: an estimate over a cap, with the margin, is created without payment and
+ * the payment job checks CJ's own amount; a balance too low and a lost create answer are recovered with one CJ
+ * order. Assertions on the requests the CJ emulator received, its orders and balance, and the database.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cjOrderNumberFor } from "../../../app/fulfillment/mapping";
+import type { OrderLineInput } from "../../emulators/shopify/build-order";
+import { catalogueLine } from "../../emulators/shopify/catalogue";
+import type { Order as ShopifyOrder } from "../../emulators/shopify/model";
+import { eventually, STACK_SHOP, type Stack, startStack } from "../../support/stack";
+import { US_ADDRESS } from "../tracking/helpers";
+
+const BALANCE_SETTINGS = {
+  logisticsRule: "CHEAPEST",
+  paymentMode: "BALANCE",
+  autoPayPerOrderCap: "100",
+  autoPayPerDayCap: "1000",
+  sandbox: false,
+};
+
+function helpers(get: () => Stack) {
+  const stateOf = (order: ShopifyOrder, states: string[]) =>
+    eventually(async () => {
+      const row = await get().t.db.order.findFirst({ where: { shopifyOrderGid: order.id } });
+      return row && states.includes(row.state) ? row : undefined;
+    }, 30_000).catch(async (e) => {
+      throw new Error(`${(e as Error).message}\n${await get().describeOrder(order.id)}`);
+    });
+  /** Sends a paid order and returns its row once it reaches one of `states`, with the CJ calls made meanwhile. */
+  const place = async (lines: OrderLineInput[], states: string[]) => {
+    const s = get();
+    const before = s.cj.requests().length;
+    const order = s.addOrder({ financialStatus: "PAID", shippingAddress: US_ADDRESS, lines });
+    expect(await s.webhook("orders/paid", order)).toBe(200);
+    const row = await stateOf(order, states);
+    // Jobs that follow the state (none are expected) get a moment to show up in the count.
+    await new Promise((r) => setTimeout(r, 300));
+    const calls = s.cj
+      .requests()
+      .slice(before)
+      .filter((r) => r.path !== "/authentication/getAccessToken");
+    return { order, row, calls };
+  };
+  const createsOf = (order: ShopifyOrder) =>
+    get()
+      .cj.requests({ path: "/shopping/order/createOrderV2" })
+      .filter((r) => (r.body as { orderNumber?: string }).orderNumber === cjOrderNumberFor(STACK_SHOP, order.id));
+  const payTypeOf = (request: { body: unknown } | undefined) =>
+    (request?.body as { payType?: number } | undefined)?.payType;
+  return { stateOf, place, createsOf, payTypeOf };
+}
+
+describe("one CJ call per order, paid from the balance (payType 2)", () => {
+  let s: Stack;
+  const { place, createsOf, stateOf, payTypeOf } = helpers(() => s);
+  beforeAll(async () => {
+    s = await startStack({ balance: "500.00", settings: BALANCE_SETTINGS });
+  }, 120_000);
+  afterAll(async () => {
+    await s?.stop();
+  });
+
+  it("a cold order learns the connection, the CJ price and the quote; the next one costs only createOrderV2", async () => {
+    const cold = await place([{ sku: "TSHIRT-WHITE-M" }], ["PAID"]);
+    const coldPaths = cold.calls.map((c) => c.path);
+    expect(coldPaths).toContain("/shopping/order/createOrderV2");
+    expect(coldPaths).toContain("/logistic/freightCalculate");
+    expect(coldPaths).not.toContain("/shopping/order/addCart");
+    expect(coldPaths).not.toContain("/shopping/pay/payBalanceV2");
+
+    const balanceBefore = s.cj.state.accounts.get("acct-1")?.balance;
+    const warm = await place([{ sku: "TSHIRT-WHITE-M" }], ["PAID"]);
+    expect(warm.calls.map((c) => `${c.method} ${c.path}`)).toEqual(["POST /shopping/order/createOrderV2"]);
+    expect(payTypeOf(warm.calls[0])).toBe(2);
+    // Paid by CJ in that call: the amount CJ charged is recorded, and the balance went down by it.
+    const atCj = s.cj.order(warm.row.cjOrderId as string);
+    expect(atCj?.status).toBe("UNSHIPPED");
+    expect(warm.row.paidAmount).toBe(atCj?.orderAmount);
+    expect(warm.row.paidAt).not.toBeNull();
+    expect(Number(balanceBefore) - Number(s.cj.state.accounts.get("acct-1")?.balance)).toBeCloseTo(
+      Number(atCj?.orderAmount),
+      2,
+    );
+    const paid = await s.t.db.orderEvent.findFirst({ where: { orderId: warm.row.id, type: "paid" } });
+    expect(paid?.message).toMatch(
+      /from the CJ balance with the order \(payType 2: about [\d.]+ USD, within the auto-pay caps/,
+    );
+  });
+
+  it("a five-line order: cold it learns its three new variants and one quote; warm it is one call too", async () => {
+    const extra = ["MUG", "CAP", "BAG"].map((name, i) => {
+      const vid = `ONE-CALL-${name}-VID`;
+      s.cj.addVariant({
+        vid,
+        pid: `ONE-CALL-${name}-PID`,
+        sku: `CJONE${name}`,
+        nameEn: name,
+        sellPrice: `${3 + i}.00`,
+        weight: 200,
+      });
+      const product = s.shopify.addProduct(STACK_SHOP, {
+        title: name,
+        variants: [{ sku: `OWN-${name}`, price: "15.00" }],
+      });
+      const variant = product.variants[0];
+      if (!variant) throw new Error("no variant");
+      s.cj.connect({
+        accountId: "acct-1",
+        sku: `OWN-${name}`,
+        vid,
+        platformVariantId: variant.id.split("/").pop() as string,
+      });
+      return catalogueLine(product, variant);
+    });
+    const lines = [{ sku: "TSHIRT-WHITE-M" }, { sku: "TSHIRT-WHITE-L" }, ...extra];
+    const cold = await place(lines, ["PAID"]);
+    const coldPaths = cold.calls.map((c) => c.path);
+    // One quote for the whole order; each new variant's connection and price once.
+    expect(coldPaths.filter((p) => p === "/logistic/freightCalculate")).toHaveLength(1);
+    expect(coldPaths.filter((p) => p === "/shopping/order/createOrderV2")).toHaveLength(1);
+    expect(payTypeOf(cold.calls.find((c) => c.path === "/shopping/order/createOrderV2"))).toBe(2);
+    const warm = await place(lines, ["PAID"]);
+    expect(warm.calls.map((c) => c.path)).toEqual(["/shopping/order/createOrderV2"]);
+    expect((warm.calls[0]?.body as { products?: unknown[] } | undefined)?.products).toHaveLength(5);
+    expect(warm.row.paidAmount).toBe(s.cj.order(warm.row.cjOrderId as string)?.orderAmount);
+  });
+
+  it("the per-order cap holds: an estimate over it (with the margin) is created only, and CJ's amount decides", async () => {
+    await s.t.db.shopSettings.update({ where: { shopId: s.shopId }, data: { autoPayPerOrderCap: "15" } });
+    try {
+      // Three T-shirts and postage are about 20 USD at CJ: over the cap of 15, up front and at CJ.
+      const capped = await place([{ sku: "TSHIRT-WHITE-M", quantity: 3 }], ["AWAITING_PAYMENT"]);
+      expect(payTypeOf(createsOf(capped.order)[0])).toBe(3);
+      expect(capped.calls.map((c) => c.path)).not.toContain("/shopping/pay/payBalanceV2");
+      expect(s.cj.order(capped.row.cjOrderId as string)?.status).toBe("UNPAID");
+      expect(capped.row.cjPayUrl).toContain("pid=");
+      const wait = await s.t.db.orderEvent.findFirst({ where: { orderId: capped.row.id, type: "awaiting_payment" } });
+      expect(wait?.message).toMatch(/over the per-order auto-pay cap of 15/);
+
+      // Under the cap, but not with the 10 % margin: created only, then paid by the payment job against CJ's own
+      // amount (which is under the cap).
+      await s.t.db.shopSettings.update({ where: { shopId: s.shopId }, data: { autoPayPerOrderCap: "21" } });
+      const close = await place([{ sku: "TSHIRT-WHITE-M", quantity: 3 }], ["PAID"]);
+      expect(payTypeOf(createsOf(close.order)[0])).toBe(3);
+      expect(Number(close.row.paidAmount)).toBeLessThanOrEqual(21);
+      expect(Number(close.row.paidAmount) * 1.1).toBeGreaterThan(21);
+      expect(close.calls.map((c) => c.path)).toEqual(
+        expect.arrayContaining(["/shopping/order/addCart", "/shopping/pay/payBalanceV2"]),
+      );
+    } finally {
+      await s.t.db.shopSettings.update({ where: { shopId: s.shopId }, data: { autoPayPerOrderCap: "100" } });
+    }
+  });
+
+  it("the daily cap holds: with today's payments near it, the order is created only and waits", async () => {
+    const paidToday = await s.t.db.order.findMany({ where: { shopId: s.shopId, paidAt: { not: null } } });
+    const spent = paidToday.reduce((sum, o) => sum + Number(o.paidAmount ?? 0), 0);
+    await s.t.db.shopSettings.update({
+      where: { shopId: s.shopId },
+      data: { autoPayPerDayCap: (spent + 5).toFixed(2) },
+    });
+    try {
+      const capped = await place([{ sku: "TSHIRT-WHITE-M" }], ["AWAITING_PAYMENT"]);
+      expect(payTypeOf(createsOf(capped.order)[0])).toBe(3);
+      expect(capped.calls.map((c) => c.path)).not.toContain("/shopping/pay/payBalanceV2");
+      expect(capped.row.paidAt).toBeNull();
+      const wait = await s.t.db.orderEvent.findFirst({ where: { orderId: capped.row.id, type: "awaiting_payment" } });
+      expect(wait?.message).toMatch(/today's auto-pay cap/);
+    } finally {
+      await s.t.db.shopSettings.update({ where: { shopId: s.shopId }, data: { autoPayPerDayCap: "1000" } });
+    }
+  });
+
+  it("a balance too low for payType 2: the one CJ order is recorded and waits, with the reason", async () => {
+    s.cj.setBalance("acct-1", "1.00");
+    try {
+      const short = await place([{ sku: "TSHIRT-WHITE-M" }], ["AWAITING_PAYMENT"]);
+      expect(createsOf(short.order)).toHaveLength(1);
+      expect(payTypeOf(createsOf(short.order)[0])).toBe(2);
+      const orders = s.cj.state
+        .ordersOf("acct-1")
+        .filter((o) => o.orderNumber === cjOrderNumberFor(STACK_SHOP, short.order.id));
+      expect(orders).toHaveLength(1);
+      expect(orders[0]?.status).toBe("UNPAID");
+      expect(short.row.cjOrderId).toBe(orders[0]?.orderId);
+      expect(short.row.errorReason).toMatch(/CJ balance is too low/);
+      expect(await s.t.db.orderEvent.count({ where: { orderId: short.row.id, type: "balance_short" } })).toBe(1);
+    } finally {
+      s.cj.setBalance("acct-1", "500.00");
+    }
+  });
+
+  it("a create answer lost after CJ created and paid the order: found by its number, never created twice", async () => {
+    const fault = s.cj.addFault({ kind: "holdAfter", path: "/shopping/order/createOrderV2", times: 1, hangMs: 500 });
+    try {
+      const balanceBefore = Number(s.cj.state.accounts.get("acct-1")?.balance);
+      const paymentsBefore = s.cj.requests({ path: "/shopping/pay/payBalanceV2" }).length;
+      const order = s.addOrder({
+        financialStatus: "PAID",
+        shippingAddress: US_ADDRESS,
+        lines: [{ sku: "TSHIRT-WHITE-L" }],
+      });
+      expect(await s.webhook("orders/paid", order)).toBe(200);
+      const row = await stateOf(order, ["PAID"]);
+      const orders = s.cj.state
+        .ordersOf("acct-1")
+        .filter((o) => o.orderNumber === cjOrderNumberFor(STACK_SHOP, order.id));
+      expect(orders).toHaveLength(1);
+      expect(row.cjOrderId).toBe(orders[0]?.orderId);
+      // Charged once, by CJ in the lost call; the app recorded it from CJ's own status.
+      expect(balanceBefore - Number(s.cj.state.accounts.get("acct-1")?.balance)).toBeCloseTo(
+        Number(orders[0]?.orderAmount),
+        2,
+      );
+      expect(s.cj.requests({ path: "/shopping/pay/payBalanceV2" }).slice(paymentsBefore)).toHaveLength(0);
+      const paid = await s.t.db.orderEvent.findFirst({ where: { orderId: row.id, type: "paid" } });
+      expect(paid?.message).toMatch(/already paid/);
+    } finally {
+      s.cj.removeFault(fault.id);
+    }
+  });
+});
+
+describe("one CJ call per order, paid by link (payType 1)", () => {
+  let s: Stack;
+  const { place, payTypeOf } = helpers(() => s);
+  beforeAll(async () => {
+    s = await startStack({ settings: { ...BALANCE_SETTINGS, paymentMode: "LINK" } });
+  }, 120_000);
+  afterAll(async () => {
+    await s?.stop();
+  });
+
+  it("the warm order is one createOrderV2, and waits on the payment page CJ returned with it", async () => {
+    await place([{ sku: "TSHIRT-WHITE-M" }], ["AWAITING_PAYMENT"]);
+    const warm = await place([{ sku: "TSHIRT-WHITE-M" }], ["AWAITING_PAYMENT"]);
+    expect(warm.calls.map((c) => `${c.method} ${c.path}`)).toEqual(["POST /shopping/order/createOrderV2"]);
+    expect(payTypeOf(warm.calls[0])).toBe(1);
+    const atCj = s.cj.order(warm.row.cjOrderId as string);
+    expect(atCj?.status).toBe("UNPAID");
+    expect(warm.row.cjPayUrl).toMatch(/^https:\/\/www\.cjdropshipping\.com\/mine\/payment\?pid=.+/);
+    expect(warm.row.cjPayId).toBe(new URL(warm.row.cjPayUrl as string).searchParams.get("pid"));
+    expect(warm.row.paidAt).toBeNull();
+    const wait = await s.t.db.orderEvent.findFirst({ where: { orderId: warm.row.id, type: "awaiting_payment" } });
+    expect(wait?.message).toMatch(/on CJ's payment page \(the shop pays CJ orders through the payment link\)/);
+  });
+});
