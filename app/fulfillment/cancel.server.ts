@@ -1,7 +1,8 @@
 /**
  * orders/cancelled: an order that has not reached CJ is simply cancelled; a CJ order still CREATED or IN_CART is
- * deleted at CJ (002 §1.8 allows nothing else); a paid or shipped CJ order stays, and the merchant is told to settle
- * it on CJ (disputes happen there).
+ * deleted at CJ (002 §1.8 allows nothing else); an UNPAID one is left unpaid (CJ never ships it, and closes it when
+ * its payment expires); a paid or shipped CJ order stays, and the merchant is told to settle it on CJ (disputes
+ * happen there).
  */
 import { claimOrder } from "./claims";
 import type { ForwardDeps } from "./forward.server";
@@ -76,6 +77,26 @@ async function cancelClaimed(deps: ForwardDeps, orderId: string): Promise<string
       set: { cancelledAt: new Date(), cjStatus: detail ? "CANCELLED" : order.cjStatus },
     });
     return "deleted at CJ";
+  }
+  if (status === "UNPAID" && !order.paidAt) {
+    // Confirmed at CJ and waiting for payment (payType 1 puts every link-paid order there at once): CJ's API deletes
+    // only CREATED / IN_CART orders, but an unpaid order is never processed, and CJ closes it when its payment
+    // expires. The app stops offering its payment page.
+    await transitionOrder(db, orderId, {
+      to: "CANCELLED",
+      actor: "job",
+      type: "cancelled",
+      message: `Cancelled in Shopify: CJ order ${detail?.orderId ?? order.cjOrderId ?? ""} is unpaid, so CJ will not ship it and closes it when its payment expires. Do not pay it on CJ.`,
+      set: {
+        cancelledAt: new Date(),
+        cjStatus: status,
+        cjPayUrl: null,
+        cjPayId: null,
+        errorReason: null,
+        lockedUntil: null,
+      },
+    });
+    return "left unpaid at CJ";
   }
   const message = `Cancelled in Shopify, but CJ order ${detail?.orderId ?? order.cjOrderId ?? ""} is already ${status}: CJ cannot delete it. Cancel it or open a dispute on CJ.`;
   const set = { errorReason: message, cancelledAt: new Date(), cjStatus: status, lockedUntil: null };

@@ -18,8 +18,15 @@ import type { CustomsOverride } from "./customs";
 import { destinationRules } from "./destination-rules.server";
 import { decideLines, linesToSend, NOT_FOR_CJ_REASON } from "./lines";
 import { cjOrderNumberFor, legacyId, mapShopifyOrderToCjOrder } from "./mapping";
-import { payIdOfPayUrl, planUpfrontPayment, UPFRONT_MARGIN, type UpfrontLine, type UpfrontPlan } from "./pay-upfront";
-import { PAID_CJ_STATUSES, paidTodayAmount } from "./payment.server";
+import {
+  payIdOfPayUrl,
+  payInCreateEnabled,
+  planUpfrontPayment,
+  UPFRONT_MARGIN,
+  type UpfrontLine,
+  type UpfrontPlan,
+} from "./pay-upfront";
+import { markBalanceShort, PAID_CJ_STATUSES, paidTodayAmount } from "./payment.server";
 import { quoteFreight } from "./quotes.server";
 import { chooseLogistics, merchantHoldList, type ShopRules } from "./rules";
 import { PRE_SUBMISSION_STATES, recordOrderEvent, transitionOrder } from "./state";
@@ -68,7 +75,10 @@ export async function forwardOrderToCj(
   const now = deps.now?.() ?? new Date();
   const order = await db.order.findUnique({
     where: { id: orderId },
-    include: { shop: { include: { settings: true } }, lines: true },
+    include: {
+      shop: { include: { settings: true, cjAccount: { select: { id: true, balanceShortAt: true } } } },
+      lines: true,
+    },
   });
   if (!order) return { outcome: "skipped", message: "order not found" };
   if (!PRE_SUBMISSION_STATES.includes(order.state as never)) {
@@ -325,6 +335,9 @@ export async function forwardOrderToCj(
             : sending.map((d) => ({ quantity: d.quantity, unitPrice: null })),
         postage: upfrontPostage(quoteRecord),
         paidToday: rules.paymentMode === "BALANCE" ? await paidTodayAmount(db, order.shopId, now) : "0",
+        balanceShortAt: order.shop.cjAccount?.balanceShortAt ?? null,
+        now,
+        enabled: payInCreateEnabled(),
       });
       const request = { ...mapped.request, payType: plan.payType };
       await recordOrderEvent(db, orderId, {
@@ -345,6 +358,7 @@ export async function forwardOrderToCj(
         // payType 2 with a balance too low: CJ has created the order (UNPAID) and refused only the payment. It is
         // recorded as CJ has it; the payment job then says what to do (top up, or pay on CJ's page).
         if (!(plan.payType === 2 && error instanceof CjApiError && error.code === 1604000)) throw error;
+        await markBalanceShort(db, order.shop.cjAccountId, now);
         const created = await cj.orders.findOrder(orderNumber);
         if (!created) throw error;
         outcome = { recovered: true, orderId: created.orderId, existing: created };

@@ -19,6 +19,14 @@ import { type ShopRules, withinPaymentCaps } from "./rules";
  */
 export const UPFRONT_MARGIN = new Decimal("0.10");
 
+/** After a payment CJ refused for want of funds, orders get CJ's payment page this long (or until a payment works). */
+export const BALANCE_SHORT_WINDOW_MS = 6 * 60 * 60 * 1000;
+
+/** CJ_PAY_IN_CREATE=0 turns payment in the create call off (every order create-only, then the cart flow). */
+export function payInCreateEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
+  return !["0", "false", "off", "no"].includes((env.CJ_PAY_IN_CREATE ?? "").trim().toLowerCase());
+}
+
 export interface UpfrontLine {
   quantity: number;
   /** CJ's price for one unit in US dollars, or null when it is not known without asking CJ. */
@@ -34,10 +42,31 @@ export interface UpfrontPlan {
 
 export function planUpfrontPayment(
   rules: Pick<ShopRules, "paymentMode" | "autoPayPerOrderCap" | "autoPayPerDayCap">,
-  input: { lines: readonly UpfrontLine[]; postage: string | null; paidToday: string },
+  input: {
+    lines: readonly UpfrontLine[];
+    postage: string | null;
+    paidToday: string;
+    /** When CJ last refused a balance payment of the account for want of funds (cleared by a payment that works). */
+    balanceShortAt?: Date | null;
+    now?: Date;
+    enabled?: boolean;
+  },
 ): UpfrontPlan {
+  if (input.enabled === false) {
+    return { payType: 3, estimate: null, why: "payment in the create call is turned off (CJ_PAY_IN_CREATE=0)" };
+  }
   if (rules.paymentMode !== "BALANCE") {
     return { payType: 1, estimate: null, why: "the shop pays CJ orders through the payment link" };
+  }
+  const now = input.now ?? new Date();
+  if (input.balanceShortAt && now.getTime() - input.balanceShortAt.getTime() < BALANCE_SHORT_WINDOW_MS) {
+    // A create whose payment fails leaves no payment page (CJ's order detail has no parent order): create only, so
+    // the payment job gets the page for the merchant while the balance may still be short.
+    return {
+      payType: 3,
+      estimate: null,
+      why: `the CJ balance was too low for a payment at ${input.balanceShortAt.toISOString().slice(0, 16).replace("T", " ")} UTC`,
+    };
   }
   if (input.lines.length === 0 || input.lines.some((l) => l.unitPrice === null)) {
     return { payType: 3, estimate: null, why: "a CJ price of the order's products is not known up front" };

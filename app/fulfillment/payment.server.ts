@@ -70,6 +70,15 @@ export async function paidTodayAmount(db: Db, shopId: string, now: Date): Promis
   return rows.reduce((sum, r) => sum.plus(r.paidAmount ?? "0"), new Decimal(0)).toFixed(2);
 }
 
+/** CJ refused a balance payment for want of funds (or `null`: one went through): see pay-upfront.ts. */
+export async function markBalanceShort(db: Db, cjAccountId: string | null, at: Date | null) {
+  if (!cjAccountId) return;
+  await db.cjAccount.updateMany({
+    where: { id: cjAccountId, ...(at ? {} : { balanceShortAt: { not: null } }) },
+    data: { balanceShortAt: at },
+  });
+}
+
 const capped = (d: { allowed: boolean; why: string }) =>
   d.allowed ? { allowed: true, why: "the merchant paid selected orders with the CJ balance, within the caps" } : d;
 
@@ -300,12 +309,14 @@ async function payOrWait(
     await step.pay();
   } catch (error) {
     if (error instanceof CjApiError && error.code === 1604000) {
+      await markBalanceShort(db, order.shop.cjAccountId, step.now);
       const message = `The CJ balance is too low to pay ${amount}: top it up, or pay ${where}.`;
       await wait(message, true);
       return { outcome: "link", message };
     }
     throw error;
   }
+  await markBalanceShort(db, order.shop.cjAccountId, null);
   await transitionOrder(db, order.id, {
     to: "PAID",
     actor: step.opts.trigger === "merchant" ? "merchant" : "job",

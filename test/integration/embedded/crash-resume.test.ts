@@ -188,7 +188,12 @@ describe("embedded profile: a cancellation recorded just before a crash", () => 
   let s: Stack;
   beforeAll(async () => {
     // Paid by link: the CJ order waits for the merchant (deletable at CJ), and the sweep would re-drive its payment.
-    s = await startStack({ settings: { ...settings, paymentMode: "LINK" }, env: { CJ_POLL_EVERY_SECONDS: "3600" } });
+    // Create only (a CJ order stays CREATED, so the cancellation can delete it at CJ; with payType 1 it would be
+    // UNPAID at once and left unpaid: one-call.test.ts).
+    s = await startStack({
+      settings: { ...settings, paymentMode: "LINK" },
+      env: { CJ_POLL_EVERY_SECONDS: "3600", CJ_PAY_IN_CREATE: "0" },
+    });
   }, 120_000);
   afterAll(async () => {
     await s?.stop();

@@ -160,7 +160,8 @@ describe("merchant-visible defects", () => {
   let s: Stack;
   const { until, page } = helpers(() => s);
   beforeAll(async () => {
-    s = await startStack({ settings: { paymentMode: "LINK", sandbox: true } });
+    // Create only, then the cart and parent order (their refusals are what these tests are about).
+    s = await startStack({ settings: { paymentMode: "LINK", sandbox: true }, env: { CJ_PAY_IN_CREATE: "0" } });
   });
   afterAll(async () => {
     await s?.stop();

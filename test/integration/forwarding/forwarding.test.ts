@@ -50,7 +50,8 @@ describe("forwarding a paid Shopify order to CJ", () => {
       orderNumber: cjOrderNumberFor(STACK_SHOP, order.id),
       orderFlow: 2,
       platform: "shopify",
-      payType: 3,
+      // Paid from the balance in the create call: the amount is known up front and within the caps.
+      payType: 2,
       isSandbox: 1,
       shippingCustomerName: "Ada Lovelace",
       shippingAddress: "12 Analytical Row",
@@ -83,8 +84,15 @@ describe("forwarding a paid Shopify order to CJ", () => {
     expect(row.paidAmount).toBe(row.orderAmount);
     const events = await s.t.db.orderEvent.findMany({ where: { orderId: row.id }, orderBy: { at: "asc" } });
     expect(events.map((e) => e.type)).toEqual(
-      expect.arrayContaining(["received", "logistics_chosen", "cj_request", "submitted", "payment_prepared", "paid"]),
+      expect.arrayContaining(["received", "logistics_chosen", "cj_request", "submitted", "paid"]),
     );
+    // No cart, confirmation, parent order or separate payment: CJ did them in the create call.
+    for (const path of [
+      "/shopping/order/addCart",
+      "/shopping/order/saveGenerateParentOrder",
+      "/shopping/pay/payBalanceV2",
+    ])
+      expect(s.cj.requests({ path }), path).toEqual([]);
     expect(s.cj.order(row.cjOrderId as string)?.status).toBe("UNSHIPPED");
   });
 });

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cjOrderNumberFor } from "../../../app/fulfillment/mapping";
 import type { OrderLineInput } from "../../emulators/shopify/build-order";
 import { catalogueLine } from "../../emulators/shopify/catalogue";
+import { toOrderWebhookPayload } from "../../emulators/shopify/index";
 import type { Order as ShopifyOrder } from "../../emulators/shopify/model";
 import { eventually, STACK_SHOP, type Stack, startStack } from "../../support/stack";
 import { US_ADDRESS } from "../tracking/helpers";
@@ -189,9 +190,19 @@ describe("one CJ call per order, paid from the balance (payType 2)", () => {
       expect(short.row.cjOrderId).toBe(orders[0]?.orderId);
       expect(short.row.errorReason).toMatch(/CJ balance is too low/);
       expect(await s.t.db.orderEvent.count({ where: { orderId: short.row.id, type: "balance_short" } })).toBe(1);
+      // While the balance may still be short, orders are created only, so each gets CJ's payment page.
+      const next = await place([{ sku: "TSHIRT-WHITE-M" }], ["AWAITING_PAYMENT"]);
+      expect(payTypeOf(createsOf(next.order)[0])).toBe(3);
+      expect(next.row.cjPayUrl).toContain("pid=");
+      expect(next.row.errorReason).toMatch(/CJ balance is too low/);
     } finally {
       s.cj.setBalance("acct-1", "500.00");
     }
+    // Topped up: the next payment goes through and clears the flag; then orders are paid in the create call again.
+    const after = await place([{ sku: "TSHIRT-WHITE-M" }], ["PAID"]);
+    expect(payTypeOf(createsOf(after.order)[0])).toBe(3);
+    const again = await place([{ sku: "TSHIRT-WHITE-M" }], ["PAID"]);
+    expect(payTypeOf(createsOf(again.order)[0])).toBe(2);
   });
 
   it("a create answer lost after CJ created and paid the order: found by its number, never created twice", async () => {
@@ -247,5 +258,30 @@ describe("one CJ call per order, paid by link (payType 1)", () => {
     expect(warm.row.paidAt).toBeNull();
     const wait = await s.t.db.orderEvent.findFirst({ where: { orderId: warm.row.id, type: "awaiting_payment" } });
     expect(wait?.message).toMatch(/on CJ's payment page \(the shop pays CJ orders through the payment link\)/);
+  });
+
+  it("cancelled in Shopify while unpaid at CJ: cancelled here, left unpaid at CJ, its payment page withdrawn", async () => {
+    const { row, order } = await place([{ sku: "TSHIRT-WHITE-L" }], ["AWAITING_PAYMENT"]);
+    const deletes = s.cj.requests({ path: "/shopping/order/deleteOrder" }).length;
+    expect(
+      await s.webhook("orders/cancelled", order, {
+        payload: {
+          ...toOrderWebhookPayload(order, STACK_SHOP),
+          cancelled_at: new Date().toISOString(),
+          updated_at: new Date(Date.now() + 3000).toISOString(),
+        },
+      }),
+    ).toBe(200);
+    const cancelled = await eventually(async () => {
+      const o = await s.t.db.order.findUnique({ where: { id: row.id } });
+      return o?.state === "CANCELLED" ? o : undefined;
+    }, 30_000).catch(async (e) => {
+      throw new Error(`${(e as Error).message}\n${await s.describeOrder(order.id)}`);
+    });
+    expect(cancelled.cjPayUrl).toBeNull();
+    expect(s.cj.requests({ path: "/shopping/order/deleteOrder" }).length).toBe(deletes);
+    expect(s.cj.order(row.cjOrderId as string)?.status).toBe("UNPAID");
+    const event = await s.t.db.orderEvent.findFirst({ where: { orderId: row.id, type: "cancelled" } });
+    expect(event?.message).toMatch(/unpaid, so CJ will not ship it.*Do not pay it on CJ/);
   });
 });

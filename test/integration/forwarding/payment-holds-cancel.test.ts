@@ -14,10 +14,13 @@ import { eventually, inProcessDeps, STACK_SHOP, type Stack, startStack } from ".
 
 let s: Stack;
 beforeAll(async () => {
-  // Not sandbox: sandbox orders are paid without touching the balance (seed 002 §2.3).
+  // Not sandbox: sandbox orders are paid without touching the balance (seed 002 §2.3). Create only (payType 3), then
+  // the cart and the parent order: the path of every order whose payment cannot be decided up front, and the one
+  // this file tests (payment in the create call: one-call.test.ts).
   s = await startStack({
     balance: "60.00",
     settings: { paymentMode: "BALANCE", autoPayPerOrderCap: "40", autoPayPerDayCap: "1000", sandbox: false },
+    env: { CJ_PAY_IN_CREATE: "0" },
   });
 });
 afterAll(async () => {

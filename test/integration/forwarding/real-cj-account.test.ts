@@ -327,39 +327,55 @@ describe("orders CJ intercepts", () => {
   });
 
   it("an intercept at the cart (CJ's own checks) needs the merchant instead of ending as 'no shipmentsId'", async () => {
-    const order = s.addOrder({
-      financialStatus: "PAID",
-      shippingAddress: { ...canada, address1: "1 Remote Road" },
-      lines: [{ sku: "TSHIRT-WHITE-M" }],
+    // The cart is the app's only where CJ is not paid in the create call: a balance shop whose cap the estimate passes.
+    await s.t.db.shopSettings.update({
+      where: { shopId: s.shopId },
+      data: { paymentMode: "BALANCE", autoPayPerOrderCap: "1" },
     });
-    // Hold CJ's create answer a moment, so CJ's risk check can flag the order before the app puts it in a cart.
-    s.cj.addFault({ kind: "slow", path: "/shopping/order/createOrderV2", hangMs: 1500, times: 1 });
-    await s.webhook("orders/paid", order);
-    const atCj = await eventually(async () => s.cj.order(numberOf(order)));
-    s.cj.interceptOrder(atCj.orderId, { message: "Address in a remote area", code: 1000 });
-    const stopped = await settled(order);
-    expect(stopped.state).toBe("NEEDS_ATTENTION");
-    expect(stopped.errorReason).toMatch(/CJ intercepted order .* at the cart/);
-    expect(stopped.errorReason).not.toMatch(/shipmentsId/);
-    const event = await s.t.db.orderEvent.findFirstOrThrow({ where: { orderId: stopped.id, type: "intercepted" } });
-    expect(event.fromState).toBe("SUBMITTED");
-
-    // The merchant settles it in CJ; "Retry" replaces the held CJ order and the payment goes on.
-    s.cj.releaseIntercept(atCj.orderId);
-    expect(await orderPage(stopped.id, { intent: "retry" })).toBe(200);
-    const resumed = await settled(order, ["AWAITING_PAYMENT"]);
-    expect(resumed.errorReason).toBeNull();
-    // The held CJ order was replaced: deleted at CJ, created again under the next number.
-    expect(
-      s.cj.requests({ path: "/shopping/order/deleteOrder" }).some((r) => r.query.orderId?.[0] === atCj.orderId),
-    ).toBe(true);
-    expect(creates(order).map((r) => (r.body as { orderNumber: string }).orderNumber)).toEqual([
-      numberOf(order),
-      `${numberOf(order)}-R1`,
-    ]);
-    expect(resumed.cjOrderId).not.toBe(atCj.orderId);
+    try {
+      await interceptAtTheCart(canada);
+    } finally {
+      await s.t.db.shopSettings.update({
+        where: { shopId: s.shopId },
+        data: { paymentMode: "LINK", autoPayPerOrderCap: null },
+      });
+    }
   });
 });
+
+async function interceptAtTheCart(canada: Record<string, string>) {
+  const order = s.addOrder({
+    financialStatus: "PAID",
+    shippingAddress: { ...canada, address1: "1 Remote Road" },
+    lines: [{ sku: "TSHIRT-WHITE-M" }],
+  });
+  // Hold CJ's create answer a moment, so CJ's risk check can flag the order before the app puts it in a cart.
+  s.cj.addFault({ kind: "slow", path: "/shopping/order/createOrderV2", hangMs: 1500, times: 1 });
+  await s.webhook("orders/paid", order);
+  const atCj = await eventually(async () => s.cj.order(numberOf(order)));
+  s.cj.interceptOrder(atCj.orderId, { message: "Address in a remote area", code: 1000 });
+  const stopped = await settled(order);
+  expect(stopped.state).toBe("NEEDS_ATTENTION");
+  expect(stopped.errorReason).toMatch(/CJ intercepted order .* at the cart/);
+  expect(stopped.errorReason).not.toMatch(/shipmentsId/);
+  const event = await s.t.db.orderEvent.findFirstOrThrow({ where: { orderId: stopped.id, type: "intercepted" } });
+  expect(event.fromState).toBe("SUBMITTED");
+
+  // The merchant settles it in CJ; "Retry" replaces the held CJ order and the payment goes on.
+  s.cj.releaseIntercept(atCj.orderId);
+  expect(await orderPage(stopped.id, { intent: "retry" })).toBe(200);
+  const resumed = await settled(order, ["AWAITING_PAYMENT"]);
+  expect(resumed.errorReason).toBeNull();
+  // The held CJ order was replaced: deleted at CJ, created again under the next number.
+  expect(
+    s.cj.requests({ path: "/shopping/order/deleteOrder" }).some((r) => r.query.orderId?.[0] === atCj.orderId),
+  ).toBe(true);
+  expect(creates(order).map((r) => (r.body as { orderNumber: string }).orderNumber)).toEqual([
+    numberOf(order),
+    `${numberOf(order)}-R1`,
+  ]);
+  expect(resumed.cjOrderId).not.toBe(atCj.orderId);
+}
 
 describe("answers CJ varies", () => {
   it("a create CJ did but whose answer cannot be read is found by its orderNumber, never called refused", async () => {

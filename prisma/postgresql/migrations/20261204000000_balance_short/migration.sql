@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "CjAccount" ADD COLUMN     "balanceShortAt" TIMESTAMP(3);
