@@ -20,6 +20,7 @@ import { createCjMergeApi } from "./merge";
 import { createCjOrdersApi } from "./orders";
 import { createCjOutboundApi } from "./outbound";
 import { createCjPaymentApi } from "./payment";
+import { pointCostOf } from "./points";
 import { type CjRateLimiter, processCjRateLimiter } from "./rate-limiter";
 import { createCjShippingInfoApi } from "./shipping-info";
 import { type CjRetryOptions, type CjTimeouts, createCjTransport, DEFAULT_CJ_API_BASE_URL } from "./transport.server";
@@ -41,7 +42,11 @@ export interface CjClientOptions {
   retry?: Partial<CjRetryOptions>;
   /** Refresh the access token when it expires within this many ms (default 1 hour). */
   refreshMarginMs?: number;
+  /** Called for each successful call that costs points (points.ts), with its cost. Must not throw. */
+  onPointsSpent?: (path: string, points: number) => void;
 }
+
+export { CJ_POINT_COSTS, pointCostOf } from "./points";
 
 let defaultLogger: Logger | undefined;
 function processLogger(): Logger {
@@ -65,6 +70,10 @@ export function createCjClient(options: CjClientOptions) {
     ...(options.timeouts ? { timeouts: options.timeouts } : {}),
     ...(options.retry ? { retry: options.retry } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
+    onSuccess: (path: string) => {
+      const points = pointCostOf(path);
+      if (points > 0) options.onPointsSpent?.(path, points);
+    },
   };
   const authApi = createCjAuthApi(createCjTransport(transportOptions));
   const tokens = new CjTokenManager({

@@ -117,6 +117,8 @@ export interface CjTransportOptions {
   timeouts?: CjTimeouts;
   retry?: Partial<CjRetryOptions>;
   clock?: () => Date;
+  /** Called once for each call CJ answered with success (points accounting: points.ts). Must not throw. */
+  onSuccess?: (path: string) => void;
 }
 
 export function createCjTransport(options: CjTransportOptions): CjTransport {
@@ -233,6 +235,8 @@ export function createCjTransport(options: CjTransportOptions): CjTransport {
         retryAfterMs,
       );
     }
+    // CJ carried the call out (even if its data cannot be read below): what it cost is counted.
+    options.onSuccess?.(call.path);
     const data = call.data.safeParse(envelope.data.data ?? null);
     if (!data.success) {
       // CJ said success: whatever the call does may have happened. Only the field names go to the log (values can

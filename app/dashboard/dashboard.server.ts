@@ -6,6 +6,7 @@
 import Decimal from "decimal.js";
 import { cjLevelForQps } from "../cj/levels";
 import type { Db } from "../db.server";
+import { pointsToday } from "../fulfillment/points.server";
 import type { ShopPorts } from "../runtime/deps.server";
 
 const DAY = 86_400_000;
@@ -30,6 +31,8 @@ export interface Dashboard {
     level: string | null;
     webhooksRegisteredAt: string | null;
     balance: { amount: string; frozen: string } | null;
+    /** CJ points the app spent today (UTC) for this account, the daily budget, and where quotes pause. */
+    points: { used: number; budget: number; quoteLimit: number; quotesPaused: boolean } | null;
     error: string | null;
   };
   kpis: {
@@ -81,7 +84,15 @@ export async function loadDashboard(
   const days = Array.from({ length: CHART_DAYS }, (_, i) => dayKey(new Date(since.getTime() + i * DAY)));
   const empty: Dashboard = {
     shop: shopDomain,
-    cj: { connected: false, qpsLimit: null, level: null, webhooksRegisteredAt: null, balance: null, error: null },
+    cj: {
+      connected: false,
+      qpsLimit: null,
+      level: null,
+      webhooksRegisteredAt: null,
+      balance: null,
+      points: null,
+      error: null,
+    },
     kpis: {
       total: 0,
       forwardedToday: 0,
@@ -105,6 +116,13 @@ export async function loadDashboard(
     cj.qpsLimit = account.qpsLimit;
     cj.level = account.accountLevel ?? cjLevelForQps(account.qpsLimit);
     cj.webhooksRegisteredAt = account.webhooksRegisteredAt?.toISOString() ?? null;
+    const points = await pointsToday(db, account.id, now);
+    cj.points = {
+      used: points.used,
+      budget: points.budget,
+      quoteLimit: points.quoteLimit,
+      quotesPaused: points.used >= points.quoteLimit,
+    };
     try {
       const client = await ports.cj(shopId);
       const [setting, balance] = await withTimeout(

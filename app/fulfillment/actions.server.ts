@@ -6,11 +6,13 @@ import Decimal from "decimal.js";
 import type { Db } from "../db.server";
 import { enqueueForOrder } from "../jobs/queue";
 import { encryptSecret } from "../secrets/crypto.server";
+import { cjAccountIdOfShop } from "../settings/cj-account.server";
 import { claimOrder } from "./claims";
 import type { ForwardDeps } from "./forward.server";
 import { readCustomsOverride } from "./forward.server";
 import { legacyId } from "./mapping";
 import { paidTodayAmount, payCjOrder } from "./payment.server";
+import { assertQuotesAllowed, QuotesDeferredError, quoteScope } from "./points.server";
 import { quoteFreight } from "./quotes.server";
 import { type FreightOption, sortOptions, withinPaymentCaps } from "./rules";
 import { PRE_SUBMISSION_STATES, recordOrderEvent, transitionOrder } from "./state";
@@ -384,7 +386,6 @@ export async function quoteOrder(deps: ForwardDeps, shopDomain: string, orderId:
   const snapshot = order.snapshot ? (JSON.parse(order.snapshot) as Record<string, unknown>) : {};
   const address = (snapshot.shipping_address ?? {}) as Record<string, string | null | undefined>;
   const countryCode = order.countryCode ?? address.country_code ?? null;
-  const errors: string[] = [];
   if (!countryCode) return { options: [], chosen: null, unmapped: [], errors: ["The order has no shipping country."] };
   if (lines.length === 0) {
     return {
@@ -394,6 +395,29 @@ export async function quoteOrder(deps: ForwardDeps, shopDomain: string, orderId:
       errors: ["The order's lines are read when it is first forwarded: forward it or wait for the job."],
     };
   }
+  const chosen =
+    order.chosenLogisticName ??
+    order.logisticName ??
+    (order.freightQuote ? (JSON.parse(order.freightQuote) as { chosen?: FreightOption }).chosen?.logisticName : null) ??
+    null;
+  try {
+    await assertQuotesAllowed(deps.db, await cjAccountIdOfShop(deps.db, order.shopId));
+  } catch (error) {
+    if (error instanceof QuotesDeferredError) return { options: [], chosen, unmapped: [], errors: [error.message] };
+    throw error;
+  }
+  return quoteScope.run(() => quoteOrderFromCj(deps, order, lines, settings, { countryCode, address, chosen }));
+}
+
+async function quoteOrderFromCj(
+  deps: ForwardDeps,
+  order: Awaited<ReturnType<typeof findShopOrder>>,
+  lines: Awaited<ReturnType<ForwardDeps["db"]["orderLine"]["findMany"]>>,
+  settings: { fromCountryCode: string },
+  at: { countryCode: string; address: Record<string, string | null | undefined>; chosen: string | null },
+): Promise<OrderQuotes> {
+  const { countryCode, address, chosen } = at;
+  const errors: string[] = [];
   const cj = await deps.ports.cj(order.shopId);
   const base = await quoteFreight(cj, {
     resolveVid: vidResolverFor(deps.db, cj, order.shopId),
@@ -462,11 +486,6 @@ export async function quoteOrder(deps: ForwardDeps, shopDomain: string, orderId:
       errors.push(`partnerFreightCalculate: ${(error as Error).message}`);
     }
   }
-  const chosen =
-    order.chosenLogisticName ??
-    order.logisticName ??
-    (order.freightQuote ? (JSON.parse(order.freightQuote) as { chosen?: FreightOption }).chosen?.logisticName : null) ??
-    null;
   return { options: sortOptions(options), chosen, unmapped: base.unmapped, errors };
 }
 
@@ -481,20 +500,24 @@ export async function quoteProducts(
     where: { order: { shopId: shop.id }, sku: { in: input.lines.map((l) => l.sku) }, cjVariantId: { not: null } },
     select: { sku: true, cjVariantId: true, shopifyVariantGid: true },
   });
+  // Throws QuotesDeferredError (its message says why and until when) once the day's points are kept for orders.
+  await assertQuotesAllowed(deps.db, shop.cjAccountId);
   const cj = await deps.ports.cj(shop.id);
-  return quoteFreight(cj, {
-    resolveVid: vidResolverFor(deps.db, cj, shop.id),
-    fromCountryCode: shop.settings?.fromCountryCode ?? "CN",
-    countryCode: input.countryCode,
-    zip: input.zip ?? null,
-    lines: input.lines.map((l) => {
-      const match = known.find((k) => k.sku === l.sku);
-      return {
-        sku: l.sku,
-        quantity: l.quantity,
-        shopifyVariantId: match?.shopifyVariantGid ?? null,
-        vid: match?.cjVariantId ?? null,
-      };
+  return quoteScope.run(() =>
+    quoteFreight(cj, {
+      resolveVid: vidResolverFor(deps.db, cj, shop.id),
+      fromCountryCode: shop.settings?.fromCountryCode ?? "CN",
+      countryCode: input.countryCode,
+      zip: input.zip ?? null,
+      lines: input.lines.map((l) => {
+        const match = known.find((k) => k.sku === l.sku);
+        return {
+          sku: l.sku,
+          quantity: l.quantity,
+          shopifyVariantId: match?.shopifyVariantGid ?? null,
+          vid: match?.cjVariantId ?? null,
+        };
+      }),
     }),
-  });
+  );
 }

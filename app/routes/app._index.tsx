@@ -273,6 +273,22 @@ export default function Home() {
                       <Badge>{d.cj.level ?? t("common.none")}</Badge>
                     </InlineStack>
                   ) : null}
+                  {d.cj.points ? (
+                    <InlineStack gap="200" blockAlign="center">
+                      <Text as="span">{t("home.connection.points")}</Text>
+                      <Badge tone={d.cj.points.quotesPaused ? "warning" : undefined}>
+                        {t("home.connection.pointsUsed", {
+                          used: d.cj.points.used.toLocaleString("en-US"),
+                          budget: d.cj.points.budget.toLocaleString("en-US"),
+                        })}
+                      </Badge>
+                      {d.cj.points.quotesPaused ? (
+                        <Text as="span" tone="subdued">
+                          {t("home.connection.pointsQuotesPaused")}
+                        </Text>
+                      ) : null}
+                    </InlineStack>
+                  ) : null}
                   <InlineStack gap="200" blockAlign="center">
                     <Text as="span">{t("home.connection.webhooks")}</Text>
                     {d.cj.webhooksRegisteredAt ? (

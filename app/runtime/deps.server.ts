@@ -5,6 +5,7 @@
 import { createCjClient } from "../cj";
 import { databaseProfile } from "../db/profile";
 import type { Db } from "../db.server";
+import { pointsRecorder } from "../fulfillment/points.server";
 import { logger } from "../logger.server";
 import { createPrismaCredentialStore } from "../secrets/cj-credentials.server";
 import { EncryptedPrismaSessionStorage } from "../secrets/session-storage.server";
@@ -42,7 +43,15 @@ export function createShopPorts(db: Db, env: NodeJS.ProcessEnv = process.env): S
   const timeouts =
     timeoutMs > 0 ? { connectMs: Math.min(10_000, timeoutMs), headersMs: timeoutMs, bodyMs: timeoutMs } : null;
   const newClient = (accountId: string) =>
-    createCjClient({ accountId, store, baseUrl: env.CJ_API_BASE_URL, logger, ...(timeouts ? { timeouts } : {}) });
+    createCjClient({
+      accountId,
+      store,
+      baseUrl: env.CJ_API_BASE_URL,
+      logger,
+      ...(timeouts ? { timeouts } : {}),
+      // Points are counted per account and day (the home page's figure; the quote deferral).
+      onPointsSpent: pointsRecorder(db, accountId),
+    });
 
   /**
    * Production profile: several processes use the same CJ account, and CJ allows one getAccessToken per 5 minutes.

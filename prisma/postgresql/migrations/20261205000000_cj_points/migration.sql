@@ -1,0 +1,14 @@
+-- CreateTable
+CREATE TABLE "CjPointsDay" (
+    "accountId" TEXT NOT NULL,
+    "day" TEXT NOT NULL,
+    "points" INTEGER NOT NULL DEFAULT 0,
+    "calls" INTEGER NOT NULL DEFAULT 0,
+    "quotePoints" INTEGER NOT NULL DEFAULT 0,
+    "updatedAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "CjPointsDay_pkey" PRIMARY KEY ("accountId","day")
+);
+
+-- AddForeignKey
+ALTER TABLE "CjPointsDay" ADD CONSTRAINT "CjPointsDay_accountId_fkey" FOREIGN KEY ("accountId") REFERENCES "CjAccount"("id") ON DELETE CASCADE ON UPDATE CASCADE;
