@@ -244,6 +244,11 @@ async function payClaimedOrder(
       message: `CJ payment ${payId} prepared${amount ? ` for ${new Decimal(amount).toFixed(2)} USD` : ""}.`,
     });
   }
+  if (!shipmentOrderId) {
+    // The payment page came with the create answer (payType 1) but not the parent order's id: CJ's Pay Balance by
+    // the order's own id applies (each order is alone in its parent order).
+    return await payWithoutParentOrder(deps, order, await decide(amount), amount, opts, now);
+  }
   return payOrWait(deps, order, {
     amount,
     decision: await decide(amount),
@@ -330,7 +335,7 @@ async function payOrWait(
 /**
  * Pays an order CJ has confirmed (UNPAID) when its parent order id is unknown. The app puts each order in a cart of
  * its own, so the parent holds this order alone and CJ's Pay Balance by order id applies (seed 002 §2.2). Without
- * the balance there is no payment page to link to: the merchant is told to pay the order in the CJ account.
+ * the balance the merchant pays on the page CJ gave with the order (payType 1), or else in the CJ account.
  */
 async function payWithoutParentOrder(
   deps: ForwardDeps,
@@ -346,8 +351,9 @@ async function payWithoutParentOrder(
     decision,
     opts,
     now,
-    payUrl: null,
+    // CJ's page from a payType 1 create answer, when there was one.
+    payUrl: order.cjPayUrl ?? null,
     pay: () => cj.payment.payBalance({ orderId: order.cjOrderId }),
-    how: ", by the order's id: CJ had confirmed it and the parent order's id was lost",
+    how: ", by the order's own id: CJ had confirmed it and the parent order's id is not known",
   });
 }

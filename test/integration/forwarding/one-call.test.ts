@@ -8,10 +8,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cjOrderNumberFor } from "../../../app/fulfillment/mapping";
+import { embeddedUrl } from "../../../app/runtime/session-token";
 import type { OrderLineInput } from "../../emulators/shopify/build-order";
 import { catalogueLine } from "../../emulators/shopify/catalogue";
 import { toOrderWebhookPayload } from "../../emulators/shopify/index";
 import type { Order as ShopifyOrder } from "../../emulators/shopify/model";
+import { BROWSER_UA, testApiKey, testAppSecret } from "../../support/app-process";
 import { eventually, STACK_SHOP, type Stack, startStack } from "../../support/stack";
 import { US_ADDRESS } from "../tracking/helpers";
 
@@ -258,6 +260,36 @@ describe("one CJ call per order, paid by link (payType 1)", () => {
     expect(warm.row.paidAt).toBeNull();
     const wait = await s.t.db.orderEvent.findFirst({ where: { orderId: warm.row.id, type: "awaiting_payment" } });
     expect(wait?.message).toMatch(/on CJ's payment page \(the shop pays CJ orders through the payment link\)/);
+  });
+
+  it("the merchant pays a link order from the balance, also when CJ's answer had no parent order id", async () => {
+    const { row } = await place([{ sku: "TSHIRT-WHITE-M" }], ["AWAITING_PAYMENT"]);
+    // As if CJ's create answer had carried the payment page but an empty shipmentOrderId.
+    await s.t.db.order.update({ where: { id: row.id }, data: { cjShipmentOrderId: null } });
+    const before = s.cj.requests({ path: "/shopping/pay/payBalance" }).length;
+    const url = await embeddedUrl(s.app.url, `/app/orders/${row.id}.data`, {
+      shop: STACK_SHOP,
+      apiKey: testApiKey,
+      apiSecret: testAppSecret,
+    });
+    const res = await fetch(url, {
+      method: "POST",
+      body: new URLSearchParams({ intent: "pay" }),
+      headers: { "User-Agent": BROWSER_UA },
+    });
+    expect(res.status).toBe(200);
+    await res.text();
+    const paid = await eventually(async () => {
+      const o = await s.t.db.order.findUnique({ where: { id: row.id } });
+      return o?.state === "PAID" ? o : undefined;
+    }, 30_000).catch(async (e) => {
+      throw new Error(`${(e as Error).message}\n${await s.describeOrder(row.shopifyOrderGid)}`);
+    });
+    expect(s.cj.requests({ path: "/shopping/pay/payBalance" }).slice(before)).toEqual([
+      expect.objectContaining({ code: 200, body: { orderId: row.cjOrderId } }),
+    ]);
+    expect(s.cj.order(row.cjOrderId as string)?.status).toBe("UNSHIPPED");
+    expect(paid.paidAmount).toBe(s.cj.order(row.cjOrderId as string)?.orderAmount);
   });
 
   it("cancelled in Shopify while unpaid at CJ: cancelled here, left unpaid at CJ, its payment page withdrawn", async () => {
