@@ -13,8 +13,8 @@
 import ensureBuild from "../../scripts/ensure-build";
 import { usageOf } from "../emulators/cj/quotas";
 import type { OrderLineInput } from "../emulators/shopify/build-order";
-import { catalogueLine } from "../emulators/shopify/catalogue";
 import { US_ADDRESS } from "../integration/tracking/helpers";
+import { addConnectedVariants } from "../support/connected-variants";
 import { eventually, STACK_SHOP, type Stack, startStack } from "../support/stack";
 import { formatTable } from "./stats";
 
@@ -54,31 +54,11 @@ async function stackFor(flow: Flow, paymentMode: "BALANCE" | "LINK", qpsLimit = 
 
 /** Three more store variants connected at CJ, for five-line orders (two T-shirts + these). */
 function fiveLines(s: Stack): OrderLineInput[] {
-  const extra = ["MUG", "CAP", "BAG"].map((name, i) => {
-    const vid = `BENCH-${name}-VID`;
-    s.cj.addVariant({
-      vid,
-      pid: `BENCH-${name}-PID`,
-      sku: `CJB${name}`,
-      nameEn: name,
-      sellPrice: `${3 + i}.00`,
-      weight: 200,
-    });
-    const product = s.shopify.addProduct(STACK_SHOP, {
-      title: name,
-      variants: [{ sku: `BENCH-${name}`, price: "15.00" }],
-    });
-    const variant = product.variants[0];
-    if (!variant) throw new Error("no variant");
-    s.cj.connect({
-      accountId: "acct-1",
-      sku: `BENCH-${name}`,
-      vid,
-      platformVariantId: variant.id.split("/").pop() as string,
-    });
-    return catalogueLine(product, variant);
-  });
-  return [{ sku: "TSHIRT-WHITE-M" }, { sku: "TSHIRT-WHITE-L" }, ...extra];
+  return [
+    { sku: "TSHIRT-WHITE-M" },
+    { sku: "TSHIRT-WHITE-L" },
+    ...addConnectedVariants(s, "BENCH", ["MUG", "CAP", "BAG"]),
+  ];
 }
 
 const settledStates = { BALANCE: ["PAID"], LINK: ["AWAITING_PAYMENT"] } as const;

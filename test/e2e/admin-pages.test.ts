@@ -4,7 +4,15 @@ import { cjOrderNumberFor } from "../../app/fulfillment/mapping";
 import { embeddedUrl, makeSessionToken } from "../../app/runtime/session-token";
 import { testApiKey, testAppSecret } from "../support/app-process";
 import { eventually, STACK_SHOP, type Stack, startStack } from "../support/stack";
-import { type Browser, openBrowser, screenshot, seriousA11yViolations, toasts } from "./browser";
+import {
+  type Browser,
+  expectAccessible as expectPageAccessible,
+  openBrowser,
+  recordFailedRequests,
+  screenshot,
+  seriousA11yViolations,
+  toasts,
+} from "./browser";
 import { type Seeded, seedOrders } from "./seed";
 
 const session = { shop: STACK_SHOP, apiKey: testApiKey, apiSecret: testAppSecret };
@@ -15,7 +23,7 @@ describe("the merchant's admin pages in Chromium", () => {
   let page: Page;
   let seeded: Seeded;
   const real: { id: string; name: string }[] = [];
-  const failedRequests: string[] = [];
+  let failedRequests: string[] = [];
 
   beforeAll(async () => {
     s = await startStack({ settings: { forwardingTrigger: "ON_PAYMENT", paymentMode: "LINK" } });
@@ -49,11 +57,7 @@ describe("the merchant's admin pages in Chromium", () => {
     seeded = await seedOrders(s.t.db, s.shopId);
     b = await openBrowser(await makeSessionToken(session));
     page = b.page;
-    page.on("response", (r) => {
-      if (r.url().startsWith(s.app.url) && r.status() >= 400) {
-        failedRequests.push(`${r.status()} ${r.request().method()} ${r.url().split("?")[0]}`);
-      }
-    });
+    failedRequests = recordFailedRequests(page, s.app.url);
   });
 
   afterAll(async () => {
@@ -61,11 +65,7 @@ describe("the merchant's admin pages in Chromium", () => {
     await s?.stop();
   });
 
-  async function expectAccessible(name: string) {
-    await screenshot(page, name);
-    const violations = await seriousA11yViolations(page);
-    expect(violations, JSON.stringify(violations, null, 2)).toEqual([]);
-  }
+  const expectAccessible = (name: string) => expectPageAccessible(page, name);
 
   /** Every URL the app navigated to kept the session params, so its data requests were authenticated. */
   function expectSessionParams() {

@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { type BrowserContext, chromium, type Locator, type Page } from "playwright-core";
-import { inject } from "vitest";
+import { expect, inject } from "vitest";
 
 const root = path.resolve(import.meta.dirname, "../..");
 export const screenshotDir = path.join(root, "test/e2e/screenshots");
@@ -114,4 +114,22 @@ export async function hydrated(locator: Locator): Promise<void> {
     .waitForFunction((el) => !!el && Object.keys(el).some((k) => k.startsWith("__reactProps")), handle, {
       timeout: 30_000,
     });
+}
+
+/** Collects the app's answers of 4xx/5xx while the page runs (status, method, path): a page test ends expecting none. */
+export function recordFailedRequests(page: Page, appUrl: string): string[] {
+  const failed: string[] = [];
+  page.on("response", (r) => {
+    if (r.url().startsWith(appUrl) && r.status() >= 400) {
+      failed.push(`${r.status()} ${r.request().method()} ${r.url().split("?")[0]}`);
+    }
+  });
+  return failed;
+}
+
+/** A full-page screenshot under `name`, then axe-core: no serious or critical violation. */
+export async function expectAccessible(page: Page, name: string): Promise<void> {
+  await screenshot(page, name);
+  const violations = await seriousA11yViolations(page);
+  expect(violations, JSON.stringify(violations, null, 2)).toEqual([]);
 }

@@ -14,7 +14,13 @@ import type { CatalogueProduct, Order as ShopifyOrder } from "../emulators/shopi
 import { AUTOMATIC_SETTINGS, pointCjPushesAtApp, US_ADDRESS } from "../integration/tracking/helpers";
 import { testApiKey, testAppSecret } from "../support/app-process";
 import { CONNECTED, eventually, STACK_CJ_KEY, STACK_SHOP, type Stack, startStack } from "../support/stack";
-import { type Browser, hydrated, openBrowser, screenshot, seriousA11yViolations } from "./browser";
+import {
+  type Browser,
+  expectAccessible as expectPageAccessible,
+  hydrated,
+  openBrowser,
+  recordFailedRequests,
+} from "./browser";
 
 const session = { shop: STACK_SHOP, apiKey: testApiKey, apiSecret: testAppSecret };
 /** Variants of the CJ emulator's default catalogue. */
@@ -38,7 +44,7 @@ describe("onboarding and products in Chromium", () => {
   let mat: CatalogueProduct;
   let phoneCase: CatalogueProduct;
   let mug: CatalogueProduct;
-  const failedRequests: string[] = [];
+  let failedRequests: string[] = [];
 
   beforeAll(async () => {
     // A fresh install: not live, sandbox off (the defaults).
@@ -59,11 +65,7 @@ describe("onboarding and products in Chromium", () => {
     mug = s.shopify.addProduct(STACK_SHOP, { title: "Enamel Mug", variants: [{ sku: "MUG-OWN-1", price: "12.00" }] });
     b = await openBrowser(await makeSessionToken(session));
     page = b.page;
-    page.on("response", (r) => {
-      if (r.url().startsWith(s.app.url) && r.status() >= 400) {
-        failedRequests.push(`${r.status()} ${r.request().method()} ${r.url().split("?")[0]}`);
-      }
-    });
+    failedRequests = recordFailedRequests(page, s.app.url);
   });
 
   afterAll(async () => {
@@ -71,11 +73,7 @@ describe("onboarding and products in Chromium", () => {
     await s?.stop();
   });
 
-  async function expectAccessible(name: string) {
-    await screenshot(page, name);
-    const violations = await seriousA11yViolations(page);
-    expect(violations, JSON.stringify(violations, null, 2)).toEqual([]);
-  }
+  const expectAccessible = (name: string) => expectPageAccessible(page, name);
 
   const rowOf = (order: ShopifyOrder) => s.t.db.order.findFirst({ where: { shopifyOrderGid: order.id } });
   const until = (order: ShopifyOrder, check: (row: NonNullable<Awaited<ReturnType<typeof rowOf>>>) => boolean) =>

@@ -122,7 +122,10 @@ async function processOrderMessage(deps: TrackingDeps, shopId: string, message: 
     },
     "cj",
   );
-  if (result.unknownCjOrder) throw new CjOrderNotFoundError(`CJ order ${cjOrderId} is not known (split not seen yet)`);
+  if (result.unknownCjOrder)
+    throw new CjOrderNotFoundError(
+      `CJ order ${cjOrderId} is not known yet (a split not seen yet, or a create not recorded yet)`,
+    );
   if (result.syncNeeded) sync.add(order.id);
 }
 
@@ -152,7 +155,10 @@ async function processLogisticMessage(
     },
     "cj",
   );
-  if (result.unknownCjOrder) throw new CjOrderNotFoundError(`CJ order ${p.orderId} is not known (split not seen yet)`);
+  if (result.unknownCjOrder)
+    throw new CjOrderNotFoundError(
+      `CJ order ${p.orderId} is not known yet (a split not seen yet, or a create not recorded yet)`,
+    );
   if (result.syncNeeded) sync.add(order.id);
 }
 

@@ -7,7 +7,7 @@
 import type { Db } from "../../db.server";
 import type { ForwardDeps } from "../forward.server";
 import { legacyId } from "../mapping";
-import { recordOrderEvent, transitionOrder } from "../state";
+import { PRE_SUBMISSION_STATES, recordOrderEvent, transitionOrder } from "../state";
 import { cjReportsDispatched, isFinalTrackingStatus, TRACKING_STATUS_TEXT } from "./status";
 
 export type TrackingDeps = ForwardDeps;
@@ -123,6 +123,17 @@ export async function applyCjShipmentUpdate(
   const isOriginal = !child && (order.cjOrderId === update.cjOrderId || order.cjOrderId === null);
   // A CJ order of a split we have not heard of yet (CJ promises no ordering between messages).
   if (!child && !isOriginal) return { syncNeeded: false, unknownCjOrder: true };
+  // CJ has the order but the app has not recorded its creation yet: the create's answer is still on its way or was
+  // lost, and with payType 2 CJ pays it in that call, so it may even ship it first. Nothing is applied now; the push
+  // is taken in again once forwarding has recorded the CJ order (which it looks up by number).
+  if (
+    !child &&
+    order.cjOrderId === null &&
+    order.submittedAt === null &&
+    PRE_SUBMISSION_STATES.includes(order.state as never)
+  ) {
+    return { syncNeeded: false, unknownCjOrder: true };
+  }
   const status = update.cjStatus ? update.cjStatus.toUpperCase() : null;
   const source = actor === "cj" ? "CJ" : actor === "merchant" ? "CJ (asked from the order page)" : "The CJ poll";
   // An order that needed the merchant before it was ever paid (CJ intercepted it, a payment step was refused) and

@@ -104,7 +104,9 @@ describe("embedded profile: SIGKILL at random moments, restart each time", () =>
     ).catch(async (e) => {
       const states = await s.t.db.order.groupBy({ by: ["state"], _count: true });
       const unprocessed = await s.t.db.webhookReceipt.findMany({ where: { processedAt: null } });
-      const stuck = await s.t.db.order.findFirst({ where: { state: { notIn: ["FULFILLED", "DELIVERED"] } } });
+      // The most telling first: an order that needs the merchant, then one that has not moved on.
+      const stuckRows = await s.t.db.order.findMany({ where: { state: { notIn: ["FULFILLED", "DELIVERED"] } } });
+      const stuck = stuckRows.find((o) => o.state === "NEEDS_ATTENTION") ?? stuckRows[0];
       throw new Error(
         `${(e as Error).message}: ${pendingDeliveries.size} deliveries not accepted, ${shipped.size} shipped, ${fulfilled()} fulfilled; states ${JSON.stringify(states)}; ${unprocessed.length} receipts unprocessed ${JSON.stringify(unprocessed.slice(0, 3))}\n${stuck ? await s.describeOrder(stuck.shopifyOrderGid) : ""}`,
       );

@@ -10,12 +10,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cjOrderNumberFor } from "../../../app/fulfillment/mapping";
 import { embeddedUrl } from "../../../app/runtime/session-token";
 import type { OrderLineInput } from "../../emulators/shopify/build-order";
-import { catalogueLine } from "../../emulators/shopify/catalogue";
 import { toOrderWebhookPayload } from "../../emulators/shopify/index";
 import type { Order as ShopifyOrder } from "../../emulators/shopify/model";
 import { BROWSER_UA, testApiKey, testAppSecret } from "../../support/app-process";
+import { addConnectedVariants } from "../../support/connected-variants";
 import { eventually, STACK_SHOP, type Stack, startStack } from "../../support/stack";
-import { US_ADDRESS } from "../tracking/helpers";
+import { pointCjPushesAtApp, US_ADDRESS } from "../tracking/helpers";
 
 const BALANCE_SETTINGS = {
   logisticsRule: "CHEAPEST",
@@ -95,30 +95,7 @@ describe("one CJ call per order, paid from the balance (payType 2)", () => {
   });
 
   it("a five-line order: cold it learns its three new variants and one quote; warm it is one call too", async () => {
-    const extra = ["MUG", "CAP", "BAG"].map((name, i) => {
-      const vid = `ONE-CALL-${name}-VID`;
-      s.cj.addVariant({
-        vid,
-        pid: `ONE-CALL-${name}-PID`,
-        sku: `CJONE${name}`,
-        nameEn: name,
-        sellPrice: `${3 + i}.00`,
-        weight: 200,
-      });
-      const product = s.shopify.addProduct(STACK_SHOP, {
-        title: name,
-        variants: [{ sku: `OWN-${name}`, price: "15.00" }],
-      });
-      const variant = product.variants[0];
-      if (!variant) throw new Error("no variant");
-      s.cj.connect({
-        accountId: "acct-1",
-        sku: `OWN-${name}`,
-        vid,
-        platformVariantId: variant.id.split("/").pop() as string,
-      });
-      return catalogueLine(product, variant);
-    });
+    const extra = addConnectedVariants(s, "ONE-CALL", ["MUG", "CAP", "BAG"]);
     const lines = [{ sku: "TSHIRT-WHITE-M" }, { sku: "TSHIRT-WHITE-L" }, ...extra];
     const cold = await place(lines, ["PAID"]);
     const coldPaths = cold.calls.map((c) => c.path);
@@ -207,6 +184,29 @@ describe("one CJ call per order, paid from the balance (payType 2)", () => {
     expect(payTypeOf(createsOf(again.order)[0])).toBe(2);
   });
 
+  it("CJ pays and ships the order before the app has its create answer: its pushes wait, then one fulfillment", async () => {
+    pointCjPushesAtApp(s);
+    // CJ creates, pays (payType 2) and answers 2.5 s later; meanwhile the warehouse ships and CJ pushes it.
+    const slow = s.cj.addFault({ kind: "slow", path: "/shopping/order/createOrderV2", times: 1, hangMs: 2500 });
+    try {
+      const order = s.addOrder({
+        financialStatus: "PAID",
+        shippingAddress: US_ADDRESS,
+        lines: [{ sku: "TSHIRT-WHITE-M" }],
+      });
+      expect(await s.webhook("orders/paid", order)).toBe(200);
+      const atCj = await eventually(async () => s.cj.order(cjOrderNumberFor(STACK_SHOP, order.id)));
+      expect(atCj.status).toBe("UNSHIPPED");
+      s.cj.shipOrder(atCj.orderId);
+      const row = await stateOf(order, ["FULFILLED"]);
+      expect(row.cjOrderId).toBe(atCj.orderId);
+      expect(s.shopify.state.orders.get(order.id)?.order.fulfillments).toHaveLength(1);
+      expect(createsOf(order)).toHaveLength(1);
+    } finally {
+      s.cj.removeFault(slow.id);
+    }
+  });
+
   it("a create answer lost after CJ created and paid the order: found by its number, never created twice", async () => {
     const fault = s.cj.addFault({ kind: "holdAfter", path: "/shopping/order/createOrderV2", times: 1, hangMs: 500 });
     try {
@@ -260,6 +260,23 @@ describe("one CJ call per order, paid by link (payType 1)", () => {
     expect(warm.row.paidAt).toBeNull();
     const wait = await s.t.db.orderEvent.findFirst({ where: { orderId: warm.row.id, type: "awaiting_payment" } });
     expect(wait?.message).toMatch(/on CJ's payment page \(the shop pays CJ orders through the payment link\)/);
+  });
+
+  it("a lost payType 1 answer: found by its number, never created twice, and the merchant told where to pay", async () => {
+    const fault = s.cj.addFault({ kind: "holdAfter", path: "/shopping/order/createOrderV2", times: 1, hangMs: 500 });
+    try {
+      const { row, order } = await place([{ sku: "TSHIRT-WHITE-L" }], ["AWAITING_PAYMENT"]);
+      const orders = s.cj.state
+        .ordersOf("acct-1")
+        .filter((o) => o.orderNumber === cjOrderNumberFor(STACK_SHOP, order.id));
+      expect(orders).toHaveLength(1);
+      expect(row.cjOrderId).toBe(orders[0]?.orderId);
+      // The page came only in the lost answer (CJ's order detail has no parent order): the order says where to pay.
+      expect(row.cjPayUrl).toBeNull();
+      expect(row.errorReason).toMatch(/in your CJ account \(Orders, awaiting payment: CJ order \d+/);
+    } finally {
+      s.cj.removeFault(fault.id);
+    }
   });
 
   it("the merchant pays a link order from the balance, also when CJ's answer had no parent order id", async () => {

@@ -4,13 +4,11 @@
  * deferred with a message once the day's count reaches the quote share, while orders go on with the quotes they
  * need. Over HTTP against the app, the CJ and Shopify emulators.
  */
-import { decode } from "turbo-stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { embeddedUrl } from "../../../app/runtime/session-token";
 import { usageOf } from "../../emulators/cj/quotas";
 import type { Order as ShopifyOrder } from "../../emulators/shopify/model";
-import { BROWSER_UA, testApiKey, testAppSecret } from "../../support/app-process";
-import { eventually, STACK_SHOP, type Stack, startStack } from "../../support/stack";
+import { routeData } from "../../support/route-data";
+import { eventually, type Stack, startStack } from "../../support/stack";
 import { AUTOMATIC_SETTINGS, US_ADDRESS } from "../tracking/helpers";
 
 let s: Stack;
@@ -30,20 +28,7 @@ const counted = async () =>
 const cjCounted = () => usageOf(s.cj.state, "acct-1", Date.now()).pointsUsed;
 const freightCalls = () => s.cj.requests({ path: "/logistic/freightCalculate" }).length;
 
-/** A route's data as the browser receives it (Remix single fetch). */
-async function data<T>(path: string, route: string, form?: Record<string, string>): Promise<T> {
-  const url = await embeddedUrl(s.app.url, path, { shop: STACK_SHOP, apiKey: testApiKey, apiSecret: testAppSecret });
-  const res = await fetch(url, {
-    method: form ? "POST" : "GET",
-    ...(form ? { body: new URLSearchParams(form) } : {}),
-    headers: { "User-Agent": BROWSER_UA },
-  });
-  expect(res.status).toBe(200);
-  const decoded = (await decode(res.body as ReadableStream<Uint8Array>)) as { value: unknown; done: Promise<void> };
-  await decoded.done;
-  const value = decoded.value as Record<string, { data?: unknown }> & { data?: unknown };
-  return (form ? value.data : value[route]?.data) as T;
-}
+const data = <T>(path: string, route: string, form?: Record<string, string>) => routeData<T>(s, path, route, form);
 const quoteTool = (countryCode: string, zip: string) =>
   data<{ ok: boolean; error?: string; options?: unknown[] }>("/app/quotes.data", "routes/app.quotes", {
     sku: "TSHIRT-WHITE-M",

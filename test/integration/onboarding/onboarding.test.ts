@@ -5,12 +5,12 @@
  * orders the pause held; a manual shop's orders are in "To forward". Over HTTP against the app, the CJ and Shopify
  * emulators; assertions on what the emulators received and on the database.
  */
-import { decode } from "turbo-stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cjOrderNumberFor } from "../../../app/fulfillment/mapping";
 import { embeddedUrl } from "../../../app/runtime/session-token";
 import type { Order as ShopifyOrder } from "../../emulators/shopify/model";
 import { BROWSER_UA, testApiKey, testAppSecret } from "../../support/app-process";
+import { routeData } from "../../support/route-data";
 import { CONNECTED, eventually, STACK_SHOP, type Stack, startStack } from "../../support/stack";
 import { AUTOMATIC_SETTINGS, US_ADDRESS } from "../tracking/helpers";
 
@@ -23,21 +23,9 @@ function helpers(get: () => Stack) {
     }, 30_000).catch(async (e) => {
       throw new Error(`${(e as Error).message}\n${await get().describeOrder(order.id)}`);
     });
-  const url = (path: string) =>
-    embeddedUrl(get().app.url, path, { shop: STACK_SHOP, apiKey: testApiKey, apiSecret: testAppSecret });
-  /** A route's data (loader or action) as the browser receives it (Remix single fetch: turbo-stream). */
-  const data = async <T>(path: string, route: string, form?: Record<string, string>): Promise<T> => {
-    const res = await fetch(await url(path), {
-      method: form ? "POST" : "GET",
-      ...(form ? { body: new URLSearchParams(form) } : {}),
-      headers: { "User-Agent": BROWSER_UA },
-    });
-    expect(res.status).toBe(200);
-    const decoded = (await decode(res.body as ReadableStream<Uint8Array>)) as { value: unknown; done: Promise<void> };
-    await decoded.done;
-    const value = decoded.value as Record<string, { data?: unknown }> & { data?: unknown };
-    return (form ? value.data : value[route]?.data) as T;
-  };
+  /** A route's data (loader or action) as the browser receives it. */
+  const data = <T>(path: string, route: string, form?: Record<string, string>) =>
+    routeData<T>(get(), path, route, form);
   const home = (form: Record<string, string>) =>
     data<{ ok: boolean; message: string }>("/app.data?index", "routes/app._index", form);
   const creates = () => get().cj.requests({ path: "/shopping/order/createOrderV2" });
