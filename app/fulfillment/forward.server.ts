@@ -442,6 +442,9 @@ export async function forwardOrderToCj(
   }
 }
 
+/** A CJ answer's field as text, or null when CJ left it out or empty. */
+const str = (v: unknown) => (v === null || v === undefined || v === "" ? null : String(v));
+
 const PAY_TYPE_LABELS = {
   1: "payType 1, CJ's payment page",
   2: "payType 2, paid from the balance",
@@ -489,7 +492,6 @@ async function settleUpfront(
   answer: Record<string, unknown>,
   now: Date,
 ): Promise<boolean> {
-  const str = (v: unknown) => (v === null || v === undefined || v === "" ? null : String(v));
   const status = str(answer.orderStatus);
   const paid = str(answer.actualPayment);
   const amount = paid && !new Decimal(paid).isZero() ? paid : str(answer.orderAmount);
@@ -618,7 +620,6 @@ async function recordSubmission(
   quote: unknown,
 ) {
   const answer = (outcome.recovered ? outcome.existing : outcome.created) as Record<string, unknown>;
-  const str = (v: unknown) => (v === null || v === undefined || v === "" ? null : String(v));
   const intercepts = Array.isArray(answer.interceptOrderReasons)
     ? (answer.interceptOrderReasons as Array<{ code?: number | null; message?: string | null } | null>)
         .filter((r) => r && (r.message || r.code))

@@ -39,8 +39,9 @@ export async function recordPoints(
       create: { accountId, day, points, calls: 1, quotePoints: opts.quote ? points : 0 },
       update: { ...increment, ...quote },
     });
-  } catch {
-    // Two first calls of the day created the row at once: the row exists now.
+  } catch (error) {
+    // Two first calls of the day created the row at once (a unique violation): the row exists now.
+    if ((error as { code?: string }).code !== "P2002") throw error;
     await db.cjPointsDay.update({ where, data: { ...increment, ...quote } });
   }
 }

@@ -11,7 +11,7 @@ import { cjOrderNumberFor } from "../../app/fulfillment/mapping";
 import { embeddedUrl, makeSessionToken } from "../../app/runtime/session-token";
 import { catalogueLine } from "../emulators/shopify/catalogue";
 import type { CatalogueProduct, Order as ShopifyOrder } from "../emulators/shopify/model";
-import { AUTOMATIC_SETTINGS, pointCjPushesAtApp, US_ADDRESS } from "../integration/tracking/helpers";
+import { AUTOMATIC_SETTINGS, orderRowWhen, pointCjPushesAtApp, sendPaidOrder } from "../integration/tracking/helpers";
 import { testApiKey, testAppSecret } from "../support/app-process";
 import { CONNECTED, eventually, STACK_CJ_KEY, STACK_SHOP, type Stack, startStack } from "../support/stack";
 import {
@@ -75,14 +75,7 @@ describe("onboarding and products in Chromium", () => {
 
   const expectAccessible = (name: string) => expectPageAccessible(page, name);
 
-  const rowOf = (order: ShopifyOrder) => s.t.db.order.findFirst({ where: { shopifyOrderGid: order.id } });
-  const until = (order: ShopifyOrder, check: (row: NonNullable<Awaited<ReturnType<typeof rowOf>>>) => boolean) =>
-    eventually(async () => {
-      const row = await rowOf(order);
-      return row && check(row) ? row : undefined;
-    }, 30_000).catch(async (e) => {
-      throw new Error(`${(e as Error).message}\n${await s.describeOrder(order.id)}`);
-    });
+  const until = (order: ShopifyOrder, check: Parameters<typeof orderRowWhen>[2]) => orderRowWhen(s, order, check);
   const createOf = (order: ShopifyOrder) =>
     s.cj.requests({ path: "/shopping/order/createOrderV2" }).find((r) => {
       const number = (r.body as { orderNumber?: string }).orderNumber ?? "";
@@ -97,12 +90,7 @@ describe("onboarding and products in Chromium", () => {
 
   it("onboarding: from a fresh install (key, CJ store, products, sandbox test order) to the first live order", async () => {
     // A customer pays before the merchant has set anything up: the order waits, CJ receives nothing.
-    const waiting = s.addOrder({
-      financialStatus: "PAID",
-      shippingAddress: US_ADDRESS,
-      lines: [catalogueLine(shirt, variantOf(shirt, 0))],
-    });
-    expect(await s.webhook("orders/paid", waiting)).toBe(200);
+    const waiting = await sendPaidOrder(s, { lines: [catalogueLine(shirt, variantOf(shirt, 0))] });
     const held = await until(waiting, (row) => row.state === "HELD");
     expect(JSON.parse(held.holdCodes ?? "[]")).toContain("SETUP");
 
@@ -237,12 +225,7 @@ describe("onboarding and products in Chromium", () => {
   });
 
   it("a blocked order links to its variant, and goes on once the merchant connects it by vid", async () => {
-    const order = s.addOrder({
-      financialStatus: "PAID",
-      shippingAddress: US_ADDRESS,
-      lines: [catalogueLine(mat, variantOf(mat))],
-    });
-    expect(await s.webhook("orders/paid", order)).toBe(200);
+    const order = await sendPaidOrder(s, { lines: [catalogueLine(mat, variantOf(mat))] });
     // A live orderFlow=2 order with a SKU CJ cannot match: CJ keeps it incomplete, the app marks the line.
     const line = await eventually(async () => {
       const row = await s.t.db.orderLine.findFirst({
@@ -321,12 +304,9 @@ describe("onboarding and products in Chromium", () => {
     await expectAccessible("products-not-fulfilled-by-cj");
 
     // A mixed order: CJ gets the T-shirt only; the mug's line stays for the merchant, and says why.
-    const mixed = s.addOrder({
-      financialStatus: "PAID",
-      shippingAddress: US_ADDRESS,
+    const mixed = await sendPaidOrder(s, {
       lines: [catalogueLine(shirt, variantOf(shirt, 1)), catalogueLine(mug, variantOf(mug))],
     });
-    expect(await s.webhook("orders/paid", mixed)).toBe(200);
     const row = await until(mixed, (r) => Boolean(r.cjOrderId));
     expect((createOf(mixed)?.body as { products?: unknown[] } | undefined)?.products).toEqual([
       expect.objectContaining({ vid: CONNECTED["TSHIRT-WHITE-L"].vid }),
@@ -336,12 +316,7 @@ describe("onboarding and products in Chromium", () => {
     await expectAccessible("order-line-not-fulfilled-by-cj");
 
     // An order of only the mug: never sent, shown as not for CJ.
-    const own = s.addOrder({
-      financialStatus: "PAID",
-      shippingAddress: US_ADDRESS,
-      lines: [catalogueLine(mug, variantOf(mug), { quantity: 2 })],
-    });
-    expect(await s.webhook("orders/paid", own)).toBe(200);
+    const own = await sendPaidOrder(s, { lines: [catalogueLine(mug, variantOf(mug), { quantity: 2 })] });
     const notSent = await until(own, (r) => r.state === "NOT_SENT");
     expect(createOf(own)).toBeUndefined();
     await page.goto(await embeddedUrl(s.app.url, `/app/orders/${notSent.id}`, session));

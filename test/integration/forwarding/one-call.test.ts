@@ -15,7 +15,7 @@ import type { Order as ShopifyOrder } from "../../emulators/shopify/model";
 import { BROWSER_UA, testApiKey, testAppSecret } from "../../support/app-process";
 import { addConnectedVariants } from "../../support/connected-variants";
 import { eventually, STACK_SHOP, type Stack, startStack } from "../../support/stack";
-import { pointCjPushesAtApp, US_ADDRESS } from "../tracking/helpers";
+import { orderRowWhen, pointCjPushesAtApp, sendPaidOrder } from "../tracking/helpers";
 
 const BALANCE_SETTINGS = {
   logisticsRule: "CHEAPEST",
@@ -26,19 +26,12 @@ const BALANCE_SETTINGS = {
 };
 
 function helpers(get: () => Stack) {
-  const stateOf = (order: ShopifyOrder, states: string[]) =>
-    eventually(async () => {
-      const row = await get().t.db.order.findFirst({ where: { shopifyOrderGid: order.id } });
-      return row && states.includes(row.state) ? row : undefined;
-    }, 30_000).catch(async (e) => {
-      throw new Error(`${(e as Error).message}\n${await get().describeOrder(order.id)}`);
-    });
+  const stateOf = (order: ShopifyOrder, states: string[]) => orderRowWhen(get(), order, states);
   /** Sends a paid order and returns its row once it reaches one of `states`, with the CJ calls made meanwhile. */
   const place = async (lines: OrderLineInput[], states: string[]) => {
     const s = get();
     const before = s.cj.requests().length;
-    const order = s.addOrder({ financialStatus: "PAID", shippingAddress: US_ADDRESS, lines });
-    expect(await s.webhook("orders/paid", order)).toBe(200);
+    const order = await sendPaidOrder(s, { lines });
     const row = await stateOf(order, states);
     // Jobs that follow the state (none are expected) get a moment to show up in the count.
     await new Promise((r) => setTimeout(r, 300));
@@ -189,12 +182,7 @@ describe("one CJ call per order, paid from the balance (payType 2)", () => {
     // CJ creates, pays (payType 2) and answers 2.5 s later; meanwhile the warehouse ships and CJ pushes it.
     const slow = s.cj.addFault({ kind: "slow", path: "/shopping/order/createOrderV2", times: 1, hangMs: 2500 });
     try {
-      const order = s.addOrder({
-        financialStatus: "PAID",
-        shippingAddress: US_ADDRESS,
-        lines: [{ sku: "TSHIRT-WHITE-M" }],
-      });
-      expect(await s.webhook("orders/paid", order)).toBe(200);
+      const order = await sendPaidOrder(s, { lines: [{ sku: "TSHIRT-WHITE-M" }] });
       const atCj = await eventually(async () => s.cj.order(cjOrderNumberFor(STACK_SHOP, order.id)));
       expect(atCj.status).toBe("UNSHIPPED");
       s.cj.shipOrder(atCj.orderId);
@@ -212,12 +200,7 @@ describe("one CJ call per order, paid from the balance (payType 2)", () => {
     try {
       const balanceBefore = Number(s.cj.state.accounts.get("acct-1")?.balance);
       const paymentsBefore = s.cj.requests({ path: "/shopping/pay/payBalanceV2" }).length;
-      const order = s.addOrder({
-        financialStatus: "PAID",
-        shippingAddress: US_ADDRESS,
-        lines: [{ sku: "TSHIRT-WHITE-L" }],
-      });
-      expect(await s.webhook("orders/paid", order)).toBe(200);
+      const order = await sendPaidOrder(s, { lines: [{ sku: "TSHIRT-WHITE-L" }] });
       const row = await stateOf(order, ["PAID"]);
       const orders = s.cj.state
         .ordersOf("acct-1")

@@ -9,7 +9,7 @@ import { usageOf } from "../../emulators/cj/quotas";
 import type { Order as ShopifyOrder } from "../../emulators/shopify/model";
 import { routeData } from "../../support/route-data";
 import { eventually, type Stack, startStack } from "../../support/stack";
-import { AUTOMATIC_SETTINGS, US_ADDRESS } from "../tracking/helpers";
+import { AUTOMATIC_SETTINGS, orderRowWhen, sendPaidOrder, US_ADDRESS } from "../tracking/helpers";
 
 let s: Stack;
 beforeAll(async () => {
@@ -37,23 +37,11 @@ const quoteTool = (countryCode: string, zip: string) =>
     zip,
   });
 
-async function until(order: ShopifyOrder, states: string[]) {
-  return eventually(async () => {
-    const row = await s.t.db.order.findFirst({ where: { shopifyOrderGid: order.id } });
-    return row && states.includes(row.state) ? row : undefined;
-  }, 30_000).catch(async (e) => {
-    throw new Error(`${(e as Error).message}\n${await s.describeOrder(order.id)}`);
-  });
-}
+const until = (order: ShopifyOrder, states: string[]) => orderRowWhen(s, order, states);
 
 describe("CJ points per account and day", () => {
   it("what an order spends is counted, the same as CJ counts it", async () => {
-    const order = s.addOrder({
-      financialStatus: "PAID",
-      shippingAddress: US_ADDRESS,
-      lines: [{ sku: "TSHIRT-WHITE-M" }],
-    });
-    expect(await s.webhook("orders/paid", order)).toBe(200);
+    const order = await sendPaidOrder(s, { lines: [{ sku: "TSHIRT-WHITE-M" }] });
     await until(order, ["PAID"]);
     const row = await eventually(async () => {
       const r = await counted();

@@ -46,6 +46,31 @@ export interface PaidOrder {
 }
 
 /** A Shopify order forwarded to CJ and paid from the balance (state PAID), as the forwarding test does it. */
+/** Sends orders/paid for a new paid order (US address unless given), as Shopify does; fails unless the app took it. */
+export async function sendPaidOrder(s: Stack, input: Partial<BuildOrderInput> = {}): Promise<ShopifyOrder> {
+  const order = s.addOrder({ financialStatus: "PAID", shippingAddress: US_ADDRESS, ...input });
+  const status = await s.webhook("orders/paid", order);
+  if (status !== 200) throw new Error(`orders/paid answered ${status}`);
+  return order;
+}
+
+/** The order's row once it passes `check` (states, or a predicate); the failure shows its timeline. */
+export async function orderRowWhen(
+  s: Stack,
+  order: ShopifyOrder,
+  check: readonly string[] | ((row: OrderRow) => boolean),
+  timeoutMs = 30_000,
+): Promise<OrderRow> {
+  const ok = typeof check === "function" ? check : (row: OrderRow) => check.includes(row.state);
+  return eventually(async () => {
+    const row = await s.t.db.order.findFirst({ where: { shopifyOrderGid: order.id } });
+    return row && ok(row) ? row : undefined;
+  }, timeoutMs).catch(async (e) => {
+    throw new Error(`${(e as Error).message}\n${await s.describeOrder(order.id)}`);
+  });
+}
+type OrderRow = NonNullable<Awaited<ReturnType<Stack["t"]["db"]["order"]["findFirst"]>>>;
+
 export async function paidOrder(s: Stack, input: Partial<BuildOrderInput> = {}): Promise<PaidOrder> {
   const shopify = s.addOrder({
     financialStatus: "PAID",
