@@ -469,6 +469,8 @@ async function upfrontLines(
     const link = d.line.variant?.id ? links.get(d.line.variant.id) : undefined;
     let unitPrice: string | null = null;
     if (vid && link?.cjVariantId === vid && link.cjPrice) unitPrice = link.cjPrice;
+    // A lookup CJ refuses (a quota, a fault) leaves the price unknown: the order is then created only and its
+    // payment decided on CJ's own amount, so it never fails for want of an estimate.
     else if (vid) unitPrice = (await lookupCjVariant(db, cj, { vid }, now).catch(() => null))?.sellPrice ?? null;
     lines.push({ quantity: d.quantity, unitPrice });
   }

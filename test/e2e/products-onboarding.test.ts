@@ -14,6 +14,7 @@ import type { CatalogueProduct, Order as ShopifyOrder } from "../emulators/shopi
 import { AUTOMATIC_SETTINGS, orderRowWhen, pointCjPushesAtApp, sendPaidOrder } from "../integration/tracking/helpers";
 import { testApiKey, testAppSecret } from "../support/app-process";
 import { CONNECTED, eventually, STACK_CJ_KEY, STACK_SHOP, type Stack, startStack } from "../support/stack";
+import { addStoreCatalogue, CJ_CASE, CJ_MAT, variantOf } from "../support/store-catalogue";
 import {
   type Browser,
   expectAccessible as expectPageAccessible,
@@ -23,15 +24,6 @@ import {
 } from "./browser";
 
 const session = { shop: STACK_SHOP, apiKey: testApiKey, apiSecret: testAppSecret };
-/** Variants of the CJ emulator's default catalogue. */
-const CJ_MAT = { vid: "1392053744945991682", sku: "CJYD183722901AZ" };
-const CJ_CASE = { vid: "1392053744945991681", sku: "CJJT169305601AZ" };
-
-const variantOf = (product: CatalogueProduct, index = 0) => {
-  const variant = product.variants[index];
-  if (!variant) throw new Error(`${product.title} has no variant ${index}`);
-  return variant;
-};
 const legacy = (gid: string) => gid.slice(gid.lastIndexOf("/") + 1);
 /** What the page shows changes after a revalidation: give it the time a busy machine needs. */
 const poll = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 15_000, interval: 200 });
@@ -51,18 +43,7 @@ describe("onboarding and products in Chromium", () => {
     s = await startStack({ settings: { ...AUTOMATIC_SETTINGS, liveAt: null, sandbox: false } });
     // ...and no CJ account yet: the merchant enters the key on the home page.
     await s.t.db.cjAccount.deleteMany({});
-    shirt = s.shopify.addProduct(STACK_SHOP, {
-      id: CONNECTED["TSHIRT-WHITE-M"].productId,
-      title: "Cotton T-Shirt",
-      variants: [
-        { id: CONNECTED["TSHIRT-WHITE-M"].variantId, title: "White / M", sku: "TSHIRT-WHITE-M", price: "19.90" },
-        { id: CONNECTED["TSHIRT-WHITE-L"].variantId, title: "White / L", sku: "TSHIRT-WHITE-L", price: "19.90" },
-      ],
-    });
-    mat = s.shopify.addProduct(STACK_SHOP, { title: "Yoga Mat", variants: [{ sku: "MAT-PURPLE", price: "39.00" }] });
-    // Its store SKU is a CJ SKU: the page suggests the match.
-    phoneCase = s.shopify.addProduct(STACK_SHOP, { title: "Phone Case", variants: [{ sku: CJ_CASE.sku }] });
-    mug = s.shopify.addProduct(STACK_SHOP, { title: "Enamel Mug", variants: [{ sku: "MUG-OWN-1", price: "12.00" }] });
+    ({ shirt, mat, phoneCase, mug } = addStoreCatalogue(s));
     b = await openBrowser(await makeSessionToken(session));
     page = b.page;
     failedRequests = recordFailedRequests(page, s.app.url);

@@ -13,6 +13,7 @@ import { catalogueLine } from "../../emulators/shopify/catalogue";
 import type { CatalogueProduct } from "../../emulators/shopify/model";
 import { BROWSER_UA, testApiKey, testAppSecret } from "../../support/app-process";
 import { CONNECTED, eventually, STACK_SHOP, type Stack, startStack } from "../../support/stack";
+import { addStoreCatalogue, CJ_CASE, CJ_MAT } from "../../support/store-catalogue";
 
 let s: Stack;
 let shirt: CatalogueProduct;
@@ -21,23 +22,10 @@ let phoneCase: CatalogueProduct;
 let mug: CatalogueProduct;
 let sticker: CatalogueProduct;
 
-const CJ_MAT = { vid: "1392053744945991682", pid: "1424608189734850561", sku: "CJYD183722901AZ" };
-const CJ_CASE = { vid: "1392053744945991681", pid: "1424608189734850560", sku: "CJJT169305601AZ" };
-
 beforeAll(async () => {
   s = await startStack();
   // The store's catalogue; the T-shirt's ids are the ones the stack's CJ connections name (CONNECTED).
-  shirt = s.shopify.addProduct(STACK_SHOP, {
-    id: CONNECTED["TSHIRT-WHITE-M"].productId,
-    title: "Cotton T-Shirt",
-    variants: [
-      { id: CONNECTED["TSHIRT-WHITE-M"].variantId, title: "White / M", sku: "TSHIRT-WHITE-M", price: "19.90" },
-      { id: CONNECTED["TSHIRT-WHITE-L"].variantId, title: "White / L", sku: "TSHIRT-WHITE-L", price: "19.90" },
-    ],
-  });
-  mat = s.shopify.addProduct(STACK_SHOP, { title: "Yoga Mat", variants: [{ sku: "MAT-PURPLE", price: "39.00" }] });
-  phoneCase = s.shopify.addProduct(STACK_SHOP, { title: "Phone Case", variants: [{ sku: CJ_CASE.sku }] });
-  mug = s.shopify.addProduct(STACK_SHOP, { title: "Enamel Mug", variants: [{ sku: "MUG-OWN-1" }] });
+  ({ shirt, mat, phoneCase, mug } = addStoreCatalogue(s));
   sticker = s.shopify.addProduct(STACK_SHOP, { title: "Sticker", variants: [{}] });
 });
 afterAll(async () => {
