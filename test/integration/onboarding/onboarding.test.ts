@@ -12,7 +12,7 @@ import type { Order as ShopifyOrder } from "../../emulators/shopify/model";
 import { BROWSER_UA, testApiKey, testAppSecret } from "../../support/app-process";
 import { routeData } from "../../support/route-data";
 import { CONNECTED, eventually, STACK_SHOP, type Stack, startStack } from "../../support/stack";
-import { AUTOMATIC_SETTINGS, US_ADDRESS } from "../tracking/helpers";
+import { AUTOMATIC_SETTINGS, sendPaidOrder, US_ADDRESS } from "../tracking/helpers";
 
 function helpers(get: () => Stack) {
   const rowOf = (order: ShopifyOrder) => get().t.db.order.findFirst({ where: { shopifyOrderGid: order.id } });
@@ -44,12 +44,7 @@ describe("a new shop: waiting for setup, the guided path, go live", () => {
   });
 
   it("a paid order waits in 'Waiting for setup' and nothing reaches CJ", async () => {
-    const order = s.addOrder({
-      financialStatus: "PAID",
-      shippingAddress: US_ADDRESS,
-      lines: [{ sku: "TSHIRT-WHITE-M" }],
-    });
-    expect(await s.webhook("orders/paid", order)).toBe(200);
+    const order = await sendPaidOrder(s, { lines: [{ sku: "TSHIRT-WHITE-M" }] });
     const held = await until(order, (row) => row.state === "HELD");
     expect(JSON.parse(held.holdCodes ?? "[]")).toEqual(["SETUP"]);
     expect(held.errorReason).toContain("Waiting for setup");
@@ -230,12 +225,7 @@ describe("a shop that forwards by hand", () => {
   });
 
   it("its paid orders are listed under 'To forward' until the merchant forwards them", async () => {
-    const order = s.addOrder({
-      financialStatus: "PAID",
-      shippingAddress: US_ADDRESS,
-      lines: [{ sku: "TSHIRT-WHITE-M" }],
-    });
-    expect(await s.webhook("orders/paid", order)).toBe(200);
+    const order = await sendPaidOrder(s, { lines: [{ sku: "TSHIRT-WHITE-M" }] });
     await until(order, (row) => row.state === "RECEIVED");
     const page = await data<{ rows: { id: string; name: string }[]; counts: Record<string, number>; shown: string[] }>(
       "/app/orders.data?tab=toforward",
@@ -288,12 +278,7 @@ describe("a shop that forwards by hand and is not live yet", () => {
   });
 
   it("an order the merchant forwards waits for setup, and goes to CJ when the shop goes live", async () => {
-    const order = s.addOrder({
-      financialStatus: "PAID",
-      shippingAddress: US_ADDRESS,
-      lines: [{ sku: "TSHIRT-WHITE-M" }],
-    });
-    expect(await s.webhook("orders/paid", order)).toBe(200);
+    const order = await sendPaidOrder(s, { lines: [{ sku: "TSHIRT-WHITE-M" }] });
     const received = await until(order, (row) => row.state === "RECEIVED");
     const res = await fetch(
       await embeddedUrl(s.app.url, "/app/orders/bulk", {
