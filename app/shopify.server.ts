@@ -1,4 +1,5 @@
 import "@shopify/shopify-app-remix/adapters/node";
+import { LogSeverity, shopifyApi, WebhookValidationErrorReason } from "@shopify/shopify-api";
 import { abstractFetch, setAbstractFetchFunc } from "@shopify/shopify-api/runtime";
 import { ApiVersion, AppDistribution, shopifyApp } from "@shopify/shopify-app-remix/server";
 import db from "./db.server";
@@ -25,6 +26,8 @@ if (adminOrigin) {
 
 export const sessionStorage = new EncryptedPrismaSessionStorage(db);
 
+const customShopDomains = process.env.SHOP_CUSTOM_DOMAIN ? [process.env.SHOP_CUSTOM_DOMAIN] : undefined;
+
 const shopify = shopifyApp({
   apiKey: process.env.SHOPIFY_API_KEY,
   apiSecretKey: process.env.SHOPIFY_API_SECRET || "",
@@ -44,8 +47,48 @@ const shopify = shopifyApp({
       await recordInstall(db, { domain: session.shop, scopes: session.scope ?? null });
     },
   },
-  ...(process.env.SHOP_CUSTOM_DOMAIN ? { customShopDomains: [process.env.SHOP_CUSTOM_DOMAIN] } : {}),
+  ...(customShopDomains ? { customShopDomains } : {}),
 });
+
+/** A verified Shopify webhook delivery: what its headers say, with the exact body that was signed. */
+export interface VerifiedWebhook {
+  topic: string;
+  shop: string;
+  webhookId: string;
+  rawBody: string;
+  payload: unknown;
+}
+
+let webhookApi: ReturnType<typeof shopifyApi> | undefined;
+
+/**
+ * Verifies a webhook delivery as `authenticate.webhook` does (POST only; the HMAC of the raw body; Shopify's headers,
+ * or 400; a shop domain) with the library's own checks, without loading the shop's offline session. The intake needs
+ * no session, and with expiring offline tokens loading one may mean refreshing it: a call to Shopify inside the
+ * request Shopify is waiting on. Throws a Response (405, 401, 400) as authenticate.webhook does, a SyntaxError for a
+ * body that is not JSON, and InvalidShopError for a shop header that is no shop domain.
+ */
+export async function verifyShopifyWebhook(request: Request): Promise<VerifiedWebhook> {
+  if (request.method !== "POST") throw new Response(undefined, { status: 405, statusText: "Method not allowed" });
+  webhookApi ??= shopifyApi({
+    apiKey: process.env.SHOPIFY_API_KEY ?? "",
+    apiSecretKey: process.env.SHOPIFY_API_SECRET || "",
+    apiVersion: SHOPIFY_API_VERSION,
+    hostName: new URL(process.env.SHOPIFY_APP_URL || "https://localhost").host,
+    isEmbeddedApp: true,
+    logger: { level: LogSeverity.Error },
+    ...(customShopDomains ? { customShopDomains } : {}),
+  });
+  const rawBody = await request.text();
+  const check = await webhookApi.webhooks.validate({ rawBody, rawRequest: request });
+  if (!check.valid) {
+    const invalidHmac = check.reason === WebhookValidationErrorReason.InvalidHmac;
+    throw new Response(undefined, invalidHmac ? { status: 401, statusText: "Unauthorized" } : { status: 400 });
+  }
+  if (!("webhookId" in check)) throw new Response("Not a webhook delivery", { status: 400 });
+  const shop = webhookApi.utils.sanitizeShop(check.domain, true) as string;
+  return { topic: check.topic, shop, webhookId: check.webhookId, rawBody, payload: JSON.parse(rawBody) };
+}
 
 /**
  * `authenticate.admin`, one request per shop at a time in this process. A page's loaders (the layout's and the

@@ -1,13 +1,16 @@
 /**
- * Shopify order webhooks → the order snapshot. Nothing slow happens here (no CJ or Shopify call): the payload is
- * checked, the snapshot upserted keyed by (shop, order GID) — an older payload never overwrites a newer one — and
- * the forwarding job is enqueued.
+ * Shopify order webhooks → the order snapshot. The intake checks the payload while Shopify waits (parseOrderPayload)
+ * and records it; the `process-shopify-webhook` job then runs receiveOrderWebhook: the snapshot upserted keyed by
+ * (shop, order GID) — an older payload never overwrites a newer one, however the deliveries' jobs interleave — and
+ * the forwarding job enqueued. Nothing slow happens here (no CJ or Shopify call).
  */
+
 import { z } from "zod";
+import { isUniqueViolation } from "../db/errors";
 import db from "../db.server";
 import { enqueueForOrder } from "../jobs/queue";
 import { jobQueue } from "../jobs/runtime.server";
-import type { ShopifyWebhookContext } from "../webhooks/shopify-intake.server";
+import type { ShopifyWebhookContext } from "../webhooks/shopify-topics.server";
 import { PRE_SUBMISSION_STATES } from "./state";
 
 const orderPayload = z.looseObject({
@@ -37,19 +40,19 @@ export function parseOrderPayload(payload: unknown): OrderWebhookPayload {
 
 export async function receiveOrderWebhook(ctx: ShopifyWebhookContext): Promise<void> {
   const order = parseOrderPayload(ctx.payload);
-  if (!ctx.shopId) {
-    throw new Response(`Shop ${ctx.shop} is not installed`, { status: 404 });
-  }
-  // Two deliveries of a new order can race (several web processes): the loser of the insert finds the row on its
-  // second try and applies its snapshot as an update.
-  const shopId = ctx.shopId;
-  const { order: row, changed } = await upsertOrderSnapshot(shopId, ctx.topic, order).catch((error: unknown) => {
-    if ((error as { code?: string }).code !== "P2002") throw error;
-    return upsertOrderSnapshot(shopId, ctx.topic, order);
+  const shop = await db.shop.findUnique({
+    where: { domain: ctx.shop },
+    select: { id: true, settings: { select: { forwardingTrigger: true } } },
+  });
+  if (!shop) throw new Response(`Shop ${ctx.shop} is not installed`, { status: 404 });
+  // Two deliveries of a new order can race (several workers): the loser of the insert finds the row on its second
+  // try and applies its snapshot as an update.
+  const { order: row, changed } = await upsertOrderSnapshot(shop.id, ctx.topic, order).catch((error: unknown) => {
+    if (!isUniqueViolation(error)) throw error;
+    return upsertOrderSnapshot(shop.id, ctx.topic, order);
   });
   if (!changed && ctx.topic !== "ORDERS_CANCELLED") return;
-  const settings = await db.shopSettings.findUnique({ where: { shopId: ctx.shopId } });
-  const job = nextJob(ctx.topic, order, row.state, settings?.forwardingTrigger ?? "ON_PAYMENT");
+  const job = nextJob(ctx.topic, order, row.state, shop.settings?.forwardingTrigger ?? "ON_PAYMENT");
   if (job) await enqueueForOrder(jobQueue(), job, row.id);
 }
 
@@ -85,33 +88,38 @@ export async function upsertOrderSnapshot(shopId: string, topic: string, order: 
     shopifyCancelledAt:
       order.cancelled_at && !Number.isNaN(Date.parse(order.cancelled_at)) ? new Date(order.cancelled_at) : null,
   };
-  return db.$transaction(async (tx) => {
-    const existing = await tx.order.findUnique({
-      where: { shopId_shopifyOrderGid: { shopId, shopifyOrderGid: order.admin_graphql_api_id } },
-      select: { id: true, shopifyUpdatedAt: true, state: true },
-    });
-    if (!existing) {
-      const created = await tx.order.create({
-        data: { shopId, shopifyOrderGid: order.admin_graphql_api_id, ...snapshot },
-      });
-      await tx.orderEvent.create({
-        data: {
-          orderId: created.id,
-          actor: "webhook",
-          type: "received",
-          toState: created.state,
-          message: `Received ${topic} for ${order.name}`,
+  // No interactive transaction (on SQLite each one takes a connection of its own and holds the write lock across
+  // round trips): a new order and its first event are one nested create; an update is one conditional statement.
+  const where = { shopId_shopifyOrderGid: { shopId, shopifyOrderGid: order.admin_graphql_api_id } };
+  const existing = await db.order.findUnique({ where, select: { id: true, state: true } });
+  if (!existing) {
+    const created = await db.order.create({
+      data: {
+        shopId,
+        shopifyOrderGid: order.admin_graphql_api_id,
+        ...snapshot,
+        events: {
+          create: {
+            actor: "webhook",
+            type: "received",
+            toState: "RECEIVED",
+            message: `Received ${topic} for ${order.name}`,
+          },
         },
-      });
-      return { order: created, changed: true };
-    }
-    if (existing.shopifyUpdatedAt && existing.shopifyUpdatedAt > updatedAt) {
-      return { order: existing, changed: false };
-    }
-    const updated = await tx.order.update({ where: { id: existing.id }, data: snapshot });
-    await tx.orderEvent.create({
-      data: { orderId: existing.id, actor: "webhook", type: "snapshot", message: `Snapshot updated from ${topic}` },
+      },
+      select: { id: true, state: true },
     });
-    return { order: updated, changed: true };
+    return { order: created, changed: true };
+  }
+  // The newer-payload rule is the update's condition: two deliveries of one order processed at once (two workers)
+  // cannot have the older one land last.
+  const { count } = await db.order.updateMany({
+    where: { id: existing.id, OR: [{ shopifyUpdatedAt: null }, { shopifyUpdatedAt: { lte: updatedAt } }] },
+    data: snapshot,
   });
+  if (count === 0) return { order: existing, changed: false };
+  await db.orderEvent.create({
+    data: { orderId: existing.id, actor: "webhook", type: "snapshot", message: `Snapshot updated from ${topic}` },
+  });
+  return { order: existing, changed: true };
 }

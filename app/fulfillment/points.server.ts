@@ -5,7 +5,9 @@
  * QUOTE_SHARE of the budget, so the rest stays for the freight quotes and variant lookups new orders need. CJ's own
  * refusal (1600201) still stops everything until the reset (transport.server.ts).
  */
+
 import { AsyncLocalStorage } from "node:async_hooks";
+import { isUniqueViolation } from "../db/errors";
 import type { Db } from "../db.server";
 import { logger } from "../logger.server";
 
@@ -41,7 +43,7 @@ export async function recordPoints(
     });
   } catch (error) {
     // Two first calls of the day created the row at once (a unique violation): the row exists now.
-    if ((error as { code?: string }).code !== "P2002") throw error;
+    if (!isUniqueViolation(error)) throw error;
     await db.cjPointsDay.update({ where, data: { ...increment, ...quote } });
   }
 }

@@ -10,6 +10,7 @@
 import { enqueueForOrder } from "../jobs/queue";
 import { logger } from "../logger.server";
 import { iteratePaidOrdersSince } from "../shopify/orders";
+import { redriveShopifyWebhookReceipts } from "../webhooks/shopify-process.server";
 import type { ForwardDeps } from "./forward.server";
 import { redriveCjWebhookReceipts } from "./tracking/process.server";
 import { fulfillmentNeedsSync } from "./tracking/sync.server";
@@ -112,11 +113,14 @@ export async function reconcileOrders(deps: ForwardDeps, options: ReconcileOptio
   }
   const cancellations = await redriveCancellations(deps);
   const cjMessages = await redriveCjWebhookReceipts(deps, { olderThanSeconds: options.staleAfterSeconds ?? 120 });
+  const shopifyDeliveries = await redriveShopifyWebhookReceipts(deps, {
+    olderThanSeconds: options.staleAfterSeconds ?? 120,
+  });
   const syncs = await redriveFulfillmentSyncs(deps, stale, now);
-  if (discovered || redriven || cancellations || cjMessages || syncs) {
-    logger.info({ discovered, redriven, cancellations, cjMessages, syncs }, "reconciliation sweep");
+  if (discovered || redriven || cancellations || cjMessages || shopifyDeliveries || syncs) {
+    logger.info({ discovered, redriven, cancellations, cjMessages, shopifyDeliveries, syncs }, "reconciliation sweep");
   }
-  return { discovered, redriven, cancellations, cjMessages, syncs };
+  return { discovered, redriven, cancellations, cjMessages, shopifyDeliveries, syncs };
 }
 
 /** Orders Shopify cancelled whose cancellation never finished (not CANCELLED, no cancelledAt, nobody told yet). */

@@ -7,6 +7,7 @@ export const JOB_NAMES = [
   "pay-order",
   "cancel-order",
   "process-cj-webhook",
+  "process-shopify-webhook",
   "sync-tracking",
   "poll-cj-orders",
   "reconcile-orders",
@@ -28,6 +29,9 @@ export const orderJobKey = (orderId: string): string => `order:${orderId}`;
 
 /** The singleton key of the job that processes one recorded CJ webhook (every producer: intake, re-drives, waits). */
 export const cjWebhookJobKey = (receiptId: string): string => `cj-webhook:${receiptId}`;
+
+/** The singleton key of the job that processes one recorded Shopify webhook (the intake, redeliveries, the sweep). */
+export const shopifyWebhookJobKey = (receiptId: string): string => `shopify-webhook:${receiptId}`;
 
 /** Sends a job about one order, under the order's one key (at most one queued and one running per job type). */
 export function enqueueForOrder(

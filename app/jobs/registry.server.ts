@@ -1,6 +1,7 @@
 /** Every job the app runs, with its tries and what happens when they are used up. Same table for both profiles. */
 
 import { CjApiError, nextUtcMidnight } from "../cj/errors";
+import { dbProfile } from "../db.server";
 import { cancelCjOrder } from "../fulfillment/cancel.server";
 import { refreshCurrencyRates } from "../fulfillment/currency.server";
 import { type ForwardDeps, forwardOrderToCj } from "../fulfillment/forward.server";
@@ -13,7 +14,16 @@ import { logger } from "../logger.server";
 import { registerProductJobs } from "../products/batch.server";
 import { runTestOrder } from "../settings/test-order.server";
 import { ReconnectNeededError } from "../shopify/offline-tokens.server";
-import { cjWebhookJobKey, type JobDefinition, type JobName, type JobRunner, orderJobKey } from "./queue";
+import { giveWayToIntake } from "../webhooks/intake-pressure";
+import { noteShopifyWebhookFailure, processShopifyWebhookReceipt } from "../webhooks/shopify-process.server";
+import {
+  cjWebhookJobKey,
+  type JobDefinition,
+  type JobName,
+  type JobRunner,
+  orderJobKey,
+  shopifyWebhookJobKey,
+} from "./queue";
 
 const orderIdOf = (data: Record<string, unknown>) => String(data.orderId ?? "");
 /** RECONCILE_FAILED_RETRY_SECONDS: how long after failing a FAILED order is forwarded again (default 600 s). */
@@ -63,7 +73,11 @@ function waitingForReconnect(runner: JobRunner): JobRunner {
         typeof data.orderId === "string"
           ? { singletonKey: orderJobKey(data.orderId) }
           : typeof data.receiptId === "string"
-            ? { singletonKey: cjWebhookJobKey(data.receiptId) }
+            ? {
+                singletonKey: (name === "process-shopify-webhook" ? shopifyWebhookJobKey : cjWebhookJobKey)(
+                  data.receiptId,
+                ),
+              }
             : {};
       await runner.enqueue(name, data, { ...key, startAfterSeconds: reconnectRecheckSeconds });
       return true;
@@ -174,6 +188,20 @@ export function registerJobHandlers(target: JobRunner, deps: ForwardDeps) {
         message,
         set: { errorReason: message },
       });
+    },
+  });
+  runner.register("process-shopify-webhook", {
+    maxAttempts: 5,
+    // Small database work per delivery. On SQLite (one writer) one at a time: concurrent writers only wait for each
+    // other's lock. On PostgreSQL a flash sale's deliveries are worked off by several at once.
+    concurrency: dbProfile === "postgresql" ? 4 : 1,
+    handler: async (data) => {
+      // Sent by the intake of this process: let the deliveries still arriving be recorded first (embedded profile).
+      if (typeof data.recordedAt === "number") await giveWayToIntake(data.recordedAt);
+      await processShopifyWebhookReceipt(deps.db, String(data.receiptId ?? ""));
+    },
+    onExhausted: async (data, error) => {
+      await noteShopifyWebhookFailure(deps.db, String(data.receiptId ?? ""), error);
     },
   });
   runner.register("reconcile-orders", {

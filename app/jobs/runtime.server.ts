@@ -102,8 +102,12 @@ async function resumeEmbeddedWork(runner: JobRunner) {
       where: { status: "CREATING", updatedAt: { lt: before } },
       data: { status: "PENDING" },
     }),
-    // A Shopify delivery the dead process was handling got no 200: Shopify sends it again, and must not find it taken.
-    db.webhookReceipt.deleteMany({ where: { source: "SHOPIFY", processedAt: null, receivedAt: { lt: before } } }),
+    // A Shopify delivery recorded without its payload (by a version that handled it during the request) that the
+    // dead process never finished got no 200: Shopify sends it again, and must not find it taken. Deliveries recorded
+    // with their payload were answered 200: the start-up sweep below processes them.
+    db.webhookReceipt.deleteMany({
+      where: { source: "SHOPIFY", processedAt: null, payload: null, receivedAt: { lt: before } },
+    }),
   ]);
   logger.info(
     { orderClaims: claims.count, fulfillmentClaims: fulfillments.count, shopifyDeliveries: receipts.count },

@@ -1,8 +1,4 @@
-import db from "../db.server";
-import { recordUninstall } from "../settings/shops.server";
 import { shopifyWebhookAction } from "../webhooks/shopify-intake.server";
 
-export const action = shopifyWebhookAction(async ({ shop }) => {
-  // May repeat, and may arrive after the sessions are gone: both are harmless.
-  await recordUninstall(db, shop);
-});
+/** Recorded and answered at once; the job runs the topic's handler (app/webhooks/shopify-topics.server.ts). */
+export const action = shopifyWebhookAction();

@@ -1,7 +1,4 @@
-import db from "../db.server";
-import { redactCustomer } from "../settings/compliance.server";
 import { shopifyWebhookAction } from "../webhooks/shopify-intake.server";
 
-export const action = shopifyWebhookAction(async ({ shop, payload }) => {
-  await redactCustomer(db, shop, payload);
-});
+/** Recorded and answered at once; the job runs the topic's handler (app/webhooks/shopify-topics.server.ts). */
+export const action = shopifyWebhookAction();

@@ -1,4 +1,4 @@
-import { receiveOrderWebhook } from "../fulfillment/intake.server";
 import { shopifyWebhookAction } from "../webhooks/shopify-intake.server";
 
-export const action = shopifyWebhookAction(receiveOrderWebhook);
+/** Recorded and answered at once; the job runs the topic's handler (app/webhooks/shopify-topics.server.ts). */
+export const action = shopifyWebhookAction();

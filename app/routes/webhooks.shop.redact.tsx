@@ -1,7 +1,4 @@
-import db from "../db.server";
-import { purgeShop } from "../settings/shops.server";
 import { shopifyWebhookAction } from "../webhooks/shopify-intake.server";
 
-export const action = shopifyWebhookAction(async ({ shop }) => {
-  await purgeShop(db, shop);
-});
+/** Recorded and answered at once; the job runs the topic's handler (app/webhooks/shopify-topics.server.ts). */
+export const action = shopifyWebhookAction();

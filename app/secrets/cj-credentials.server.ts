@@ -1,5 +1,7 @@
 /** The CJ client's credential port over Prisma: API key, tokens and openId encrypted in CjAccount. */
+
 import type { CjCredentialStore, CjStoredCredentials, CjTokens } from "../cj/credentials";
+import { isUniqueViolation } from "../db/errors";
 import type { Db } from "../db.server";
 import { decryptSecret, encryptSecret, secretLookupHash } from "./crypto.server";
 
@@ -44,7 +46,7 @@ export function createPrismaCredentialStore(db: Db): CjCredentialStore {
       } catch (error) {
         // Another row already holds this openId (the same CJ account connected with another key before accounts
         // were shared): the tokens are kept; the other row keeps routing the account's webhooks.
-        if ((error as { code?: string }).code !== "P2002") throw error;
+        if (!isUniqueViolation(error)) throw error;
         await db.cjAccount.update({ where: { id: accountId }, data });
       }
     },

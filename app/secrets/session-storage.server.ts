@@ -2,9 +2,11 @@
  * Shopify session storage (the Prisma adapter) with access and refresh tokens encrypted before they reach the
  * Session table, and decrypted on the way out. The rest of the app sees ordinary sessions.
  */
+
 import { Session } from "@shopify/shopify-api";
 import type { SessionStorage } from "@shopify/shopify-app-session-storage";
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
+import { isUniqueViolation } from "../db/errors";
 import type { Db } from "../db.server";
 import { decryptSecret, encryptSecret, isEncrypted } from "./crypto.server";
 
@@ -75,7 +77,7 @@ export class EncryptedPrismaSessionStorage implements SessionStorage {
       await this.db.session.create({ data: { id: sealed.id, ...row } });
       return "stored";
     } catch (error) {
-      if ((error as { code?: string }).code === "P2002") return "older";
+      if (isUniqueViolation(error)) return "older";
       throw error;
     }
   }

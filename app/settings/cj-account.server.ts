@@ -5,6 +5,7 @@
  * lifecycle (CJ allows one getAccessToken per 5 minutes per account), one rate limit and one points budget, and CJ's
  * pushes, which name only the account, are routed to the store by the CJ order they name (webhook-intake.server.ts).
  */
+import { isUniqueViolation } from "../db/errors";
 import type { Db } from "../db.server";
 import { decryptSecret, encryptSecret, secretLookupHash } from "../secrets/crypto.server";
 
@@ -46,7 +47,7 @@ export async function findAccountByApiKey(db: Db, apiKey: string): Promise<{ id:
       .updateMany({ where: { id: row.id, apiKeyHash: null }, data: { apiKeyHash: rowHash } })
       .catch((error: unknown) => {
         // Two rows with the same key (from before sharing): the first keeps the hash; the other is found by scan.
-        if ((error as { code?: string }).code !== "P2002") throw error;
+        if (!isUniqueViolation(error)) throw error;
       });
   }
   return found;

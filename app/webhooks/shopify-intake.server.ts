@@ -1,37 +1,32 @@
 /**
- * The one path every Shopify webhook takes: verify the HMAC (authenticate.webhook answers 401 on a bad one and
- * 400 on missing headers, before anything is written), record a receipt keyed by X-Shopify-Webhook-Id so a
- * duplicate delivery is acknowledged and ignored, then run the topic's handler.
+ * The one path every Shopify webhook takes while Shopify waits: verify the HMAC (verifyShopifyWebhook: the checks of
+ * authenticate.webhook without loading the shop's session; 401 on a bad HMAC and 400 on missing headers, before
+ * anything is written), check the payload (a topic's `check`: a payload
+ * we refuse is a 422 with the reason kept on a receipt), record the delivery (its receipt, keyed by
+ * X-Shopify-Webhook-Id, with the payload) in one write, queue the `process-shopify-webhook` job, and answer 200. The
+ * job does the rest (shopify-process.server.ts): the order snapshot, the decision, the compliance work.
+ *
+ * Nothing is lost between the 200 and the job: the receipt holds the payload until the job has processed it, and a
+ * receipt left unprocessed (the job never sent, the process killed) is re-driven by the reconciliation sweep and at
+ * start-up. A duplicate delivery finds the receipt and is answered 200 without a second one.
  *
  * Answers by cause, because Shopify acts on the status: a 4xx is the sender's fault and is not worth a retry, a 5xx
- * is ours and Shopify retries it (shopify-facts "Webhooks"). So only a body that is not JSON or a shop header that is
- * no shop domain is a 400; anything that goes wrong on our side (the database busy or down, a timeout) is a 503,
- * logged with the real error.
+ * is ours and Shopify retries it (shopify-facts "Webhooks"). So only a body that is not JSON, a shop header that is no
+ * shop domain, a topic the app does not handle, or a payload we refuse is a 4xx; anything that goes wrong on our side
+ * (the database busy or down, a timeout) is a 503, logged with the real error.
  */
+import { randomUUID } from "node:crypto";
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { InvalidShopError } from "@shopify/shopify-api";
 import db from "../db.server";
+import { shopifyWebhookJobKey } from "../jobs/queue";
+import { jobQueue } from "../jobs/runtime.server";
 import { logger } from "../logger.server";
-import { authenticate } from "../shopify.server";
+import { type VerifiedWebhook, verifyShopifyWebhook } from "../shopify.server";
+import { recordingDelivery } from "./intake-pressure";
+import { SHOPIFY_TOPICS, topicKey } from "./shopify-topics.server";
 
-export interface ShopifyWebhookContext {
-  topic: string;
-  shop: string;
-  webhookId: string;
-  payload: Record<string, unknown>;
-  receiptId: string;
-  shopId: string | null;
-}
-
-export type ShopifyWebhookHandler = (ctx: ShopifyWebhookContext) => Promise<void>;
-
-/**
- * A receipt left unprocessed this long belongs to a delivery whose process died mid-way (the handler takes
- * milliseconds): Shopify's redelivery takes it over instead of being acknowledged as a duplicate of work that never
- * finished. Younger ones are deliveries still in flight elsewhere: a duplicate of those is answered 503, since the first
- * may yet fail.
- */
-export const STALE_RECEIPT_SECONDS = Number(process.env.WEBHOOK_RECEIPT_STALE_SECONDS ?? 30);
+export type { ShopifyWebhookContext } from "./shopify-topics.server";
 
 /**
  * Where authenticate.webhook failed: its own answers (401, 400, 405) stand; a body that is not JSON and a shop header
@@ -49,140 +44,122 @@ export function webhookAuthFailure(error: unknown): Response {
 const unavailable = (message = "Temporarily unable to record this webhook; please retry") =>
   new Response(message, { status: 503, headers: { "Retry-After": "5" } });
 
-export function shopifyWebhookAction(handler: ShopifyWebhookHandler) {
+/** The action of every Shopify webhook route (the topic comes from the verified headers; SHOPIFY_TOPICS says what to do). */
+export function shopifyWebhookAction() {
   return async ({ request }: ActionFunctionArgs) => {
     const webhookId = request.headers.get("x-shopify-webhook-id") ?? undefined;
     const headerTopic = request.headers.get("x-shopify-topic") ?? undefined;
-    let authenticated: Awaited<ReturnType<typeof authenticate.webhook>>;
+    let verified: VerifiedWebhook;
     try {
-      authenticated = await authenticate.webhook(request);
+      verified = await verifyShopifyWebhook(request);
     } catch (error) {
       const answer = webhookAuthFailure(error);
       if (answer.status === 400 && !(error instanceof Response)) {
         logger.warn({ topic: headerTopic, webhookId, reason: await answer.clone().text() }, "Shopify webhook refused");
       } else if (answer.status >= 500) {
-        // The HMAC was fine or not yet checked: the failure is ours (authenticate.webhook also reads the shop's
-        // offline session from the database). Shopify retries a 5xx.
+        // The HMAC was fine or not yet checked: the failure is ours. Shopify retries a 5xx.
         logger.error({ topic: headerTopic, webhookId, err: error }, "Shopify webhook not recorded; Shopify will retry");
       }
       return answer;
     }
-    const { topic, shop, payload } = authenticated;
     try {
-      return await recordAndHandle(handler, { topic, shop, webhookId: authenticated.webhookId, payload });
+      return await recordingDelivery(() => recordDelivery(verified));
     } catch (error) {
-      if (error instanceof Response) return error;
-      if (error instanceof DeliveryInFlight) {
-        logger.warn(
-          { topic, shop, webhookId: authenticated.webhookId },
-          "Shopify webhook delivery already in progress",
-        );
-        return unavailable("This delivery is already being processed; please retry");
-      }
+      const { topic, shop } = verified;
       logger.error(
-        { topic, shop, webhookId: authenticated.webhookId, err: error },
-        "Shopify webhook handler failed; Shopify will retry",
+        { topic, shop, webhookId: verified.webhookId, err: error },
+        "Shopify webhook not recorded; Shopify will retry",
       );
       return unavailable();
     }
   };
 }
 
-async function recordAndHandle(
-  handler: ShopifyWebhookHandler,
-  input: { topic: string; shop: string; webhookId: string; payload: unknown },
-): Promise<Response> {
+async function recordDelivery(input: VerifiedWebhook) {
   const { topic, shop, webhookId } = input;
-  const shopRow = await db.shop.findUnique({ where: { domain: shop }, select: { id: true } });
-  const receipt = await recordShopifyReceipt({ webhookId, topic, shop, shopId: shopRow?.id ?? null });
-  if (!receipt) {
-    logger.info({ topic, shop, webhookId }, "duplicate Shopify webhook delivery ignored");
+  const handling = SHOPIFY_TOPICS[topicKey(topic)];
+  if (!handling) {
+    logger.warn({ topic, shop, webhookId }, "Shopify webhook of a topic the app does not handle");
+    return new Response(`The app does not handle ${topic} webhooks`, { status: 400 });
+  }
+  let refusal: Response | null = null;
+  try {
+    handling.check?.(input.payload);
+  } catch (error) {
+    if (!(error instanceof Response)) throw error;
+    refusal = error;
+  }
+  // The exact bytes Shopify signed (JSON, since verifyShopifyWebhook parsed them).
+  const payload = input.rawBody;
+  if (refusal) {
+    // Nothing to process: the reason stays on the receipt (not the payload: it may hold personal data).
+    const error = `${refusal.status}: ${await refusal.clone().text()}`;
+    await db.webhookReceipt.upsert({
+      where: { source_deliveryId: { source: "SHOPIFY", deliveryId: webhookId } },
+      create: { source: "SHOPIFY", deliveryId: webhookId, topic, shopDomain: shop, processedAt: new Date(), error },
+      update: {},
+    });
+    return refusal;
+  }
+  const receiptId = await insertReceipt({ webhookId, topic, shop, payload });
+  if (receiptId) {
+    await enqueueReceipt(receiptId, { topic, shop, webhookId });
     return new Response(null, { status: 200 });
   }
-  try {
-    await handler({
-      topic,
-      shop,
-      webhookId,
-      payload: (input.payload ?? {}) as Record<string, unknown>,
-      receiptId: receipt.id,
-      shopId: shopRow?.id ?? null,
-    });
-  } catch (error) {
-    // Keep the reason on the receipt; a rejected payload (a thrown 4xx Response) is answered as is, anything else
-    // lets Shopify retry — after removing the receipt so the retry is not taken for a duplicate.
-    if (error instanceof Response) {
-      await db.webhookReceipt.update({
-        where: { id: receipt.id },
-        data: { error: `${error.status}: ${await error.clone().text()}`, processedAt: new Date() },
-      });
-    } else {
-      await db.webhookReceipt.delete({ where: { id: receipt.id } }).catch(() => {});
-    }
-    throw error;
-  }
-  await db.webhookReceipt.update({ where: { id: receipt.id }, data: { processedAt: new Date() } }).catch(() => {
-    // shop/redact removes the shop's receipts, this one included.
-  });
+  await takeOverLegacyReceipt({ webhookId, topic, shop, payload });
+  logger.info({ topic, shop, webhookId }, "duplicate Shopify webhook delivery: already recorded");
   return new Response(null, { status: 200 });
 }
 
 /**
- * The receipt this delivery works under, or null for a duplicate of a delivery that was processed. A delivery of the
- * same id still in progress (unprocessed, younger than STALE_RECEIPT_SECONDS) is DeliveryInFlight: answered 503, so
- * that Shopify sends it again, since the first may yet fail. An older unprocessed one is taken over (one conditional
- * update, so two redeliveries cannot both take it).
+ * The delivery's receipt with its payload, in one statement; null when the delivery id is recorded already. Raw SQL
+ * (the same on SQLite and PostgreSQL) because this is the one write Shopify waits for: it costs half of Prisma's
+ * create, and a duplicate is a skipped row instead of an error to catch (docs/performance.md, webhook intake).
  */
-async function recordShopifyReceipt(input: { webhookId: string; topic: string; shop: string; shopId: string | null }) {
-  const create = () =>
-    db.webhookReceipt.create({
-      data: {
-        source: "SHOPIFY",
-        deliveryId: input.webhookId,
-        topic: input.topic,
-        shopDomain: input.shop,
-        shopId: input.shopId,
-      },
-    });
-  for (let tries = 0; tries < 2; tries++) {
-    try {
-      return await create();
-    } catch (error) {
-      if (!isUniqueViolation(error)) throw error;
-    }
-    const existing = await db.webhookReceipt.findUnique({
-      where: { source_deliveryId: { source: "SHOPIFY", deliveryId: input.webhookId } },
-    });
-    // Gone again: the first delivery failed and removed it so that a redelivery is processed. Try once more.
-    if (!existing) continue;
-    if (existing.processedAt) return null;
-    if (Date.now() - existing.receivedAt.getTime() < STALE_RECEIPT_SECONDS * 1000) {
-      // The first delivery is still being handled and may yet fail: a 200 now could lose the webhook. Retry later.
-      throw new DeliveryInFlight();
-    }
-    const now = new Date();
+async function insertReceipt(input: { webhookId: string; topic: string; shop: string; payload: string }) {
+  const id = randomUUID();
+  const inserted = await db.$executeRaw`
+    INSERT INTO "WebhookReceipt" ("id", "source", "deliveryId", "topic", "shopDomain", "payload", "receivedAt")
+    VALUES (${id}, 'SHOPIFY', ${input.webhookId}, ${input.topic}, ${input.shop}, ${input.payload}, ${new Date()})
+    ON CONFLICT ("source", "deliveryId") DO NOTHING`;
+  return inserted === 1 ? id : null;
+}
+
+/**
+ * A duplicate of a recorded delivery needs nothing, except where the first receipt holds no payload: one left
+ * unprocessed by a version of the app that handled the delivery during the request and died doing it. The
+ * redelivery gives it its payload (one conditional update, so two redeliveries cannot both do it) and its job.
+ */
+async function takeOverLegacyReceipt(input: { webhookId: string; topic: string; shop: string; payload: string }) {
+  const existing = await db.webhookReceipt.findUnique({
+    where: { source_deliveryId: { source: "SHOPIFY", deliveryId: input.webhookId } },
+    select: { id: true, processedAt: true, payload: true },
+  });
+  if (!existing || existing.processedAt) return;
+  if (existing.payload === null) {
     const { count } = await db.webhookReceipt.updateMany({
-      where: { id: existing.id, processedAt: null, receivedAt: existing.receivedAt },
-      data: { receivedAt: now },
+      where: { id: existing.id, processedAt: null, payload: null },
+      data: { payload: input.payload, receivedAt: new Date() },
     });
-    if (count === 0) throw new DeliveryInFlight();
+    if (count === 0) return;
     logger.warn(
       { topic: input.topic, shop: input.shop, webhookId: input.webhookId },
       "Shopify webhook redelivered after its first delivery never finished: processing it now",
     );
-    return { ...existing, receivedAt: now };
   }
-  throw new DeliveryInFlight();
+  // Still waiting for its job (say, the first delivery's enqueue failed): sending it again costs nothing (one key).
+  await enqueueReceipt(existing.id, input);
 }
 
-/** The same delivery is being handled right now by another request: answered 503, Shopify sends it again. */
-class DeliveryInFlight extends Error {
-  override readonly name = "DeliveryInFlight";
-  constructor() {
-    super("the same webhook delivery is being processed by another request");
-  }
-}
-
-export function isUniqueViolation(error: unknown): boolean {
-  return typeof error === "object" && error !== null && (error as { code?: string }).code === "P2002";
+/** A failed enqueue loses nothing: the receipt stays unprocessed, and the sweep re-drives it. */
+async function enqueueReceipt(receiptId: string, log: { topic: string; shop: string; webhookId: string }) {
+  await jobQueue()
+    .enqueue(
+      "process-shopify-webhook",
+      { receiptId, recordedAt: Date.now() },
+      { singletonKey: shopifyWebhookJobKey(receiptId) },
+    )
+    .catch((error: unknown) =>
+      logger.warn({ ...log, receiptId, err: (error as Error).message }, "Shopify webhook job not sent; the sweep will"),
+    );
 }

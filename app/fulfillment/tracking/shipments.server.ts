@@ -4,6 +4,7 @@
  * order and number, so a replay, a poll racing a push, or a retry never makes a second one), and the sync job is
  * asked to bring Shopify up to date.
  */
+import { isUniqueViolation } from "../../db/errors";
 import type { Db } from "../../db.server";
 import type { ForwardDeps } from "../forward.server";
 import { legacyId } from "../mapping";
@@ -238,7 +239,7 @@ export async function applyCjShipmentUpdate(
       });
     } catch (error) {
       // A concurrent message created it first: that row is the one (unique on order + number).
-      if ((error as { code?: string }).code !== "P2002") throw error;
+      if (!isUniqueViolation(error)) throw error;
       await db.fulfillment.update({
         where: { orderId_trackingNumber: { orderId, trackingNumber: number } },
         data: fields,

@@ -5,7 +5,9 @@
  * ACK. Nothing is written before the signature is verified, and nothing slow happens before the answer: CJ gives
  * up after 3 s and pauses every push once half of them fail.
  */
+
 import { CJ_WEBHOOK_ACK, verifyCjSignature } from "../../cj/webhooks";
+import { isUniqueViolation } from "../../db/errors";
 import type { Db } from "../../db.server";
 import { cjWebhookJobKey, type JobQueue } from "../../jobs/queue";
 import { logger } from "../../logger.server";
@@ -202,10 +204,6 @@ export interface CjWebhookAnswer {
   body: unknown;
   receiptId?: string;
   duplicate?: boolean;
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  return typeof error === "object" && error !== null && (error as { code?: unknown }).code === "P2002";
 }
 
 /** Everything the route does, minus Remix: answer for CJ, receipt recorded and job enqueued when verified. */
