@@ -42,9 +42,11 @@ export async function receiveOrderWebhook(ctx: ShopifyWebhookContext): Promise<v
   const order = parseOrderPayload(ctx.payload);
   const shop = await db.shop.findUnique({
     where: { domain: ctx.shop },
-    select: { id: true, settings: { select: { forwardingTrigger: true } } },
+    select: { id: true, uninstalledAt: true, settings: { select: { forwardingTrigger: true } } },
   });
   if (!shop) throw new Response(`Shop ${ctx.shop} is not installed`, { status: 404 });
+  // Sent before the uninstall and processed after it: the app no longer works for this shop.
+  if (shop.uninstalledAt) throw new Response(`Shop ${ctx.shop} is uninstalled`, { status: 410 });
   // Two deliveries of a new order can race (several workers): the loser of the insert finds the row on its second
   // try and applies its snapshot as an update.
   const { order: row, changed } = await upsertOrderSnapshot(shop.id, ctx.topic, order).catch((error: unknown) => {

@@ -10,7 +10,7 @@
 import { randomUUID } from "node:crypto";
 import PQueue from "p-queue";
 import { logger } from "../logger.server";
-import type { EnqueueOptions, JobDefinition, JobName, JobRunner } from "./queue";
+import { type EnqueueOptions, idsOf, type JobDefinition, type JobName, type JobRunner } from "./queue";
 
 export interface EmbeddedQueueOptions {
   /** Jobs of one type run at once (default: the definition's, else 2). */
@@ -66,7 +66,7 @@ export function createEmbeddedQueue(options: EmbeddedQueueOptions = {}): JobRunn
     if (job.key) pendingKeys.delete(job.key);
     const definition = definitions.get(job.name);
     if (!definition) throw new Error(`No handler registered for job ${job.name}`);
-    const log = logger.child({ job: job.name, jobId: job.jobId, attempt: job.attempt });
+    const log = logger.child({ job: job.name, jobId: job.jobId, attempt: job.attempt, ...idsOf(job.data) });
     const lastAttempt = job.attempt >= definition.maxAttempts;
     try {
       await definition.handler(job.data, { jobId: job.jobId, name: job.name, attempt: job.attempt, lastAttempt });

@@ -11,7 +11,7 @@
  */
 import { type JobWithMetadata, PgBoss } from "pg-boss";
 import { logger } from "../logger.server";
-import { type EnqueueOptions, JOB_NAMES, type JobDefinition, type JobName, type JobRunner } from "./queue";
+import { type EnqueueOptions, idsOf, JOB_NAMES, type JobDefinition, type JobName, type JobRunner } from "./queue";
 
 export interface PgBossQueueOptions {
   /** How often (s) the supervisor looks for jobs whose heartbeat stopped (default 10). */
@@ -220,14 +220,6 @@ function ignoreExists(error: unknown) {
 }
 
 /** Ids for the log line: order, shop, receipt (whatever the job's data carries). */
-function idsOf(data: Record<string, unknown>): Record<string, string> {
-  const ids: Record<string, string> = {};
-  for (const key of ["orderId", "shopId", "shop", "receiptId"]) {
-    const value = data[key];
-    if (typeof value === "string" && value) ids[key] = value;
-  }
-  return ids;
-}
 
 /** The reason pg-boss kept for the failed job: the handler's error, or why the job was taken from its worker. */
 function reasonOf(output: unknown): string {

@@ -82,3 +82,13 @@ export interface JobRunner extends JobQueue {
   /** Resolves when nothing is queued or running (tests, demo). */
   idle(): Promise<void>;
 }
+
+/** The ids in a job's data worth logging with it (both runners log them, so a job's lines can be found by them). */
+export function idsOf(data: Record<string, unknown>): Record<string, string> {
+  const ids: Record<string, string> = {};
+  for (const key of ["orderId", "shopId", "shop", "receiptId"]) {
+    const value = data[key];
+    if (typeof value === "string" && value) ids[key] = value;
+  }
+  return ids;
+}

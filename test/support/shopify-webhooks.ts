@@ -1,5 +1,7 @@
 import { createHmac, randomUUID } from "node:crypto";
+import type { Db } from "../../app/db.server";
 import { testAppSecret } from "./app-process";
+import { eventually } from "./stack";
 
 export interface SentWebhook {
   status: number;
@@ -43,4 +45,30 @@ export async function postShopifyWebhook(
   });
   await res.arrayBuffer();
   return { status: res.status, webhookId, body };
+}
+
+/**
+ * Waits until the app has processed a recorded delivery (the intake answers once the delivery is recorded; the
+ * `process-shopify-webhook` job does the work) and returns its receipt.
+ */
+export async function processedReceipt(db: Db, webhookId: string, timeoutMs = 20_000) {
+  return eventually(
+    async () => {
+      const receipt = await db.webhookReceipt.findFirst({ where: { source: "SHOPIFY", deliveryId: webhookId } });
+      return receipt?.processedAt ? receipt : undefined;
+    },
+    timeoutMs,
+    25,
+  );
+}
+
+/** Posts a webhook as Shopify does and, when it was recorded (200), waits until the app has processed it. */
+export async function deliverShopifyWebhook(
+  appUrl: string,
+  db: Db,
+  input: Parameters<typeof postShopifyWebhook>[1],
+): Promise<SentWebhook> {
+  const sent = await postShopifyWebhook(appUrl, input);
+  if (sent.status === 200) await processedReceipt(db, sent.webhookId);
+  return sent;
 }

@@ -3,7 +3,9 @@ import { decryptSecret } from "../../../app/secrets/crypto.server";
 import { connectShop } from "../../../app/settings/connect.server";
 import { type AppProcess, startApp } from "../../support/app-process";
 import { createTestDatabase, type TestDatabase, testProfiles } from "../../support/database";
-import { postShopifyWebhook } from "../../support/shopify-webhooks";
+import { startWorker, type WorkerProcess } from "../../support/processes";
+import { deliverShopifyWebhook, postShopifyWebhook, processedReceipt } from "../../support/shopify-webhooks";
+import { eventually } from "../../support/stack";
 
 const SHOP = "foundation-test.myshopify.com";
 const OTHER_SHOP = "other-test.myshopify.com";
@@ -49,11 +51,20 @@ for (const profile of await testProfiles()) {
   describe(`Shopify webhooks on the ${profile} profile`, () => {
     let t: TestDatabase;
     let app: AppProcess;
+    let worker: WorkerProcess | undefined;
 
     beforeAll(async () => {
       t = await createTestDatabase(profile);
       app = await startApp({ databaseUrl: t.url });
       process.env.APP_ENCRYPTION_KEY = app.env.APP_ENCRYPTION_KEY;
+      // PostgreSQL: the web process records deliveries, a worker processes them (as deployed).
+      if (profile === "postgresql") {
+        worker = await startWorker({
+          databaseUrl: t.url,
+          env: { APP_ENCRYPTION_KEY: app.env.APP_ENCRYPTION_KEY ?? "" },
+        });
+        await worker.ready();
+      }
       await connectShop(t.db, {
         shop: SHOP,
         accessToken: "shpat_foundation",
@@ -64,6 +75,7 @@ for (const profile of await testProfiles()) {
     });
 
     afterAll(async () => {
+      await worker?.stop();
       await app?.stop();
       await t?.drop();
     });
@@ -97,7 +109,11 @@ for (const profile of await testProfiles()) {
         webhookId: first.webhookId,
       });
       expect([first.status, again.status]).toEqual([200, 200]);
+      const receipt = await processedReceipt(t.db, first.webhookId);
       expect(await t.db.webhookReceipt.count({ where: { deliveryId: first.webhookId } })).toBe(1);
+      // The payload is kept only until it is processed: the order's snapshot holds what the app needs.
+      expect(receipt.payload).toBeNull();
+      expect(receipt.error).toBeNull();
       const orders = await t.db.order.findMany({ where: { shopifyOrderGid: "gid://shopify/Order/2001" } });
       expect(orders).toHaveLength(1);
       expect(orders[0]?.shopifyOrderName).toBe("#2001");
@@ -108,11 +124,14 @@ for (const profile of await testProfiles()) {
       expect(sent.status).toBe(422);
       const receipt = await t.db.webhookReceipt.findFirst({ where: { deliveryId: sent.webhookId } });
       expect(receipt?.error).toMatch(/admin_graphql_api_id/);
+      expect(receipt?.processedAt).toBeInstanceOf(Date);
+      // Nothing is queued for it, and a refused payload is not kept.
+      expect(receipt?.payload).toBeNull();
     });
 
     it("customers/data_request records what the app holds for the customer", async () => {
-      await postShopifyWebhook(app.url, { topic: "orders/paid", shop: SHOP, payload: orderPayload(3001) });
-      const sent = await postShopifyWebhook(app.url, {
+      await deliverShopifyWebhook(app.url, t.db, { topic: "orders/paid", shop: SHOP, payload: orderPayload(3001) });
+      const sent = await deliverShopifyWebhook(app.url, t.db, {
         topic: "customers/data_request",
         shop: SHOP,
         payload: { shop_domain: SHOP, customer: { id: 7, email: "buyer@example.com" }, orders_requested: [3001] },
@@ -124,7 +143,7 @@ for (const profile of await testProfiles()) {
     });
 
     it("customers/redact scrubs that customer's personal fields from stored orders and their timeline", async () => {
-      await postShopifyWebhook(app.url, {
+      await deliverShopifyWebhook(app.url, t.db, {
         topic: "orders/paid",
         shop: SHOP,
         payload: orderPayload(4001, { email: "private@example.com", phone: "+15550001111" }),
@@ -139,7 +158,7 @@ for (const profile of await testProfiles()) {
           data: JSON.stringify({ shippingCustomerName: "Ada Buyer", shippingPhone: "+15550001111", orderNumber: "X1" }),
         },
       });
-      const sent = await postShopifyWebhook(app.url, {
+      const sent = await deliverShopifyWebhook(app.url, t.db, {
         topic: "customers/redact",
         shop: SHOP,
         payload: { shop_domain: SHOP, customer: { id: 9, email: "private@example.com" }, orders_to_redact: [4001] },
@@ -158,7 +177,11 @@ for (const profile of await testProfiles()) {
 
     it("app/uninstalled marks the shop uninstalled and deletes its sessions, and may repeat", async () => {
       for (let i = 0; i < 2; i++) {
-        const sent = await postShopifyWebhook(app.url, { topic: "app/uninstalled", shop: OTHER_SHOP, payload: {} });
+        const sent = await deliverShopifyWebhook(app.url, t.db, {
+          topic: "app/uninstalled",
+          shop: OTHER_SHOP,
+          payload: {},
+        });
         expect(sent.status).toBe(200);
       }
       const shop = await t.db.shop.findUniqueOrThrow({ where: { domain: OTHER_SHOP } });
@@ -168,8 +191,15 @@ for (const profile of await testProfiles()) {
     });
 
     it("shop/redact purges everything the app holds for the shop, and nothing of other shops", async () => {
-      await postShopifyWebhook(app.url, { topic: "orders/paid", shop: OTHER_SHOP, payload: orderPayload(5001) });
-      // OTHER_SHOP is uninstalled, so the order is refused; give it an order directly to prove the purge.
+      const late = await deliverShopifyWebhook(app.url, t.db, {
+        topic: "orders/paid",
+        shop: OTHER_SHOP,
+        payload: orderPayload(5001),
+      });
+      // OTHER_SHOP is uninstalled, so the order is refused (the reason kept); give it an order directly to prove the
+      // purge.
+      expect((await processedReceipt(t.db, late.webhookId)).error).toMatch(/uninstalled/);
+      expect(await t.db.order.count({ where: { shopifyOrderGid: "gid://shopify/Order/5001" } })).toBe(0);
       const other = await t.db.shop.findUniqueOrThrow({ where: { domain: OTHER_SHOP } });
       await t.db.order.create({
         data: { shopId: other.id, shopifyOrderGid: "gid://shopify/Order/5002", shopifyOrderName: "#5002" },
@@ -177,6 +207,8 @@ for (const profile of await testProfiles()) {
       const shopOrdersBefore = await t.db.order.count({ where: { shop: { domain: SHOP } } });
       const sent = await postShopifyWebhook(app.url, { topic: "shop/redact", shop: OTHER_SHOP, payload: {} });
       expect(sent.status).toBe(200);
+      // The purge takes the shop's receipts, its own included: done when the shop is gone.
+      await eventually(async () => (await t.db.shop.count({ where: { domain: OTHER_SHOP } })) === 0);
       expect(await t.db.shop.count({ where: { domain: OTHER_SHOP } })).toBe(0);
       expect(await t.db.order.count({ where: { shopId: other.id } })).toBe(0);
       expect(await t.db.webhookReceipt.count({ where: { shopDomain: OTHER_SHOP } })).toBe(0);
