@@ -36,6 +36,7 @@ export async function reconcileOrders(deps: ForwardDeps, options: ReconcileOptio
     now.getTime() - (options.failedRetryAfterSeconds ?? FAILED_RETRY_AFTER_SECONDS) * 1000,
   );
   const shops = await db.shop.findMany({ where: { uninstalledAt: null }, include: { settings: true } });
+  const recorded = await ordersOfRecordedDeliveries(db);
   let discovered = 0;
   let redriven = 0;
 
@@ -45,6 +46,8 @@ export async function reconcileOrders(deps: ForwardDeps, options: ReconcileOptio
       const admin = await deps.ports.admin(shop.domain);
       for await (const summary of iteratePaidOrdersSince(admin, { since })) {
         if (summary.cancelledAt) continue;
+        // Its webhook did arrive and waits for its job (say, re-driven after a crash): the job makes the order.
+        if (recorded.has(`${shop.domain} ${summary.id}`)) continue;
         const known = await db.order.findUnique({
           where: { shopId_shopifyOrderGid: { shopId: shop.id, shopifyOrderGid: summary.id } },
           select: { id: true },
@@ -121,6 +124,25 @@ export async function reconcileOrders(deps: ForwardDeps, options: ReconcileOptio
     logger.info({ discovered, redriven, cancellations, cjMessages, shopifyDeliveries, syncs }, "reconciliation sweep");
   }
   return { discovered, redriven, cancellations, cjMessages, shopifyDeliveries, syncs };
+}
+
+/** "shop gid" of every order named by a recorded order delivery still waiting for its job. */
+async function ordersOfRecordedDeliveries(db: ForwardDeps["db"]): Promise<Set<string>> {
+  const receipts = await db.webhookReceipt.findMany({
+    where: { source: "SHOPIFY", processedAt: null, payload: { not: null }, topic: { startsWith: "ORDERS_" } },
+    select: { shopDomain: true, payload: true },
+    take: 2000,
+  });
+  const orders = new Set<string>();
+  for (const receipt of receipts) {
+    try {
+      const gid = (JSON.parse(receipt.payload ?? "{}") as { admin_graphql_api_id?: unknown }).admin_graphql_api_id;
+      if (typeof gid === "string") orders.add(`${receipt.shopDomain} ${gid}`);
+    } catch {
+      // Checked at the door; a payload that does not parse is the job's to report.
+    }
+  }
+  return orders;
 }
 
 /** Orders Shopify cancelled whose cancellation never finished (not CANCELLED, no cancelledAt, nobody told yet). */

@@ -86,6 +86,16 @@ function parseCompliancePayload<T>(schema: z.ZodType<T>, payload: unknown, topic
   });
 }
 
+/** The intake's check of a customers/redact delivery, while Shopify waits (a 422 Response for a wrong shape). */
+export function checkRedactPayload(input: unknown): void {
+  parseCompliancePayload(redactPayload, input, "customers/redact");
+}
+
+/** The intake's check of a customers/data_request delivery. */
+export function checkDataRequestPayload(input: unknown): void {
+  parseCompliancePayload(dataRequestPayload, input, "customers/data_request");
+}
+
 /** customers/redact: scrub that customer's personal fields from every stored order of the shop. */
 export async function redactCustomer(db: Db, shopDomain: string, input: unknown) {
   const payload: CustomerRedactPayload = parseCompliancePayload(redactPayload, input, "customers/redact");

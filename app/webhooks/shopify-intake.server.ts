@@ -83,11 +83,15 @@ async function recordDelivery(input: VerifiedWebhook) {
     return new Response(`The app does not handle ${topic} webhooks`, { status: 400 });
   }
   let refusal: Response | null = null;
-  try {
-    handling.check?.(input.payload);
-  } catch (error) {
-    if (!(error instanceof Response)) throw error;
-    refusal = error;
+  if (typeof input.payload !== "object" || input.payload === null || Array.isArray(input.payload)) {
+    refusal = new Response(`${topic} payload rejected: body: not a JSON object`, { status: 422 });
+  } else {
+    try {
+      handling.check?.(input.payload);
+    } catch (error) {
+      if (!(error instanceof Response)) throw error;
+      refusal = error;
+    }
   }
   // The exact bytes Shopify signed (JSON, since verifyShopifyWebhook parsed them).
   const payload = input.rawBody;

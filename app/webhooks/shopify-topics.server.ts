@@ -7,7 +7,12 @@
  */
 import db from "../db.server";
 import { parseOrderPayload, receiveOrderWebhook } from "../fulfillment/intake.server";
-import { recordDataRequest, redactCustomer } from "../settings/compliance.server";
+import {
+  checkDataRequestPayload,
+  checkRedactPayload,
+  recordDataRequest,
+  redactCustomer,
+} from "../settings/compliance.server";
 import { purgeShop, recordUninstall } from "../settings/shops.server";
 
 export interface ShopifyWebhookContext {
@@ -46,11 +51,13 @@ export const SHOPIFY_TOPICS: Readonly<Record<string, ShopifyTopic>> = {
     },
   },
   CUSTOMERS_DATA_REQUEST: {
+    check: checkDataRequestPayload,
     handle: async ({ shop, payload }) => {
       await recordDataRequest(db, shop, payload);
     },
   },
   CUSTOMERS_REDACT: {
+    check: checkRedactPayload,
     handle: async ({ shop, payload }) => {
       await redactCustomer(db, shop, payload);
     },

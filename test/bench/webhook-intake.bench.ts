@@ -1,12 +1,16 @@
 /**
  * Webhook intake vs a bare HMAC check, on the embedded profile (SQLite + the in-process job queue), in one run.
  * The app runs as `npm start` runs it (startApp) on a scratch SQLite file. Each measured request is a distinct signed
- * orders/paid delivery (its own order and X-Shopify-Webhook-Id); the intake verifies the HMAC, records the receipt,
- * upserts the order snapshot and decides the job. The baseline, /bench/hmac-baseline (only with
- * ENABLE_BENCH_ROUTES=1), runs `authenticate.webhook` alone — which, like the intake, also loads the shop's offline
- * session — and answers 200.
+ * orders/paid delivery (its own order and X-Shopify-Webhook-Id); the intake verifies the HMAC (without loading the
+ * shop's session), checks the payload, records the receipt with the payload and queues its job; the job (in the same
+ * process, as the embedded profile runs it) upserts the order snapshot and decides. The baseline,
+ * /bench/hmac-baseline (only with ENABLE_BENCH_ROUTES=1), runs `authenticate.webhook` alone — the library's HMAC
+ * check, which also loads the shop's offline session — and answers 200.
  *
- * No forwarding runs during the measurement: the shop's forwardingTrigger is MANUAL, so the intake enqueues nothing.
+ * After each intake half the bench waits until every recorded delivery is processed (the jobs never run beside a
+ * baseline half), and prints how many deliveries per second were recorded *and* processed.
+ *
+ * No forwarding runs during the measurement: the shop's forwardingTrigger is MANUAL, so the job enqueues nothing.
  * CJ and the Shopify Admin API point at closed loopback ports as a second guard (nothing leaves 127.0.0.1).
  * Prints a table; asserts nothing but that every request was answered 200.
  *

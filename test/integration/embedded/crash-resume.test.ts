@@ -9,13 +9,17 @@
  *    Every order must reach CJ exactly once, every shipped order get exactly one Shopify fulfillment, and no CJ
  *    receipt may stay unprocessed — all within SETTLE_MS of the last restart (the start-up sweep re-drives everything
  *    at once; the scheduled tracking poll is pushed out to an hour, so only the one poll each start runs).
- * 2. One CJ endpoint failing for minutes (createOrderV2 answering 503) does not delay other orders' tracking: their
+ * 2. A Shopify delivery answered 200 (recorded with its payload) whose job the crash prevented is processed after the
+ *    restart from the recorded payload, without Shopify sending it again.
+ * 3. One CJ endpoint failing for minutes (createOrderV2 answering 503) does not delay other orders' tracking: their
  *    fulfillments are created while the failing forwards are still being retried.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cjOrderNumberFor } from "../../../app/fulfillment/mapping";
+import { toOrderWebhookPayload } from "../../emulators/shopify/index";
 import type { Order as ShopifyOrder } from "../../emulators/shopify/model";
 import { seededRandom } from "../../support/random";
+import { processedReceipt } from "../../support/shopify-webhooks";
 import { eventually, STACK_SHOP, type Stack, startStack } from "../../support/stack";
 import { AUTOMATIC_SETTINGS, type PaidOrder, paidOrder, pointCjPushesAtApp } from "../tracking/helpers";
 
@@ -231,6 +235,44 @@ describe("embedded profile: a cancellation recorded just before a crash", () => 
     expect(after.cancelledAt).toBeInstanceOf(Date);
     expect(s.cj.requests({ path: "/shopping/order/deleteOrder" })).toHaveLength(1);
     expect(s.cj.requests({ path: "/shopping/pay/payBalanceV2" })).toHaveLength(0);
+  }, 120_000);
+});
+
+describe("embedded profile: a Shopify delivery answered 200 just before a crash", () => {
+  let s: Stack;
+  beforeAll(async () => {
+    s = await startStack({ settings, env: { CJ_POLL_EVERY_SECONDS: "3600", RECONCILE_EVERY_SECONDS: "3600" } });
+  }, 120_000);
+  afterAll(async () => {
+    await s?.stop();
+  });
+
+  it("is processed from its recorded payload after the restart, with no redelivery, and reaches CJ once", async () => {
+    const order = s.addOrder({ financialStatus: "PAID", lines: [{ sku: "TSHIRT-WHITE-M", quantity: 1 }] });
+    // What the intake leaves when the process dies between its 200 and the job: the receipt with the raw payload.
+    await s.app.stop("SIGKILL");
+    await s.t.db.webhookReceipt.create({
+      data: {
+        source: "SHOPIFY",
+        deliveryId: "answered-then-killed",
+        topic: "ORDERS_PAID",
+        shopDomain: STACK_SHOP,
+        payload: JSON.stringify(toOrderWebhookPayload(order, STACK_SHOP)),
+      },
+    });
+    await s.restartApp("SIGKILL");
+    const receipt = await processedReceipt(s.t.db, "answered-then-killed", 30_000);
+    expect(receipt.error).toBeNull();
+    const row = await s.t.db.order.findFirstOrThrow({
+      where: { shopifyOrderGid: order.id },
+      include: { events: true },
+    });
+    // Made from the delivery (not found by the reconciliation's discovery from Shopify).
+    expect(row.events.map((e) => e.type)).toContain("received");
+    expect(row.events.map((e) => e.type)).not.toContain("discovered");
+    const number = cjOrderNumberFor(STACK_SHOP, order.id);
+    await eventually(async () => s.cj.order(number), 30_000);
+    expect(s.cj.state.orders.filter((o) => o.orderNumber === number)).toHaveLength(1);
   }, 120_000);
 });
 

@@ -94,8 +94,10 @@ describe.runIf(postgres)("production profile: graceful shutdown (SIGTERM)", () =
       busyRow?.id,
     );
     expect(jobs.map((j) => j.state)).toEqual(["completed"]);
-    // The later order waited: no worker was taking jobs.
-    expect(await stateOf(later.id)).toBe("RECEIVED");
+    // The later order waited: recorded with its payload, not processed, as no worker was taking jobs.
+    expect(await stateOf(later.id)).toBeUndefined();
+    const waiting = await s.t.db.webhookReceipt.findMany({ where: { source: "SHOPIFY", processedAt: null } });
+    expect(waiting.filter((r) => r.payload?.includes(later.id))).toHaveLength(1);
     expect(creates(cjOrderNumberFor(domain, later.id))).toEqual([]);
 
     // The next worker picks up what was left.
