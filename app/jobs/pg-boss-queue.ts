@@ -150,6 +150,19 @@ export function createPgBossQueue(
       });
       logger.debug({ job: name, jobId: id, singletonKey: opts.singletonKey, ...idsOf(data) }, "job sent");
     },
+    async enqueueMany(name, jobs) {
+      if (jobs.length === 0) return;
+      await ensureStarted();
+      await boss.insert(
+        name,
+        jobs.map(({ data, options: opts = {} }) => ({
+          data,
+          ...(opts.singletonKey ? { singletonKey: opts.singletonKey } : {}),
+          ...(opts.startAfterSeconds ? { startAfter: opts.startAfterSeconds } : {}),
+        })),
+      );
+      logger.debug({ job: name, count: jobs.length }, "jobs sent");
+    },
     async start() {
       await ensureStarted();
       if (role !== "worker") return;

@@ -72,6 +72,8 @@ export interface JobDefinition {
 
 export interface JobQueue {
   enqueue(name: JobName, data: Record<string, unknown>, options?: EnqueueOptions): Promise<void>;
+  /** Several jobs of one type in one go (pg-boss: one statement); where absent, one enqueue each. */
+  enqueueMany?(name: JobName, jobs: { data: Record<string, unknown>; options?: EnqueueOptions }[]): Promise<void>;
 }
 
 export interface JobRunner extends JobQueue {

@@ -18,7 +18,9 @@
 import { randomUUID } from "node:crypto";
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { InvalidShopError } from "@shopify/shopify-api";
+import DataLoader from "dataloader";
 import db from "../db.server";
+import { Prisma } from "../generated/sqlite/client";
 import { shopifyWebhookJobKey } from "../jobs/queue";
 import { jobQueue } from "../jobs/runtime.server";
 import { logger } from "../logger.server";
@@ -105,9 +107,11 @@ async function recordDelivery(input: VerifiedWebhook) {
     });
     return refusal;
   }
-  const receiptId = await insertReceipt({ webhookId, topic, shop, payload });
+  const receiptId = await receipts.load({ webhookId, topic, shop, payload });
   if (receiptId) {
-    await enqueueReceipt(receiptId, { topic, shop, webhookId });
+    // Sent beside the answer, not before it: the receipt is the record, the job only a wake-up call. Should the send
+    // fail or the process die first, the sweep re-drives the receipt (redriveShopifyWebhookReceipts).
+    void enqueueReceipt(receiptId, { topic, shop, webhookId });
     return new Response(null, { status: 200 });
   }
   await takeOverLegacyReceipt({ webhookId, topic, shop, payload });
@@ -115,18 +119,51 @@ async function recordDelivery(input: VerifiedWebhook) {
   return new Response(null, { status: 200 });
 }
 
+interface ReceiptRow {
+  webhookId: string;
+  topic: string;
+  shop: string;
+  payload: string;
+}
+
 /**
- * The delivery's receipt with its payload, in one statement; null when the delivery id is recorded already. Raw SQL
- * (the same on SQLite and PostgreSQL) because this is the one write Shopify waits for: it costs half of Prisma's
- * create, and a duplicate is a skipped row instead of an error to catch (docs/performance.md, webhook intake).
+ * Write batching (group commit): deliveries that arrive while a receipt write is in flight are written together by
+ * the next one, in one statement and one commit, as soon as it ends. A delivery that finds no write in flight is
+ * written at once (the next turn of the event loop), so a lone delivery waits for nothing.
  */
-async function insertReceipt(input: { webhookId: string; topic: string; shop: string; payload: string }) {
-  const id = randomUUID();
-  const inserted = await db.$executeRaw`
+function afterTheWriteInFlight(dispatch: () => void) {
+  void writing.finally(() => setImmediate(dispatch));
+}
+let writing: Promise<unknown> = Promise.resolve();
+
+const receipts = new DataLoader<ReceiptRow, string | null>(
+  (rows) => {
+    const written = insertReceipts(rows);
+    writing = written.catch(() => {});
+    return written;
+  },
+  { cache: false, maxBatchSize: 200, batchScheduleFn: afterTheWriteInFlight },
+);
+
+/**
+ * The deliveries' receipts with their payloads, in one statement: for each, its receipt id, or null when its delivery
+ * id was recorded already. Raw SQL (the same on SQLite and PostgreSQL) because this is the one write Shopify waits
+ * for: it costs half of Prisma's create, and a duplicate is a skipped row, not an error to catch (docs/performance.md).
+ */
+async function insertReceipts(rows: readonly ReceiptRow[]): Promise<(string | null)[]> {
+  const receivedAt = new Date();
+  const ids = rows.map(() => randomUUID());
+  const values = rows.map(
+    (row, i) =>
+      Prisma.sql`(${ids[i]}, 'SHOPIFY', ${row.webhookId}, ${row.topic}, ${row.shop}, ${row.payload}, ${receivedAt})`,
+  );
+  const inserted = await db.$queryRaw<{ id: string }[]>`
     INSERT INTO "WebhookReceipt" ("id", "source", "deliveryId", "topic", "shopDomain", "payload", "receivedAt")
-    VALUES (${id}, 'SHOPIFY', ${input.webhookId}, ${input.topic}, ${input.shop}, ${input.payload}, ${new Date()})
-    ON CONFLICT ("source", "deliveryId") DO NOTHING`;
-  return inserted === 1 ? id : null;
+    VALUES ${Prisma.join(values)}
+    ON CONFLICT ("source", "deliveryId") DO NOTHING
+    RETURNING "id"`;
+  const written = new Set(inserted.map((row) => row.id));
+  return ids.map((id) => (written.has(id as string) ? (id as string) : null));
 }
 
 /**
@@ -155,14 +192,25 @@ async function takeOverLegacyReceipt(input: { webhookId: string; topic: string; 
   await enqueueReceipt(existing.id, input);
 }
 
+/** Jobs of deliveries recorded at about the same time are sent together (pg-boss: one insert), as receipts are written. */
+const wakeUps = new DataLoader<string, null>(
+  async (receiptIds) => {
+    const queue = jobQueue();
+    const jobs = receiptIds.map((receiptId) => ({
+      data: { receiptId, recordedAt: Date.now() },
+      options: { singletonKey: shopifyWebhookJobKey(receiptId) },
+    }));
+    if (queue.enqueueMany) await queue.enqueueMany("process-shopify-webhook", jobs);
+    else for (const job of jobs) await queue.enqueue("process-shopify-webhook", job.data, job.options);
+    return receiptIds.map(() => null);
+  },
+  { cache: false, maxBatchSize: 200 },
+);
+
 /** A failed enqueue loses nothing: the receipt stays unprocessed, and the sweep re-drives it. */
 async function enqueueReceipt(receiptId: string, log: { topic: string; shop: string; webhookId: string }) {
-  await jobQueue()
-    .enqueue(
-      "process-shopify-webhook",
-      { receiptId, recordedAt: Date.now() },
-      { singletonKey: shopifyWebhookJobKey(receiptId) },
-    )
+  await wakeUps
+    .load(receiptId)
     .catch((error: unknown) =>
       logger.warn({ ...log, receiptId, err: (error as Error).message }, "Shopify webhook job not sent; the sweep will"),
     );

@@ -4,7 +4,8 @@
  *
  * (a) Webhook intake: signed orders/paid deliveries spread over 2 web processes (`scripts/start.ts`), against the
  *     bare HMAC route (/bench/hmac-baseline, ENABLE_BENCH_ROUTES=1) on the same 2 processes, ABBA halves.
- *     forwardingTrigger MANUAL and no worker: the intake records the receipt, upserts the order, enqueues nothing.
+ *     No worker: the intake verifies the HMAC, records the receipt with its payload and sends the
+ *     process-shopify-webhook job to pg-boss (a worker would process it). Sequential and 16 in flight.
  * (b) Draining N paid orders (default 1,000) through the CJ emulator at account QPS 2 and 6 with 1, 2 and 4 workers,
  *     spread evenly over A stores with a CJ account each (default 20). Each account is held to its real QPS by the
  *     shared limiter and by the emulator; the per-IP limit is raised on both sides (as for a deployment with enough
@@ -114,20 +115,28 @@ async function intake() {
     await measure(200, CONCURRENCY, (i) => post(PATHS.intake, warm[i] as never, i));
     statuses.clear();
     const half = Math.ceil(WEBHOOKS / 2);
-    const samples = { intake: [] as number[], baseline: [] as number[] };
-    const wall = { intake: 0, baseline: 0 };
-    for (const side of ["baseline", "intake", "intake", "baseline"] as const) {
-      const deliveries = signed(half);
-      const run = await measure(half, CONCURRENCY, (i) => post(PATHS[side], deliveries[i] as never, i));
-      samples[side].push(...run.samplesMs);
-      wall[side] += run.wallMs;
+    const cells: { inFlight: number; intake: LatencySummary; baseline: LatencySummary }[] = [];
+    for (const inFlight of [1, CONCURRENCY]) {
+      const samples = { intake: [] as number[], baseline: [] as number[] };
+      const wall = { intake: 0, baseline: 0 };
+      for (const side of ["baseline", "intake", "intake", "baseline"] as const) {
+        const deliveries = signed(half);
+        const run = await measure(half, inFlight, (i) => post(PATHS[side], deliveries[i] as never, i));
+        samples[side].push(...run.samplesMs);
+        wall[side] += run.wallMs;
+      }
+      cells.push({
+        inFlight,
+        intake: summarize(samples.intake, wall.intake),
+        baseline: summarize(samples.baseline, wall.baseline),
+      });
     }
     await Promise.all(pools.map((p) => p.close()));
     return {
-      intake: summarize(samples.intake, wall.intake),
-      baseline: summarize(samples.baseline, wall.baseline),
+      cells,
       statuses,
       orders: await s.t.db.order.count(),
+      recorded: await s.t.db.webhookReceipt.count({ where: { source: "SHOPIFY", processedAt: null } }),
     };
   } finally {
     await s.stop();
@@ -318,26 +327,40 @@ console.log(`$ ${settings} ${COMMAND}`);
 console.log(`Node ${process.version}; PostgreSQL scratch database; emulators in this process; 127.0.0.1 only\n`);
 if (a) {
   console.log(
-    `(a) Webhook intake, 2 web processes, ${WEBHOOKS} signed orders/paid per route, ${CONCURRENCY} in flight ` +
-      `(after 200 warm-up deliveries per route), ABBA halves`,
+    `(a) Webhook intake, 2 web processes, ${WEBHOOKS} signed orders/paid per route and cell, sequential and ` +
+      `${CONCURRENCY} in flight (after 200 warm-up deliveries per route), ABBA halves`,
   );
-  const row = (route: string, x: LatencySummary) => [route, String(x.count), x.callsPerSecond, x.p50, x.p95, x.p99];
+  const row = (inFlight: number, route: string, x: LatencySummary) => [
+    inFlight === 1 ? "1 (seq)" : String(inFlight),
+    route,
+    String(x.count),
+    x.callsPerSecond,
+    x.p50,
+    x.p95,
+    x.p99,
+  ];
   console.log(
     formatTable([
-      ["route", "requests", "req/s", "p50 ms", "p95 ms", "p99 ms"],
-      row("hmac baseline", a.baseline),
-      row("orders/paid intake", a.intake),
-      [
-        "intake / baseline",
-        "",
-        a.intake.callsPerSecond / a.baseline.callsPerSecond,
-        a.intake.p50 / a.baseline.p50,
-        a.intake.p95 / a.baseline.p95,
-        a.intake.p99 / a.baseline.p99,
-      ],
+      ["in flight", "route", "requests", "req/s", "p50 ms", "p95 ms", "p99 ms"],
+      ...a.cells.flatMap((c) => [
+        row(c.inFlight, "hmac baseline", c.baseline),
+        row(c.inFlight, "orders/paid intake", c.intake),
+        [
+          "",
+          "intake / baseline",
+          "",
+          c.intake.callsPerSecond / c.baseline.callsPerSecond,
+          c.intake.p50 / c.baseline.p50,
+          c.intake.p95 / c.baseline.p95,
+          c.intake.p99 / c.baseline.p99,
+        ],
+      ]),
     ]),
   );
-  console.log(`answers: ${[...a.statuses].map(([k, n]) => `${k} ×${n}`).join(", ")}; ${a.orders} order rows\n`);
+  console.log(
+    `answers: ${[...a.statuses].map(([k, n]) => `${k} ×${n}`).join(", ")}; no worker ran: ${a.recorded} deliveries ` +
+      `recorded with their payload and queued for the worker, ${a.orders} order rows\n`,
+  );
 }
 
 if (b.length > 0) {
