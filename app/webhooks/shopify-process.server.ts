@@ -19,7 +19,7 @@ export async function processShopifyWebhookReceipt(db: Db, receiptId: string): P
     select: { source: true, deliveryId: true, topic: true, shopDomain: true, payload: true, processedAt: true },
   });
   // Gone (shop/redact removed it) or done (a second run of the same delivery): nothing to do.
-  if (!receipt || receipt.source !== "SHOPIFY" || receipt.processedAt) return;
+  if (receipt?.source !== "SHOPIFY" || receipt.processedAt) return;
   const shop = receipt.shopDomain ?? "";
   const done = (data: { error?: string } = {}) =>
     db.webhookReceipt.updateMany({
