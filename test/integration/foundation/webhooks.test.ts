@@ -119,6 +119,29 @@ for (const profile of await testProfiles()) {
       expect(orders[0]?.shopifyOrderName).toBe("#2001");
     });
 
+    it("deliveries arriving together, duplicates among them, are each recorded once and processed once", async () => {
+      const payloads = Array.from({ length: 12 }, (_, i) => orderPayload(6001 + i));
+      const ids = payloads.map((_, i) => `together-${profile}-${i}`);
+      // Every delivery three times at once: written in shared statements, the repeats skipped.
+      const sent = await Promise.all(
+        [0, 1, 2].flatMap(() =>
+          payloads.map((payload, i) =>
+            postShopifyWebhook(app.url, { topic: "orders/paid", shop: SHOP, payload, webhookId: ids[i] }),
+          ),
+        ),
+      );
+      expect(sent.map((x) => x.status)).toEqual(sent.map(() => 200));
+      for (const id of ids) await processedReceipt(t.db, id);
+      expect(await t.db.webhookReceipt.count({ where: { deliveryId: { in: ids } } })).toBe(ids.length);
+      const gids = payloads.map((p) => p.admin_graphql_api_id);
+      const orders = await t.db.order.findMany({ where: { shopifyOrderGid: { in: gids } }, include: { events: true } });
+      expect(orders.map((o) => o.shopifyOrderGid).sort()).toEqual([...gids].sort());
+      for (const order of orders) {
+        expect(order.events.filter((e) => e.type === "received")).toHaveLength(1);
+        expect(order.events.filter((e) => e.type === "snapshot")).toHaveLength(0);
+      }
+    });
+
     it("rejects an order payload without an order id with 422 and keeps the reason on the receipt", async () => {
       const sent = await postShopifyWebhook(app.url, { topic: "orders/paid", shop: SHOP, payload: { name: "#1" } });
       expect(sent.status).toBe(422);
