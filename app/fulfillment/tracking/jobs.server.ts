@@ -30,9 +30,12 @@ export function registerTrackingJobs(runner: JobRunner, deps: TrackingDeps, env:
   runner.register("poll-cj-orders", {
     maxAttempts: 1,
     everySeconds: Number(env.CJ_POLL_EVERY_SECONDS ?? 600),
-    handler: async () => {
+    handler: async (data) => {
       await redriveCjWebhookReceipts(deps);
-      const stats = await pollCjOrders(deps, { intervalScale });
+      // The start-up poll of the embedded profile: what CJ pushed while the app was down is looked at now.
+      const restart =
+        data.afterRestart === true ? { notPolledSince: new Date(Date.now() - process.uptime() * 1000) } : {};
+      const stats = await pollCjOrders(deps, { intervalScale, ...restart });
       if (stats.orders > 0) logger.info(stats, "CJ poll cycle");
     },
   });

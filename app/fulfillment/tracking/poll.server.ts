@@ -28,6 +28,12 @@ export interface PollOptions {
   limit?: number;
   /** Multiplies every interval (tests: 0.001 turns 30 minutes into 1.8 s). */
   intervalScale?: number;
+  /**
+   * After a restart: every order not shipped yet that was last polled before this moment is due as well, whatever
+   * its schedule. CJ retries a push only a few times; the ones it sent while the app was down are lost, and an order
+   * polled shortly before the crash would otherwise wait its whole interval to learn that CJ shipped it.
+   */
+  notPolledSince?: Date;
 }
 
 export interface PollStats {
@@ -80,7 +86,18 @@ export async function pollCjOrders(deps: TrackingDeps, options: PollOptions = {}
       state: { in: POLLED_STATES },
       shop: { uninstalledAt: null },
       cjOrderNumber: { not: null },
-      OR: [{ nextPollAt: null }, { nextPollAt: { lte: now } }],
+      OR: [
+        { nextPollAt: null },
+        { nextPollAt: { lte: now } },
+        ...(options.notPolledSince
+          ? [
+              {
+                state: { in: ["SUBMITTED", "AWAITING_PAYMENT", "PAID"] },
+                OR: [{ lastPolledAt: null }, { lastPolledAt: { lt: options.notPolledSince } }],
+              },
+            ]
+          : []),
+      ],
     },
     include: { fulfillments: true },
     orderBy: [{ nextPollAt: "asc" }, { createdAt: "asc" }],

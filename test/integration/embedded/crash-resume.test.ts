@@ -238,7 +238,7 @@ describe("embedded profile: a cancellation recorded just before a crash", () => 
   }, 120_000);
 });
 
-describe("embedded profile: a Shopify delivery answered 200 just before a crash", () => {
+describe("embedded profile: what a crash leaves for the restart", () => {
   let s: Stack;
   beforeAll(async () => {
     s = await startStack({ settings, env: { CJ_POLL_EVERY_SECONDS: "3600", RECONCILE_EVERY_SECONDS: "3600" } });
@@ -247,7 +247,7 @@ describe("embedded profile: a Shopify delivery answered 200 just before a crash"
     await s?.stop();
   });
 
-  it("is processed from its recorded payload after the restart, with no redelivery, and reaches CJ once", async () => {
+  it("a Shopify delivery answered 200 just before the crash is processed from its recorded payload after the restart, with no redelivery, and reaches CJ once", async () => {
     const order = s.addOrder({ financialStatus: "PAID", lines: [{ sku: "TSHIRT-WHITE-M", quantity: 1 }] });
     // What the intake leaves when the process dies between its 200 and the job: the receipt with the raw payload.
     await s.app.stop("SIGKILL");
@@ -273,6 +273,31 @@ describe("embedded profile: a Shopify delivery answered 200 just before a crash"
     const number = cjOrderNumberFor(STACK_SHOP, order.id);
     await eventually(async () => s.cj.order(number), 30_000);
     expect(s.cj.state.orders.filter((o) => o.orderNumber === number)).toHaveLength(1);
+  }, 120_000);
+
+  it("an order CJ shipped while the app was down (its pushes lost) is found shipped by the restart's poll, not 30 minutes later", async () => {
+    const order = s.addOrder({ financialStatus: "PAID", lines: [{ sku: "TSHIRT-WHITE-M", quantity: 1 }] });
+    expect(await s.webhook("orders/paid", order)).toBe(200);
+    const row = await eventually(async () => {
+      const o = await s.t.db.order.findFirst({ where: { shopifyOrderGid: order.id } });
+      return o?.state === "PAID" && o.cjOrderId ? o : undefined;
+    }, 30_000);
+    await s.app.stop("SIGKILL");
+    // Polled just before the crash (next look in 30 minutes); CJ ships while the app is down, and no push arrives
+    // (this stack has CJ's pushes off: the ones CJ sent to a dead app were lost).
+    await s.t.db.order.update({
+      where: { id: row.id },
+      data: { lastPolledAt: new Date(), nextPollAt: new Date(Date.now() + 30 * 60_000) },
+    });
+    s.cj.shipOrder(row.cjOrderId as string);
+    await s.restartApp("SIGKILL");
+    const shipped = await eventually(async () => {
+      const o = await s.t.db.order.findUnique({ where: { id: row.id } });
+      return o && ["SHIPPED", "FULFILLED"].includes(o.state) ? o : undefined;
+    }, 30_000).catch(async (e) => {
+      throw new Error(`${(e as Error).message}\n${await s.describeOrder(order.id)}`);
+    });
+    expect(shipped.shippedAt).toBeInstanceOf(Date);
   }, 120_000);
 });
 
