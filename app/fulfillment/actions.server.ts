@@ -420,6 +420,7 @@ async function quoteOrderFromCj(
   const errors: string[] = [];
   const cj = await deps.ports.cj(order.shopId);
   const base = await quoteFreight(cj, {
+    cache: { db: deps.db, shopId: order.shopId },
     resolveVid: vidResolverFor(deps.db, cj, order.shopId),
     fromCountryCode: settings.fromCountryCode,
     countryCode,
@@ -505,6 +506,7 @@ export async function quoteProducts(
   const cj = await deps.ports.cj(shop.id);
   return quoteScope.run(() =>
     quoteFreight(cj, {
+      cache: { db: deps.db, shopId: shop.id },
       resolveVid: vidResolverFor(deps.db, cj, shop.id),
       fromCountryCode: shop.settings?.fromCountryCode ?? "CN",
       countryCode: input.countryCode,

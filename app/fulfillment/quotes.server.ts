@@ -1,8 +1,14 @@
 /**
  * Freight quotes for an order's lines. orderFlow=2 sends store SKUs, but CJ's freight endpoints take CJ variant ids
  * (vid), so each line's vid is resolved first, by the caller's resolver (variant-links.server.ts: the shop's
- * connections, then CJ's, then a cached SKU lookup). Quotes are cached briefly (they cost points).
+ * connections, then CJ's, then a cached SKU lookup). Quotes cost 10 points each, so an answer is kept per CJ account
+ * for QUOTE_TTL_MS (10 minutes) in the database (CjFreightQuote): every shop and every process of the account reuses it
+ * for the same origin, destination (country and first three characters of the zip) and variants with quantities. A
+ * miss costs one freightCalculate for the whole order.
  */
+import { createHash } from "node:crypto";
+import { isUniqueViolation } from "../db/errors";
+import type { Db } from "../db.server";
 import type { CjClient } from "../runtime/deps.server";
 import type { FreightOption } from "./rules";
 import { sortOptions } from "./rules";
@@ -22,6 +28,8 @@ export interface QuoteRequest {
   countryCode: string;
   zip?: string | null;
   lines: QuoteLine[];
+  /** Where answers are kept: the shop's CJ account's quotes. Without it (the sandbox test order) nothing is kept. */
+  cache?: { db: Db; shopId: string };
 }
 
 export interface QuoteResult {
@@ -32,8 +40,8 @@ export interface QuoteResult {
   cached: boolean;
 }
 
-const TTL_MS = 10 * 60 * 1000;
-const cache = new Map<string, { at: number; options: FreightOption[] }>();
+/** How long a freight answer is reused (CJ's prices and methods change rarely within minutes). */
+export const QUOTE_TTL_MS = 10 * 60 * 1000;
 
 export async function quoteFreight(
   cj: CjClient,
@@ -46,14 +54,24 @@ export async function quoteFreight(
   const unmapped = request.lines.filter((_, i) => !vids[i]).map((l) => l.sku ?? "(no SKU)");
   if (unmapped.length > 0) return { options: [], vids, unmapped, cached: false };
   const products = request.lines.map((l, i) => ({ vid: vids[i] as string, quantity: l.quantity }));
-  const key = JSON.stringify([
-    request.fromCountryCode,
-    request.countryCode,
-    (request.zip ?? "").slice(0, 3),
-    [...products].sort((a, b) => a.vid.localeCompare(b.vid)),
-  ]);
-  const hit = cache.get(key);
-  if (hit && now - hit.at < TTL_MS) return { options: hit.options, vids, unmapped, cached: true };
+  const quoteKey = createHash("sha256")
+    .update(
+      JSON.stringify([
+        request.fromCountryCode,
+        request.countryCode,
+        (request.zip ?? "").slice(0, 3),
+        [...products].sort((a, b) => a.vid.localeCompare(b.vid) || a.quantity - b.quantity),
+      ]),
+    )
+    .digest("base64url");
+  const accountId = request.cache ? await accountOf(request.cache) : null;
+  const db = request.cache?.db;
+  if (db && accountId) {
+    const hit = await db.cjFreightQuote.findUnique({ where: { accountId_quoteKey: { accountId, quoteKey } } });
+    if (hit && now - hit.fetchedAt.getTime() < QUOTE_TTL_MS) {
+      return { options: JSON.parse(hit.options) as FreightOption[], vids, unmapped, cached: true };
+    }
+  }
   const quotes = await cj.logistics.freightCalculate({
     startCountryCode: request.fromCountryCode,
     endCountryCode: request.countryCode,
@@ -70,14 +88,26 @@ export async function quoteFreight(
         source: "freightCalculate",
       })),
   );
-  // Keep the cache small: drop what has expired once it grows (one process serves many shops).
-  if (cache.size >= 5000) {
-    for (const [k, v] of cache) if (now - v.at >= TTL_MS) cache.delete(k);
+  if (db && accountId) {
+    const fetchedAt = new Date(now);
+    const stored = { options: JSON.stringify(options), fetchedAt };
+    await db.cjFreightQuote
+      .upsert({
+        where: { accountId_quoteKey: { accountId, quoteKey } },
+        create: { accountId, quoteKey, ...stored },
+        update: stored,
+      })
+      .catch((error: unknown) => {
+        // Another process stored the same answer at the same moment: theirs is as good.
+        if (!isUniqueViolation(error)) throw error;
+      });
+    // Expired answers are not kept: one cheap delete per miss, on the fetchedAt index.
+    await db.cjFreightQuote.deleteMany({ where: { fetchedAt: { lt: new Date(now - QUOTE_TTL_MS) } } });
   }
-  cache.set(key, { at: now, options });
   return { options, vids, unmapped, cached: false };
 }
 
-export function clearQuoteCache() {
-  cache.clear();
+async function accountOf(cache: { db: Db; shopId: string }): Promise<string | null> {
+  const shop = await cache.db.shop.findUnique({ where: { id: cache.shopId }, select: { cjAccountId: true } });
+  return shop?.cjAccountId ?? null;
 }
