@@ -26,12 +26,16 @@ if (adminOrigin) {
 
 export const sessionStorage = new EncryptedPrismaSessionStorage(db);
 
-const customShopDomains = process.env.SHOP_CUSTOM_DOMAIN ? [process.env.SHOP_CUSTOM_DOMAIN] : undefined;
-
-const shopify = shopifyApp({
-  apiKey: process.env.SHOPIFY_API_KEY,
+/** What the app and the webhook check (verifyShopifyWebhook) are configured with alike. */
+const appIdentity = {
+  apiKey: process.env.SHOPIFY_API_KEY ?? "",
   apiSecretKey: process.env.SHOPIFY_API_SECRET || "",
   apiVersion: SHOPIFY_API_VERSION,
+  ...(process.env.SHOP_CUSTOM_DOMAIN ? { customShopDomains: [process.env.SHOP_CUSTOM_DOMAIN] } : {}),
+};
+
+const shopify = shopifyApp({
+  ...appIdentity,
   scopes: process.env.SCOPES?.split(","),
   appUrl: process.env.SHOPIFY_APP_URL || "",
   authPathPrefix: "/auth",
@@ -47,7 +51,6 @@ const shopify = shopifyApp({
       await recordInstall(db, { domain: session.shop, scopes: session.scope ?? null });
     },
   },
-  ...(customShopDomains ? { customShopDomains } : {}),
 });
 
 /** A verified Shopify webhook delivery: what its headers say, with the exact body that was signed. */
@@ -71,19 +74,21 @@ let webhookApi: ReturnType<typeof shopifyApi> | undefined;
 export async function verifyShopifyWebhook(request: Request): Promise<VerifiedWebhook> {
   if (request.method !== "POST") throw new Response(undefined, { status: 405, statusText: "Method not allowed" });
   webhookApi ??= shopifyApi({
-    apiKey: process.env.SHOPIFY_API_KEY ?? "",
-    apiSecretKey: process.env.SHOPIFY_API_SECRET || "",
-    apiVersion: SHOPIFY_API_VERSION,
+    ...appIdentity,
     hostName: new URL(process.env.SHOPIFY_APP_URL || "https://localhost").host,
     isEmbeddedApp: true,
     logger: { level: LogSeverity.Error },
-    ...(customShopDomains ? { customShopDomains } : {}),
   });
   const rawBody = await request.text();
   const check = await webhookApi.webhooks.validate({ rawBody, rawRequest: request });
   if (!check.valid) {
-    const invalidHmac = check.reason === WebhookValidationErrorReason.InvalidHmac;
-    throw new Response(undefined, invalidHmac ? { status: 401, statusText: "Unauthorized" } : { status: 400 });
+    if (check.reason === WebhookValidationErrorReason.InvalidHmac) {
+      throw new Response(undefined, { status: 401, statusText: "Unauthorized" });
+    }
+    const missing = "missingHeaders" in check ? check.missingHeaders.join(", ") : "";
+    throw new Response(missing ? `Missing Shopify webhook headers: ${missing}` : "Not a Shopify webhook delivery", {
+      status: 400,
+    });
   }
   if (!("webhookId" in check)) throw new Response("Not a webhook delivery", { status: 400 });
   const shop = webhookApi.utils.sanitizeShop(check.domain, true) as string;

@@ -400,13 +400,16 @@ export async function quoteOrder(deps: ForwardDeps, shopDomain: string, orderId:
     order.logisticName ??
     (order.freightQuote ? (JSON.parse(order.freightQuote) as { chosen?: FreightOption }).chosen?.logisticName : null) ??
     null;
+  const accountId = await cjAccountIdOfShop(deps.db, order.shopId);
   try {
-    await assertQuotesAllowed(deps.db, await cjAccountIdOfShop(deps.db, order.shopId));
+    await assertQuotesAllowed(deps.db, accountId);
   } catch (error) {
     if (error instanceof QuotesDeferredError) return { options: [], chosen, unmapped: [], errors: [error.message] };
     throw error;
   }
-  return quoteScope.run(() => quoteOrderFromCj(deps, order, lines, settings, { countryCode, address, chosen }));
+  return quoteScope.run(() =>
+    quoteOrderFromCj(deps, order, lines, settings, { countryCode, address, chosen, accountId }),
+  );
 }
 
 async function quoteOrderFromCj(
@@ -414,13 +417,18 @@ async function quoteOrderFromCj(
   order: Awaited<ReturnType<typeof findShopOrder>>,
   lines: Awaited<ReturnType<ForwardDeps["db"]["orderLine"]["findMany"]>>,
   settings: { fromCountryCode: string },
-  at: { countryCode: string; address: Record<string, string | null | undefined>; chosen: string | null },
+  at: {
+    countryCode: string;
+    address: Record<string, string | null | undefined>;
+    chosen: string | null;
+    accountId: string | null;
+  },
 ): Promise<OrderQuotes> {
   const { countryCode, address, chosen } = at;
   const errors: string[] = [];
   const cj = await deps.ports.cj(order.shopId);
   const base = await quoteFreight(cj, {
-    cache: { db: deps.db, shopId: order.shopId },
+    cache: { db: deps.db, accountId: at.accountId },
     resolveVid: vidResolverFor(deps.db, cj, order.shopId),
     fromCountryCode: settings.fromCountryCode,
     countryCode,
@@ -506,7 +514,7 @@ export async function quoteProducts(
   const cj = await deps.ports.cj(shop.id);
   return quoteScope.run(() =>
     quoteFreight(cj, {
-      cache: { db: deps.db, shopId: shop.id },
+      cache: { db: deps.db, accountId: shop.cjAccountId },
       resolveVid: vidResolverFor(deps.db, cj, shop.id),
       fromCountryCode: shop.settings?.fromCountryCode ?? "CN",
       countryCode: input.countryCode,

@@ -227,7 +227,7 @@ export async function forwardOrderToCj(
     );
     if (!logisticName && sending.length > 0 && countryCode) {
       const quotes = await quoteFreight(cj, {
-        cache: { db, shopId: order.shopId },
+        cache: { db, accountId: order.shop.cjAccountId },
         resolveVid: vidResolverFor(db, cj, order.shopId, now, links),
         fromCountryCode: settings.fromCountryCode,
         countryCode,

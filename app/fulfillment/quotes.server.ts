@@ -28,8 +28,8 @@ export interface QuoteRequest {
   countryCode: string;
   zip?: string | null;
   lines: QuoteLine[];
-  /** Where answers are kept: the shop's CJ account's quotes. Without it (the sandbox test order) nothing is kept. */
-  cache?: { db: Db; shopId: string };
+  /** Where answers are kept: the CJ account's quotes. Without it (the sandbox test order) nothing is kept. */
+  cache?: { db: Db; accountId: string | null };
 }
 
 export interface QuoteResult {
@@ -64,7 +64,7 @@ export async function quoteFreight(
       ]),
     )
     .digest("base64url");
-  const accountId = request.cache ? await accountOf(request.cache) : null;
+  const accountId = request.cache?.accountId ?? null;
   const db = request.cache?.db;
   if (db && accountId) {
     const hit = await db.cjFreightQuote.findUnique({ where: { accountId_quoteKey: { accountId, quoteKey } } });
@@ -105,9 +105,4 @@ export async function quoteFreight(
     await db.cjFreightQuote.deleteMany({ where: { fetchedAt: { lt: new Date(now - QUOTE_TTL_MS) } } });
   }
   return { options, vids, unmapped, cached: false };
-}
-
-async function accountOf(cache: { db: Db; shopId: string }): Promise<string | null> {
-  const shop = await cache.db.shop.findUnique({ where: { id: cache.shopId }, select: { cjAccountId: true } });
-  return shop?.cjAccountId ?? null;
 }

@@ -69,7 +69,13 @@ export function createEmbeddedQueue(options: EmbeddedQueueOptions = {}): JobRunn
     const log = logger.child({ job: job.name, jobId: job.jobId, attempt: job.attempt, ...idsOf(job.data) });
     const lastAttempt = job.attempt >= definition.maxAttempts;
     try {
-      await definition.handler(job.data, { jobId: job.jobId, name: job.name, attempt: job.attempt, lastAttempt });
+      await definition.handler(job.data, {
+        jobId: job.jobId,
+        name: job.name,
+        attempt: job.attempt,
+        lastAttempt,
+        singletonKey: job.key,
+      });
     } catch (error) {
       if (!lastAttempt && running) {
         const delay = retryDelayMs(job.attempt, minRetryMs, maxRetryMs);

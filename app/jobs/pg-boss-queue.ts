@@ -112,7 +112,13 @@ export function createPgBossQueue(
     const log = logger.child({ job: name, jobId: job.id, attempt, ...idsOf(data) });
     const started = performance.now();
     try {
-      await def.handler(data, { jobId: job.id, name, attempt, lastAttempt: attempt >= def.maxAttempts });
+      await def.handler(data, {
+        jobId: job.id,
+        name,
+        attempt,
+        lastAttempt: attempt >= def.maxAttempts,
+        singletonKey: job.singletonKey ?? null,
+      });
       log.debug({ ms: Math.round(performance.now() - started) }, "job done");
     } catch (error) {
       log.warn({ err: (error as Error).message, lastAttempt: attempt >= def.maxAttempts }, "job attempt failed");
@@ -231,8 +237,6 @@ const PENDING_STATES = new Set(["created", "retry", "active"]);
 function ignoreExists(error: unknown) {
   if (!/already exists/i.test((error as Error).message)) throw error;
 }
-
-/** Ids for the log line: order, shop, receipt (whatever the job's data carries). */
 
 /** The reason pg-boss kept for the failed job: the handler's error, or why the job was taken from its worker. */
 function reasonOf(output: unknown): string {

@@ -55,6 +55,8 @@ export interface JobContext {
   attempt: number;
   /** true on the last try: the handler should leave a visible state instead of throwing. */
   lastAttempt: boolean;
+  /** The singleton key the job was sent under (a job sent again for later keeps it), or null. */
+  singletonKey: string | null;
 }
 
 export type JobHandler = (data: Record<string, unknown>, ctx: JobContext) => Promise<void>;

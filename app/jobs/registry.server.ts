@@ -16,14 +16,7 @@ import { runTestOrder } from "../settings/test-order.server";
 import { ReconnectNeededError } from "../shopify/offline-tokens.server";
 import { giveWayToIntake } from "../webhooks/intake-pressure";
 import { noteShopifyWebhookFailure, processShopifyWebhookReceipt } from "../webhooks/shopify-process.server";
-import {
-  cjWebhookJobKey,
-  type JobDefinition,
-  type JobName,
-  type JobRunner,
-  orderJobKey,
-  shopifyWebhookJobKey,
-} from "./queue";
+import { type JobContext, type JobDefinition, type JobName, type JobRunner, orderJobKey } from "./queue";
 
 const orderIdOf = (data: Record<string, unknown>) => String(data.orderId ?? "");
 /** RECONCILE_FAILED_RETRY_SECONDS: how long after failing a FAILED order is forwarded again (default 600 s). */
@@ -35,7 +28,7 @@ const reconnectRecheckSeconds = Number(process.env.RECONNECT_RECHECK_SECONDS ?? 
 /** What a wait wrapper does around every handler: after a run that got through, and with an error it takes in. */
 interface Around {
   /** Returns true when it took the error in (the job then ends without using a try). */
-  failed(name: JobName, data: Record<string, unknown>, error: unknown): Promise<boolean>;
+  failed(name: JobName, data: Record<string, unknown>, error: unknown, ctx: JobContext): Promise<boolean>;
   succeeded?(name: JobName, data: Record<string, unknown>): Promise<void>;
 }
 
@@ -49,7 +42,7 @@ function around(runner: JobRunner, wrap: Around): JobRunner {
           try {
             await definition.handler(data, ctx);
           } catch (error) {
-            if (await wrap.failed(name, data, error)) return;
+            if (await wrap.failed(name, data, error, ctx)) return;
             throw error;
           }
           await wrap.succeeded?.(name, data);
@@ -66,19 +59,11 @@ function around(runner: JobRunner, wrap: Around): JobRunner {
  */
 function waitingForReconnect(runner: JobRunner): JobRunner {
   return around(runner, {
-    async failed(name, data, error) {
+    async failed(name, data, error, ctx) {
       if (!(error instanceof ReconnectNeededError)) return false;
       logger.warn({ job: name, shop: error.shop, ...data }, "job waits for the merchant to reconnect Shopify");
-      const key =
-        typeof data.orderId === "string"
-          ? { singletonKey: orderJobKey(data.orderId) }
-          : typeof data.receiptId === "string"
-            ? {
-                singletonKey: (name === "process-shopify-webhook" ? shopifyWebhookJobKey : cjWebhookJobKey)(
-                  data.receiptId,
-                ),
-              }
-            : {};
+      // Sent again under its own key, so the queue's one-queued-one-running rule still holds for it.
+      const key = ctx.singletonKey ? { singletonKey: ctx.singletonKey } : {};
       await runner.enqueue(name, data, { ...key, startAfterSeconds: reconnectRecheckSeconds });
       return true;
     },

@@ -21,11 +21,11 @@ import { InvalidShopError } from "@shopify/shopify-api";
 import DataLoader from "dataloader";
 import db from "../db.server";
 import { Prisma } from "../generated/sqlite/client";
-import { shopifyWebhookJobKey } from "../jobs/queue";
 import { jobQueue } from "../jobs/runtime.server";
 import { logger } from "../logger.server";
 import { type VerifiedWebhook, verifyShopifyWebhook } from "../shopify.server";
 import { recordingDelivery } from "./intake-pressure";
+import { sendShopifyWebhookJobs } from "./shopify-process.server";
 import { SHOPIFY_TOPICS, topicKey } from "./shopify-topics.server";
 
 export type { ShopifyWebhookContext } from "./shopify-topics.server";
@@ -195,13 +195,7 @@ async function takeOverLegacyReceipt(input: { webhookId: string; topic: string; 
 /** Jobs of deliveries recorded at about the same time are sent together (pg-boss: one insert), as receipts are written. */
 const wakeUps = new DataLoader<string, null>(
   async (receiptIds) => {
-    const queue = jobQueue();
-    const jobs = receiptIds.map((receiptId) => ({
-      data: { receiptId, recordedAt: Date.now() },
-      options: { singletonKey: shopifyWebhookJobKey(receiptId) },
-    }));
-    if (queue.enqueueMany) await queue.enqueueMany("process-shopify-webhook", jobs);
-    else for (const job of jobs) await queue.enqueue("process-shopify-webhook", job.data, job.options);
+    await sendShopifyWebhookJobs(jobQueue(), receiptIds, Date.now());
     return receiptIds.map(() => null);
   },
   { cache: false, maxBatchSize: 200 },

@@ -70,6 +70,24 @@ function parsePayload(stored: string | null): Record<string, unknown> | null {
   }
 }
 
+/**
+ * Sends the jobs of recorded deliveries, each under its receipt's key (one queued, one running), in one go where the
+ * queue can (pg-boss: one insert). `recordedAt` (the intake's) lets the embedded job give way to deliveries still
+ * arriving; re-driven receipts have waited long enough.
+ */
+export async function sendShopifyWebhookJobs(
+  queue: JobQueue,
+  receiptIds: readonly string[],
+  recordedAt?: number,
+): Promise<void> {
+  const jobs = receiptIds.map((receiptId) => ({
+    data: recordedAt === undefined ? { receiptId } : { receiptId, recordedAt },
+    options: { singletonKey: shopifyWebhookJobKey(receiptId) },
+  }));
+  if (queue.enqueueMany) await queue.enqueueMany("process-shopify-webhook", jobs);
+  else for (const job of jobs) await queue.enqueue("process-shopify-webhook", job.data, job.options);
+}
+
 /** After the job's last try: the reason is kept on the receipt, which stays unprocessed for the sweep. */
 export async function noteShopifyWebhookFailure(db: Db, receiptId: string, error: unknown): Promise<void> {
   await db.webhookReceipt.updateMany({
@@ -90,10 +108,13 @@ export async function redriveShopifyWebhookReceipts(
   const now = deps.now?.() ?? new Date();
   const before = new Date(now.getTime() - (options.olderThanSeconds ?? 120) * 1000);
   const giveUpBefore = new Date(now.getTime() - REDRIVE_FOR_HOURS * 3600_000);
-  const given = await deps.db.webhookReceipt.updateMany({
-    where: { source: "SHOPIFY", processedAt: null, payload: { not: null }, receivedAt: { lt: giveUpBefore } },
-    data: { processedAt: now, payload: null },
+  const stale = { source: "SHOPIFY", processedAt: null, payload: { not: null }, receivedAt: { lt: giveUpBefore } };
+  // Never without a reason: one whose tries left none (the sweep's re-drives only) says so.
+  await deps.db.webhookReceipt.updateMany({
+    where: { ...stale, error: null },
+    data: { error: `Not processed within ${REDRIVE_FOR_HOURS} h` },
   });
+  const given = await deps.db.webhookReceipt.updateMany({ where: stale, data: { processedAt: now, payload: null } });
   if (given.count > 0) {
     logger.error({ count: given.count }, `Shopify webhooks given up after ${REDRIVE_FOR_HOURS} h of failures`);
   }
@@ -103,13 +124,10 @@ export async function redriveShopifyWebhookReceipts(
     orderBy: { receivedAt: "asc" },
     take: options.limit ?? 500,
   });
-  for (const r of receipts) {
-    await deps.queue.enqueue(
-      "process-shopify-webhook",
-      { receiptId: r.id },
-      { singletonKey: shopifyWebhookJobKey(r.id) },
-    );
-  }
+  await sendShopifyWebhookJobs(
+    deps.queue,
+    receipts.map((r) => r.id),
+  );
   if (receipts.length > 0) logger.info({ count: receipts.length }, "re-driving unprocessed Shopify webhooks");
   return receipts.length;
 }

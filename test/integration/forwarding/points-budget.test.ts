@@ -2,7 +2,10 @@
  * Issue 15: CJ's daily points, per account. What the app spends is counted (and agrees with what CJ counted), shown
  * on the home page, and the merchant's own quote lookups (the order page's options, the freight quotes tool) are
  * deferred with a message once the day's count reaches the quote share, while orders go on with the quotes they
- * need. Over HTTP against the app, the CJ and Shopify emulators.
+ * need. Freight quotes cost 10 points each, so an answer is kept per CJ account for 10 minutes in the database
+ * (CjFreightQuote): whoever asks next for the same origin, destination and variants — the freight quotes tool, the
+ * order page, the forwarding job, in this process or another — gets it without a CJ call; an expired answer is asked
+ * again. Over HTTP against the app, the CJ and Shopify emulators.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { usageOf } from "../../emulators/cj/quotas";
@@ -39,8 +42,49 @@ const quoteTool = (countryCode: string, zip: string) =>
 
 const until = (order: ShopifyOrder, states: string[]) => orderRowWhen(s, order, states);
 
+// First, while the day's count is low: the last points test pauses quotes for the rest of the file.
+describe("freight quotes kept per CJ account", () => {
+  it("an order's freight quote is stored for its CJ account: one freightCalculate for the order", async () => {
+    const before = freightCalls();
+    const order = await sendPaidOrder(s, { lines: [{ sku: "TSHIRT-WHITE-M", quantity: 1 }] });
+    await orderRowWhen(s, order, ["PAID"]);
+    expect(freightCalls()).toBe(before + 1);
+    const shop = await s.t.db.shop.findUniqueOrThrow({ where: { id: s.shopId } });
+    const stored = await s.t.db.cjFreightQuote.findMany({ where: { accountId: shop.cjAccountId as string } });
+    expect(stored).toHaveLength(1);
+    expect(JSON.parse(stored[0]?.options ?? "[]").length).toBeGreaterThan(0);
+  });
+
+  it("the merchant's quote for the same destination and variant is that answer: no CJ call, however often", async () => {
+    const before = freightCalls();
+    const stored = await s.t.db.cjFreightQuote.findFirstOrThrow();
+    for (let i = 0; i < 3; i++) {
+      const answer = await quoteTool("US", US_ADDRESS.zip);
+      expect(answer.ok, answer.error).toBe(true);
+      expect((answer.options as { logisticName: string }[] | undefined)?.map((o) => o.logisticName)).toEqual(
+        (JSON.parse(stored.options) as { logisticName: string }[]).map((o) => o.logisticName),
+      );
+    }
+    expect(freightCalls()).toBe(before);
+  });
+
+  it("a different destination or quantity is a new question; an answer older than 10 minutes is asked again", async () => {
+    const before = freightCalls();
+    await quoteTool("US", "90210");
+    expect(freightCalls()).toBe(before + 1);
+    await s.t.db.cjFreightQuote.updateMany({ data: { fetchedAt: new Date(Date.now() - 11 * 60_000) } });
+    const again = await quoteTool("US", US_ADDRESS.zip);
+    expect(again.ok, again.error).toBe(true);
+    expect(freightCalls()).toBe(before + 2);
+    // The expired answers are gone; the fresh one is kept.
+    const stored = await s.t.db.cjFreightQuote.findMany();
+    expect(stored.every((q) => Date.now() - q.fetchedAt.getTime() < 10 * 60_000)).toBe(true);
+  });
+});
+
 describe("CJ points per account and day", () => {
   it("what an order spends is counted, the same as CJ counts it", async () => {
+    const quotesBefore = (await counted())?.quotePoints ?? 0;
     const order = await sendPaidOrder(s, { lines: [{ sku: "TSHIRT-WHITE-M" }] });
     await until(order, ["PAID"]);
     const row = await eventually(async () => {
@@ -48,7 +92,8 @@ describe("CJ points per account and day", () => {
       return r && r.points === cjCounted() ? r : undefined;
     });
     expect(row.points).toBeGreaterThan(0);
-    expect(row.quotePoints).toBe(0);
+    // The order's own lookups are not the merchant's.
+    expect(row.quotePoints).toBe(quotesBefore);
     expect(row.calls * 10).toBe(row.points);
   });
 
