@@ -25,6 +25,12 @@ export interface ReconcileOptions {
   staleAfterSeconds?: number;
   /** A FAILED order is forwarded again this long after it failed (default 600 s). */
   failedRetryAfterSeconds?: number;
+  /**
+   * Only paid orders Shopify last updated before this moment are looked for (default: staleAfterSeconds ago): a
+   * newer one's webhook may still be on its way, or recorded and waiting for its job. After a restart: the start of
+   * the process, as this process receives every later webhook itself.
+   */
+  discoverUpdatedBefore?: Date;
 }
 
 export async function reconcileOrders(deps: ForwardDeps, options: ReconcileOptions = {}) {
@@ -36,7 +42,7 @@ export async function reconcileOrders(deps: ForwardDeps, options: ReconcileOptio
     now.getTime() - (options.failedRetryAfterSeconds ?? FAILED_RETRY_AFTER_SECONDS) * 1000,
   );
   const shops = await db.shop.findMany({ where: { uninstalledAt: null }, include: { settings: true } });
-  const recorded = await ordersOfRecordedDeliveries(db);
+  const discoverBefore = options.discoverUpdatedBefore ?? stale;
   let discovered = 0;
   let redriven = 0;
 
@@ -46,13 +52,15 @@ export async function reconcileOrders(deps: ForwardDeps, options: ReconcileOptio
       const admin = await deps.ports.admin(shop.domain);
       for await (const summary of iteratePaidOrdersSince(admin, { since })) {
         if (summary.cancelledAt) continue;
-        // Its webhook did arrive and waits for its job (say, re-driven after a crash): the job makes the order.
-        if (recorded.has(`${shop.domain} ${summary.id}`)) continue;
+        if (new Date(summary.updatedAt) >= discoverBefore) continue;
         const known = await db.order.findUnique({
           where: { shopId_shopifyOrderGid: { shopId: shop.id, shopifyOrderGid: summary.id } },
           select: { id: true },
         });
         if (known) continue;
+        // Its webhook did arrive and waits for its job (re-driven after a crash, or recorded while this sweep read
+        // Shopify): the job makes the order. Read now, not when the sweep began, as deliveries keep coming.
+        if ((await ordersOfRecordedDeliveries(db)).has(`${shop.domain} ${summary.id}`)) continue;
         const created = await db.order.create({
           data: {
             shopId: shop.id,

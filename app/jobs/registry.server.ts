@@ -195,6 +195,10 @@ export function registerJobHandlers(target: JobRunner, deps: ForwardDeps) {
     handler: async (data) => {
       await reconcileOrders(deps, {
         ...(typeof data.staleAfterSeconds === "number" ? { staleAfterSeconds: data.staleAfterSeconds } : {}),
+        // The start-up sweep: orders updated while the app was down (this process receives every later webhook).
+        ...(data.afterRestart === true
+          ? { discoverUpdatedBefore: new Date(Date.now() - process.uptime() * 1000) }
+          : {}),
         ...(failedRetryAfterSeconds > 0 ? { failedRetryAfterSeconds } : {}),
       });
     },

@@ -113,7 +113,7 @@ async function resumeEmbeddedWork(runner: JobRunner) {
     { orderClaims: claims.count, fulfillmentClaims: fulfillments.count, shopifyDeliveries: receipts.count },
     "embedded start-up: cleared what the previous process left in flight; re-driving unfinished work",
   );
-  await runner.enqueue("reconcile-orders", { staleAfterSeconds: 0 }, { singletonKey: "startup" });
+  await runner.enqueue("reconcile-orders", { staleAfterSeconds: 0, afterRestart: true }, { singletonKey: "startup" });
   await runner.enqueue("poll-cj-orders", { afterRestart: true }, { singletonKey: "startup" });
   await runner.enqueue("migrate-shopify-tokens", {}, { singletonKey: "startup" });
   await runner.enqueue("refresh-currency-rates", {}, { singletonKey: "startup" });
