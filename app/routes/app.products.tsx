@@ -268,9 +268,14 @@ export default function Products() {
     actions.submit(values, { method: "post", action: url(`/app/products${location.search}`) });
   const busy = actions.state !== "idle";
   // The box shows the merchant's choice at once, while it is saved; the rows read after saving say what was saved.
+  // Cleared when a save has finished (the state went back to idle), not on any render that sees "idle": the click's
+  // render may come before the fetcher reports its submission, and the box would snap back while it is saved.
   const [ticked, setTicked] = useState<Record<string, boolean>>({});
+  const lastState = useRef(actions.state);
   useEffect(() => {
-    if (actions.state === "idle") setTicked({});
+    const finished = lastState.current !== "idle" && actions.state === "idle";
+    lastState.current = actions.state;
+    if (finished) setTicked({});
   }, [actions.state]);
   useEffect(() => {
     const answer = actions.data;

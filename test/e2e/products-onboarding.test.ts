@@ -109,7 +109,9 @@ describe("onboarding and products in Chromium", () => {
     // 3. Products: CJ already knows the T-shirt's connections; the Products page reads them.
     await step("products").getByRole("link", { name: "Open Products" }).click();
     await page.waitForURL(/\/app\/products/);
-    await page.getByRole("button", { name: "Refresh connections" }).click();
+    const refresh = page.getByRole("button", { name: "Refresh connections" });
+    await hydrated(refresh);
+    await refresh.click();
     await productsMessage()
       .getByText(/Read 2 connections from CJ: 2 are variants of this store\./)
       .waitFor();

@@ -224,6 +224,8 @@ export class OAuthTokens {
   private readonly refreshTokens = new Map<string, RefreshTokenRecord>();
   /** Keyed by the migrated non-expiring token. */
   private readonly migrations = new Map<string, MigrationRecord>();
+  /** Non-expiring tokens Shopify will not move to an expiring pair (they keep opening the Admin API). */
+  private readonly unmigratable = new Map<string, string>();
   private lifetimes: TokenLifetimes;
 
   constructor(
@@ -241,7 +243,16 @@ export class OAuthTokens {
     this.accessTokens.clear();
     this.refreshTokens.clear();
     this.migrations.clear();
+    this.unmigratable.clear();
     this.lifetimes = { ...this.startLifetimes };
+  }
+
+  /**
+   * A fault to inject: Shopify refuses to exchange this non-expiring token (400 invalid_subject_token with
+   * `description`) while the token itself keeps working on the Admin API, as when Shopify declines a migration.
+   */
+  refuseMigrationOf(token: string, description = "The access token cannot be migrated"): void {
+    this.unmigratable.set(token, description);
   }
 
   get clientIds(): string[] {
@@ -453,6 +464,9 @@ export class OAuthTokens {
     if (!subject) throw invalidRequest("subject_token is required");
     if (!record.expiring) throw invalidRequest("expiring=1 is required to exchange an offline access token");
     const now = this.now();
+
+    const refusal = this.unmigratable.get(subject);
+    if (refusal !== undefined) throw invalidSubjectToken(refusal);
 
     const previous = this.migrations.get(subject);
     if (previous) {

@@ -156,10 +156,17 @@ describe("migration of an earlier install's non-expiring token", () => {
   }, 120_000);
 
   it("a migration Shopify refuses keeps the working token and tells the merchant on every page", async () => {
-    // Back to a public install's non-expiring token, one Shopify will not exchange (it does not know it).
+    // Back to a public install's non-expiring token: one the Admin API accepts and Shopify will not exchange. (An
+    // unknown token would be refused by the next Admin call as well, and that is "reconnect needed", not this case.)
+    const kept = "shpat_shopify_will_not_migrate";
+    s.shopify.state.shops.get(STACK_SHOP)?.accessTokens.push(kept);
+    s.shopify.oauth.refuseMigrationOf(kept, "The access token cannot be migrated for this shop");
+    const refusedBefore = s.shopify
+      .tokenRequests({ grantType: tokenExchangeGrantType })
+      .filter((r) => r.outcome === "refused").length;
     await s.t.db.session.update({
       where: { id: `offline_${STACK_SHOP}` },
-      data: { state: "", accessToken: encryptSecret("shpat_unknown_to_shopify"), expires: null, refreshToken: null },
+      data: { state: "", accessToken: encryptSecret(kept), expires: null, refreshToken: null },
     });
     const shop = await eventually(async () => {
       const row = await s.t.db.shop.findUniqueOrThrow({ where: { domain: STACK_SHOP } });
@@ -168,12 +175,21 @@ describe("migration of an earlier install's non-expiring token", () => {
     expect(shop.tokenMigrationProblem).toMatch(/refused to move the app to an expiring access token/);
     expect(shop.reconnectReason).toBeNull();
     const session = await s.t.db.session.findUniqueOrThrow({ where: { id: `offline_${STACK_SHOP}` } });
-    expect(decryptSecret(session.accessToken)).toBe("shpat_unknown_to_shopify");
+    expect(decryptSecret(session.accessToken)).toBe(kept);
+    const refused = s.shopify.tokenRequests({ grantType: tokenExchangeGrantType });
+    expect(refused.filter((r) => r.outcome === "refused").length).toBeGreaterThan(refusedBefore);
+    expect(refused.at(-1)?.error).toBe("invalid_subject_token");
     for (const page of ["/app", "/app/orders", "/app/settings"]) {
       const opened = await openAppPage(s.app.url, STACK_SHOP, page);
       expect(opened.status).toBe(200);
       expect(opened.html).toContain("Shopify access needs renewing");
     }
+    // And the kept token goes on working: an order is forwarded, nothing asks the merchant to reconnect.
+    const order = s.addOrder({ financialStatus: "PAID", lines: [{ sku: "TSHIRT-WHITE-M", quantity: 1 }] });
+    expect(await s.webhook("orders/paid", order)).toBe(200);
+    await eventually(async () => s.cj.order(cjOrderNumberFor(STACK_SHOP, order.id)) !== undefined, 30_000);
+    const after = await s.t.db.shop.findUniqueOrThrow({ where: { domain: STACK_SHOP } });
+    expect(after.reconnectReason).toBeNull();
   }, 120_000);
 });
 
