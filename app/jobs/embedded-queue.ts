@@ -63,6 +63,11 @@ export function createEmbeddedQueue(options: EmbeddedQueueOptions = {}): JobRunn
   };
 
   const attempt = async (job: PendingJob) => {
+    // A turn of the event loop first. The SQLite driver runs its statements synchronously, so a job that only touches
+    // the database never leaves the microtask queue, and jobs started one after another by the queue would keep the
+    // loop from its I/O phase: no request of the web server in the same process would be read until the queue ran
+    // dry (seconds for a thousand webhook deliveries). setImmediate runs after the pending I/O.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     if (job.key) pendingKeys.delete(job.key);
     const definition = definitions.get(job.name);
     if (!definition) throw new Error(`No handler registered for job ${job.name}`);

@@ -182,8 +182,12 @@ export function registerJobHandlers(target: JobRunner, deps: ForwardDeps) {
     concurrency: dbProfile === "postgresql" ? 4 : 1,
     handler: async (data) => {
       // Sent by the intake of this process: let the deliveries still arriving be recorded first (embedded profile).
-      if (typeof data.recordedAt === "number") await giveWayToIntake(data.recordedAt);
-      await processShopifyWebhookReceipt(deps.db, String(data.receiptId ?? ""));
+      const finished = typeof data.recordedAt === "number" ? await giveWayToIntake(data.recordedAt) : undefined;
+      try {
+        await processShopifyWebhookReceipt(deps.db, String(data.receiptId ?? ""));
+      } finally {
+        finished?.();
+      }
     },
     onExhausted: async (data, error) => {
       await noteShopifyWebhookFailure(deps.db, String(data.receiptId ?? ""), error);

@@ -2,6 +2,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync }
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { createDb, sqliteSynchronous } from "../../../app/db.server";
 import { checkDrift, repoRoot, schemaDrift } from "../../../scripts/prisma-schemas";
 import { createTestDatabase, isPostgresReachable, testProfiles } from "../../support/database";
 
@@ -51,6 +52,27 @@ describe("database migrations", () => {
       }
     });
   }
+
+  it("SQLite connections run in WAL with synchronous=NORMAL unless SQLITE_SYNCHRONOUS=FULL; a wrong value is refused", async () => {
+    const t = await createTestDatabase("sqlite");
+    const saved = process.env.SQLITE_SYNCHRONOUS;
+    try {
+      const pragma = async (db: typeof t.db, name: string) =>
+        Object.values(((await db.$queryRawUnsafe(`PRAGMA ${name}`)) as Record<string, unknown>[])[0] ?? {})[0];
+      expect(await pragma(t.db, "journal_mode")).toBe("wal");
+      expect(Number(await pragma(t.db, "synchronous"))).toBe(1);
+      process.env.SQLITE_SYNCHRONOUS = "full";
+      const full = createDb(t.url);
+      expect(Number(await pragma(full, "synchronous"))).toBe(2);
+      await full.$disconnect();
+      process.env.SQLITE_SYNCHRONOUS = "off";
+      expect(() => sqliteSynchronous()).toThrow('SQLITE_SYNCHRONOUS must be NORMAL or FULL, got "off"');
+    } finally {
+      if (saved === undefined) delete process.env.SQLITE_SYNCHRONOUS;
+      else process.env.SQLITE_SYNCHRONOUS = saved;
+      await t.drop();
+    }
+  });
 });
 
 describe("schema drift check", () => {

@@ -36,6 +36,27 @@ describe("embedded job queue", () => {
     expect(calls).toEqual(["failing#1", "healthy#1"]);
   });
 
+  it("jobs that never wait for I/O still let the event loop read its sockets between them", async () => {
+    // A job on the SQLite driver resolves every statement without leaving the microtask queue; a queue that starts the
+    // next one at once would hold a web request of the same process until the whole queue ran dry.
+    runner = createEmbeddedQueue({ concurrency: 1 });
+    let done = 0;
+    runner.register("process-shopify-webhook", {
+      maxAttempts: 1,
+      handler: async () => {
+        for (let i = 0; i < 5; i++) await Promise.resolve();
+        done++;
+      },
+    });
+    await runner.start();
+    for (let i = 0; i < 200; i++) await runner.enqueue("process-shopify-webhook", { receiptId: `r${i}` });
+    // What a request arriving now would wait for: the next I/O phase of the loop.
+    const doneAtNextIo = await new Promise<number>((resolve) => setImmediate(() => resolve(done)));
+    await runner.idle();
+    expect(done).toBe(200);
+    expect(doneAtNextIo).toBeLessThan(5);
+  });
+
   it("one job type busy or failing never takes the slots of another", async () => {
     runner = createEmbeddedQueue({ concurrency: 1 });
     const stuck = deferred();
