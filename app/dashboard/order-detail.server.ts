@@ -9,6 +9,7 @@ import { OrderActionError } from "../fulfillment/actions.server";
 import { readCustomsOverride } from "../fulfillment/forward.server";
 import type { FreightOption } from "../fulfillment/rules";
 import { PRE_SUBMISSION_STATES } from "../fulfillment/state";
+import { costBreakdown } from "../money/cogs";
 
 const parse = (text: string | null | undefined): unknown => {
   if (!text) return null;
@@ -36,6 +37,7 @@ export async function loadOrderDetail(db: Db, shopDomain: string, orderId: strin
       lines: true,
       events: { orderBy: { at: "asc" } },
       fulfillments: { orderBy: { createdAt: "asc" } },
+      costs: { orderBy: { cjOrderCode: "asc" } },
     },
   });
   if (!order) throw new OrderActionError("Order not found", 404);
@@ -113,6 +115,7 @@ export async function loadOrderDetail(db: Db, shopDomain: string, orderId: strin
       paidAt: order.paidAt?.toISOString() ?? null,
       payUrl: order.cjPayUrl,
     },
+    profit: profitView(order),
     tracking: {
       logisticName: order.logisticName,
       number: order.trackingNumber,
@@ -146,3 +149,33 @@ export async function loadOrderDetail(db: Db, shopDomain: string, orderId: strin
 }
 
 export type OrderDetail = Awaited<ReturnType<typeof loadOrderDetail>>;
+
+/** The order page's profit card: revenue, CJ's costs by kind (a split order's CJ orders summed), profit, and why not. */
+function profitView(order: {
+  currency: string | null;
+  totalPrice: string | null;
+  currentTotalPrice: string | null;
+  revenueUsd: string | null;
+  cjCostUsd: string | null;
+  profitUsd: string | null;
+  profitNote: string | null;
+  costsFetchedAt: Date | null;
+  costsDueAt: Date | null;
+  costsError: string | null;
+  costs: (Parameters<typeof costBreakdown>[0][number] & { cjOrderCode: string })[];
+}) {
+  return {
+    revenue: order.currentTotalPrice ?? order.totalPrice,
+    currency: order.currency,
+    refunded: Boolean(order.currentTotalPrice && order.totalPrice && order.currentTotalPrice !== order.totalPrice),
+    revenueUsd: order.revenueUsd,
+    costs: order.costs.length ? costBreakdown(order.costs) : null,
+    cjOrders: order.costs.map((c) => c.cjOrderCode),
+    cjCostUsd: order.cjCostUsd,
+    profitUsd: order.profitUsd,
+    note: order.profitNote,
+    fetchedAt: order.costsFetchedAt?.toISOString() ?? null,
+    due: Boolean(order.costsDueAt),
+    error: order.costsError,
+  };
+}

@@ -10,6 +10,7 @@ import { isUniqueViolation } from "../db/errors";
 import db from "../db.server";
 import { enqueueForOrder } from "../jobs/queue";
 import { jobQueue } from "../jobs/runtime.server";
+import { updateOrderProfit } from "../money/costs.server";
 import type { ShopifyWebhookContext } from "../webhooks/shopify-topics.server";
 import { PRE_SUBMISSION_STATES } from "./state";
 
@@ -21,6 +22,7 @@ const orderPayload = z.looseObject({
   email: z.string().nullish(),
   currency: z.string().nullish(),
   total_price: z.string().nullish(),
+  current_total_price: z.string().nullish(),
   cancelled_at: z.string().nullish(),
   shipping_address: z.looseObject({ name: z.string().nullish(), country_code: z.string().nullish() }).nullish(),
 });
@@ -85,6 +87,7 @@ export async function upsertOrderSnapshot(shopId: string, topic: string, order: 
     countryCode: order.shipping_address?.country_code ?? null,
     currency: order.currency ?? null,
     totalPrice: order.total_price ?? null,
+    currentTotalPrice: order.current_total_price ?? null,
     snapshot: JSON.stringify(order),
     shopifyUpdatedAt: updatedAt,
     shopifyCancelledAt:
@@ -93,7 +96,7 @@ export async function upsertOrderSnapshot(shopId: string, topic: string, order: 
   // No interactive transaction (on SQLite each one takes a connection of its own and holds the write lock across
   // round trips): a new order and its first event are one nested create; an update is one conditional statement.
   const where = { shopId_shopifyOrderGid: { shopId, shopifyOrderGid: order.admin_graphql_api_id } };
-  const existing = await db.order.findUnique({ where, select: { id: true, state: true } });
+  const existing = await db.order.findUnique({ where, select: { id: true, state: true, cjCostUsd: true } });
   if (!existing) {
     const created = await db.order.create({
       data: {
@@ -123,5 +126,7 @@ export async function upsertOrderSnapshot(shopId: string, topic: string, order: 
   await db.orderEvent.create({
     data: { orderId: existing.id, actor: "webhook", type: "snapshot", message: `Snapshot updated from ${topic}` },
   });
+  // A refund or an edit changes the revenue: the profit of an order with CJ's costs follows.
+  if (existing.cjCostUsd !== null) await updateOrderProfit(db, existing.id);
   return { order: existing, changed: true };
 }

@@ -77,6 +77,9 @@ export interface TransitionInput {
 
 type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 
+/** States after which CJ's cost data of an order is fetched (again): paid, shipped, delivered. */
+const COSTS_CHANGE_WITH: readonly OrderState[] = ["PAID", "SHIPPED", "DELIVERED"];
+
 /** Applies the transition if the order is in an allowed state; returns whether it did. */
 export async function transitionOrder(db: Db | Tx, orderId: string, input: TransitionInput): Promise<boolean> {
   const allowed = (input.from ?? statesThatCanReach(input.to)).filter((s) => canTransition(s, input.to));
@@ -85,7 +88,12 @@ export async function transitionOrder(db: Db | Tx, orderId: string, input: Trans
     if (!current || !allowed.includes(current.state as OrderState)) return false;
     const { count } = await tx.order.updateMany({
       where: { id: orderId, state: current.state },
-      data: { ...(input.set ?? {}), state: input.to },
+      data: {
+        // CJ's costs of the order are (re)fetched after payment, shipment and delivery (money/costs.server.ts).
+        ...(COSTS_CHANGE_WITH.includes(input.to) ? { costsDueAt: new Date() } : {}),
+        ...(input.set ?? {}),
+        state: input.to,
+      },
     });
     if (count === 0) return false;
     await tx.orderEvent.create({

@@ -16,6 +16,7 @@ export const JOB_NAMES = [
   "connect-suggestions",
   "sandbox-test-order",
   "check-cj-webhooks",
+  "refresh-order-costs",
 ] as const;
 
 export type JobName = (typeof JOB_NAMES)[number];

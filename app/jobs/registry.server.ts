@@ -11,6 +11,7 @@ import { recordOrderEvent, transitionOrder } from "../fulfillment/state";
 import { registerTrackingJobs } from "../fulfillment/tracking/jobs.server";
 import { checkAccountWebhooks, checkCjWebhooks } from "../fulfillment/tracking/webhook-health.server";
 import { logger } from "../logger.server";
+import { refreshDueOrderCosts } from "../money/costs.server";
 import { registerProductJobs } from "../products/batch.server";
 import { runTestOrder } from "../settings/test-order.server";
 import { ReconnectNeededError } from "../shopify/offline-tokens.server";
@@ -205,6 +206,14 @@ export function registerJobHandlers(target: JobRunner, deps: ForwardDeps) {
           : {}),
         ...(failedRetryAfterSeconds > 0 ? { failedRetryAfterSeconds } : {}),
       });
+    },
+  });
+  runner.register("refresh-order-costs", {
+    maxAttempts: 3,
+    // CJ's costs of the orders due (paid, shipped, split since the last run), a shop's codes in one call per 100.
+    everySeconds: Number(process.env.CJ_COSTS_EVERY_SECONDS ?? 300),
+    handler: async () => {
+      await refreshDueOrderCosts(deps);
     },
   });
   runner.register("migrate-shopify-tokens", {

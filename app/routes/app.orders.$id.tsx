@@ -125,6 +125,66 @@ const ACTIONS_BY_STATE: Record<string, { intent: OrderAction; label: StringKey }
 const ERROR_STATES = ["HELD", "NEEDS_ATTENTION", "FAILED"];
 const when = (iso: string) => iso.slice(0, 19).replace("T", " ");
 
+/** What the order earned: the customer's payment after refunds, CJ's costs by kind, and the difference (USD). */
+function ProfitCard({ profit }: { profit: Awaited<ReturnType<typeof loadOrderDetail>>["profit"] }) {
+  const usd = (value: string | null | undefined) => (value ? `${value} USD` : null);
+  return (
+    <Card>
+      <BlockStack gap="300">
+        <Text as="h2" variant="headingMd">
+          {t("order.profit.heading")}
+        </Text>
+        <Field
+          label={profit.refunded ? t("order.profit.revenueAfterRefunds") : t("order.profit.revenue")}
+          value={profit.revenue && `${profit.revenue} ${profit.currency ?? ""}`.trim()}
+        />
+        {profit.currency && profit.currency.toUpperCase() !== "USD" ? (
+          <Field label={t("order.profit.revenueUsd")} value={usd(profit.revenueUsd)} />
+        ) : null}
+        {profit.costs ? (
+          <>
+            <Field label={t("order.profit.product")} value={usd(profit.costs.product)} />
+            <Field label={t("order.profit.postage")} value={usd(profit.costs.postage)} />
+            {profit.costs.taxes !== "0.00" ? (
+              <Field label={t("order.profit.taxes")} value={usd(profit.costs.taxes)} />
+            ) : null}
+            {profit.costs.fees !== "0.00" ? (
+              <Field label={t("order.profit.fees")} value={usd(profit.costs.fees)} />
+            ) : null}
+            {profit.costs.makeup !== "0.00" ? (
+              <Field label={t("order.profit.makeup")} value={usd(profit.costs.makeup)} />
+            ) : null}
+            {profit.costs.refunds !== "0.00" ? (
+              <Field label={t("order.profit.refunds")} value={`−${profit.costs.refunds} USD`} />
+            ) : null}
+            <Field label={t("order.profit.cjCost")} value={usd(profit.cjCostUsd)} />
+            <Field label={t("order.profit.profit")} value={usd(profit.profitUsd)} />
+            {profit.cjOrders.length > 1 ? (
+              <Text as="p" tone="subdued">
+                {t("order.profit.split", { count: String(profit.cjOrders.length), orders: profit.cjOrders.join(", ") })}
+              </Text>
+            ) : null}
+          </>
+        ) : (
+          <Text as="p" tone="subdued">
+            {profit.due ? t("order.profit.pending") : t("order.profit.none")}
+          </Text>
+        )}
+        {profit.error ? (
+          <Banner tone="warning" title={t("order.profit.errorTitle")}>
+            <p>{profit.error}</p>
+          </Banner>
+        ) : null}
+        {profit.note ? (
+          <Text as="p" variant="bodySm" tone="subdued">
+            {profit.note}
+          </Text>
+        ) : null}
+      </BlockStack>
+    </Card>
+  );
+}
+
 function Field({ label, value }: { label: string; value: string | null | undefined }) {
   return (
     <InlineStack gap="200" wrap={false}>
@@ -457,6 +517,7 @@ export default function OrderPage() {
                 ) : null}
               </BlockStack>
             </Card>
+            <ProfitCard profit={order.profit} />
             <Card>
               <BlockStack gap="300">
                 <Text as="h2" variant="headingMd">

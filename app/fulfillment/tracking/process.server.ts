@@ -195,7 +195,11 @@ async function processSplitMessage(
     });
   }
   const merged = [...existing.filter((s) => !splits.some((n) => n.cjOrderId === s.cjOrderId)), ...splits];
-  await db.order.update({ where: { id: order.id }, data: { cjSplitOrders: JSON.stringify(merged) } });
+  // A paid order's costs are CJ's parts' now: fetched again (money/costs.server.ts).
+  await db.order.update({
+    where: { id: order.id },
+    data: { cjSplitOrders: JSON.stringify(merged), ...(order.paidAt ? { costsDueAt: new Date() } : {}) },
+  });
   await recordOrderEvent(db, order.id, {
     actor: "cj",
     type: "cj_split",

@@ -1,6 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { EmulatorClock } from "./clock.js";
+import type { OrderCostExtras } from "./cogs.js";
 import { DEFAULT_OPTIONS, type EmulatorContext, type EmulatorOptions, type ResolvedOptions } from "./context.js";
 import { handleControlRequest } from "./control.js";
 import { failure } from "./envelope.js";
@@ -326,6 +327,14 @@ export class CjEmulator {
 
   splitOrder(idOrNumber: string, parts?: SplitPart[][]): Order[] {
     return splitOrder(this.context, idOrNumber, parts);
+  }
+
+  /** Costs CJ adds to an order after the fact (taxes, disputes, fees): answered by its COGS data from now on. */
+  setOrderCosts(idOrNumber: string, extras: OrderCostExtras): Order {
+    const order = this.order(idOrNumber);
+    if (!order) throw new Error(`no CJ order ${idOrNumber}`);
+    order.costExtras = { ...order.costExtras, ...extras };
+    return order;
   }
 
   addFault(spec: FaultSpec): FaultRule {

