@@ -10,6 +10,7 @@ import { readCustomsOverride } from "../fulfillment/forward.server";
 import type { FreightOption } from "../fulfillment/rules";
 import { PRE_SUBMISSION_STATES } from "../fulfillment/state";
 import { costBreakdown } from "../money/cogs";
+import { MAKEUP_STATUS, UNPAID_MAKEUP } from "../money/makeup.server";
 
 const parse = (text: string | null | undefined): unknown => {
   if (!text) return null;
@@ -38,6 +39,7 @@ export async function loadOrderDetail(db: Db, shopDomain: string, orderId: strin
       events: { orderBy: { at: "asc" } },
       fulfillments: { orderBy: { createdAt: "asc" } },
       costs: { orderBy: { cjOrderCode: "asc" } },
+      makeupBills: { orderBy: { firstSeenAt: "asc" } },
     },
   });
   if (!order) throw new OrderActionError("Order not found", 404);
@@ -163,13 +165,28 @@ function profitView(order: {
   costsDueAt: Date | null;
   costsError: string | null;
   costs: (Parameters<typeof costBreakdown>[0][number] & { cjOrderCode: string })[];
+  makeupBills: { orderCode: string; amount: string; status: number; reason: string | null; payUrl: string | null }[];
 }) {
+  const owed = order.makeupBills.filter((b) => b.status !== 3);
   return {
     revenue: order.currentTotalPrice ?? order.totalPrice,
     currency: order.currency,
     refunded: Boolean(order.currentTotalPrice && order.totalPrice && order.currentTotalPrice !== order.totalPrice),
     revenueUsd: order.revenueUsd,
-    costs: order.costs.length ? costBreakdown(order.costs) : null,
+    costs: order.costs.length
+      ? costBreakdown(
+          order.costs,
+          owed.map((b) => b.amount),
+        )
+      : null,
+    makeup: order.makeupBills.map((b) => ({
+      orderCode: b.orderCode,
+      amount: b.amount,
+      reason: b.reason,
+      status: MAKEUP_STATUS[b.status] ?? String(b.status),
+      unpaid: UNPAID_MAKEUP.includes(b.status),
+      payUrl: b.payUrl,
+    })),
     cjOrders: order.costs.map((c) => c.cjOrderCode),
     cjCostUsd: order.cjCostUsd,
     profitUsd: order.profitUsd,

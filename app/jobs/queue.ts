@@ -17,6 +17,7 @@ export const JOB_NAMES = [
   "sandbox-test-order",
   "check-cj-webhooks",
   "refresh-order-costs",
+  "sync-makeup-bills",
 ] as const;
 
 export type JobName = (typeof JOB_NAMES)[number];

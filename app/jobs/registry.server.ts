@@ -12,6 +12,7 @@ import { registerTrackingJobs } from "../fulfillment/tracking/jobs.server";
 import { checkAccountWebhooks, checkCjWebhooks } from "../fulfillment/tracking/webhook-health.server";
 import { logger } from "../logger.server";
 import { refreshDueOrderCosts } from "../money/costs.server";
+import { syncAllMakeupBills, syncMakeupBills } from "../money/makeup.server";
 import { registerProductJobs } from "../products/batch.server";
 import { runTestOrder } from "../settings/test-order.server";
 import { ReconnectNeededError } from "../shopify/offline-tokens.server";
@@ -214,6 +215,15 @@ export function registerJobHandlers(target: JobRunner, deps: ForwardDeps) {
     everySeconds: Number(process.env.CJ_COSTS_EVERY_SECONDS ?? 300),
     handler: async () => {
       await refreshDueOrderCosts(deps);
+    },
+  });
+  runner.register("sync-makeup-bills", {
+    maxAttempts: 3,
+    // Every CJ account's makeup bills; one shop's after a MAKEUP push or a payment (money/makeup.server.ts).
+    everySeconds: Number(process.env.CJ_MAKEUP_EVERY_SECONDS ?? 1800),
+    handler: async (data) => {
+      if (typeof data.shopId === "string") await syncMakeupBills(deps, data.shopId);
+      else await syncAllMakeupBills(deps);
     },
   });
   runner.register("migrate-shopify-tokens", {

@@ -165,10 +165,18 @@ async function storeCosts(db: Db, orderId: string, records: readonly CjOrderCost
 export async function updateOrderProfit(db: Db, orderId: string, rates?: readonly UsdRate[]): Promise<void> {
   const order = await db.order.findUnique({
     where: { id: orderId },
-    select: { currency: true, currentTotalPrice: true, totalPrice: true, costs: true },
+    select: {
+      currency: true,
+      currentTotalPrice: true,
+      totalPrice: true,
+      costs: true,
+      // What CJ billed afterwards (makeup), unless CJ cancelled the bill.
+      makeupBills: { where: { status: { not: 3 } }, select: { amount: true } },
+    },
   });
   if (!order) return;
-  const breakdown = order.costs.length ? costBreakdown(order.costs) : null;
+  const makeup = order.makeupBills.map((b) => b.amount);
+  const breakdown = order.costs.length ? costBreakdown(order.costs, makeup) : null;
   const profit = computeProfit({
     currency: order.currency,
     currentTotalPrice: order.currentTotalPrice,

@@ -170,6 +170,19 @@ function ProfitCard({ profit }: { profit: Awaited<ReturnType<typeof loadOrderDet
             {profit.due ? t("order.profit.pending") : t("order.profit.none")}
           </Text>
         )}
+        {profit.makeup.map((b) => (
+          <InlineStack key={b.orderCode} gap="200">
+            <Text as="span" tone={b.unpaid ? "critical" : "subdued"}>
+              {t("order.profit.makeupBill", { code: b.orderCode, amount: b.amount, status: b.status })}
+              {b.reason ? ` — ${b.reason}` : ""}
+            </Text>
+            {b.unpaid && b.payUrl ? (
+              <Link url={b.payUrl} target="_blank">
+                {t("order.payment.link")}
+              </Link>
+            ) : null}
+          </InlineStack>
+        ))}
         {profit.error ? (
           <Banner tone="warning" title={t("order.profit.errorTitle")}>
             <p>{profit.error}</p>

@@ -54,6 +54,7 @@ export default function AppLayout() {
         </Link>
         <Link to={url("/app/orders")}>{t("nav.orders")}</Link>
         <Link to={url("/app/products")}>{t("products.nav")}</Link>
+        <Link to={url("/app/money")}>{t("money.nav")}</Link>
         <Link to={url("/app/quotes")}>{t("nav.quotes")}</Link>
         <Link to={url("/app/settings")}>{t("nav.settings")}</Link>
       </NavMenu>

@@ -58,6 +58,10 @@ export async function processCjWebhookReceipt(
     case "ORDERSPLIT":
       await processSplitMessage(deps, shopId, message, syncOrders);
       break;
+    case "MAKEUP":
+      // CJ billed (or settled) a makeup payment: the account's bills are listed again (money/makeup.server.ts).
+      await deps.queue.enqueue("sync-makeup-bills", { shopId }, { singletonKey: `makeup:${shopId}` });
+      break;
     default:
       // PRODUCT, STOCK, …: recorded only (the app does not subscribe to them).
       break;

@@ -8,6 +8,13 @@ import { failure } from "./envelope.js";
 import { FaultInjector, type FaultRule, type FaultSpec } from "./faults.js";
 import { type InterceptInput, interceptOnDemand, type ReleaseFields, releaseIntercept } from "./intercepts.js";
 import { maxInAnyWindow, SlidingWindowLimiter } from "./limits.js";
+import {
+  addMakeupBill,
+  type MakeupBill,
+  type MakeupBillInput,
+  type MakeupPayOrder,
+  payMakeupByLink,
+} from "./makeup.js";
 import type { PushPauseView } from "./pause.js";
 import { connectVariant, DEFAULT_VARIANTS } from "./products.js";
 import { type QuotaView, quotaView, usageOf } from "./quotas.js";
@@ -327,6 +334,17 @@ export class CjEmulator {
 
   splitOrder(idOrNumber: string, parts?: SplitPart[][]): Order[] {
     return splitOrder(this.context, idOrNumber, parts);
+  }
+
+  /** CJ bills a makeup (supplement) payment for a CJ order (seed 002 §9); listed by makeup/list from now on. */
+  addMakeupBill(input: MakeupBillInput): MakeupBill {
+    this.account(input.accountId);
+    return addMakeupBill(this.context, input);
+  }
+
+  /** The merchant paid a makeup payment order on CJ's page (its cjPayUrl). */
+  payMakeupByLink(payId: string): MakeupPayOrder {
+    return payMakeupByLink(this.context, payId);
   }
 
   /** Costs CJ adds to an order after the fact (taxes, disputes, fees): answered by its COGS data from now on. */

@@ -3,6 +3,7 @@ import { cjDateTime } from "./clock.js";
 import { accountOf, type EmulatorContext, type Handler } from "./context.js";
 import { CjFailure, failure, paramError } from "./envelope.js";
 import { isIntercepted } from "./intercepts.js";
+import { payMakeupOrder } from "./makeup.js";
 import { moveTo, newCjOrderCode, newPayId, newShipmentOrderId, pushOrderEvent } from "./order-model.js";
 import type { Account, Order, Shipment } from "./state.js";
 import { field, validate } from "./validation.js";
@@ -137,6 +138,12 @@ export const payBalanceV2: Handler = (ctx, req) => {
     field("shipmentOrderId", "string", true, 200),
     field("payId", "string", false, 200),
   ]);
+  // orderType 24: a makeup payment order (seed 002 §9.3), its payId required; 9 (private inventory) is not emulated.
+  if (body.orderType !== undefined && body.orderType !== null && body.orderType !== "") {
+    if (body.orderType !== 24) throw paramError();
+    payMakeupOrder(ctx, account, String(body.shipmentOrderId), body.payId);
+    return { data: null };
+  }
   const shipment = ctx.state.shipments.get(String(body.shipmentOrderId));
   if (!shipment || shipment.accountId !== account.id) throw failure(1600300);
   if (typeof body.payId === "string" && body.payId !== "" && shipment.payId !== null && body.payId !== shipment.payId) {

@@ -8,6 +8,7 @@ import {
   partnerFreightCalculate,
   trackInfo,
 } from "./logistics.js";
+import { makeupCreatePayOrder, makeupList } from "./makeup.js";
 import {
   addCart,
   addCartConfirm,
@@ -68,6 +69,8 @@ export const ROUTES: readonly Route[] = [
   { method: "POST", path: "/shopping/sandbox/simulatePay", auth: true, handler: simulatePay },
   { method: "POST", path: "/shopping/sandbox/updateStatus", auth: true, handler: updateSandboxStatus },
 
+  { method: "POST", path: "/shopping/makeup/list", auth: true, handler: makeupList },
+  { method: "POST", path: "/shopping/makeup/createPayOrder", auth: true, handler: makeupCreatePayOrder },
   { method: "GET", path: "/shopping/pay/getBalance", auth: true, handler: getBalance },
   { method: "POST", path: "/shopping/pay/payBalance", auth: true, handler: payBalance },
   { method: "POST", path: "/shopping/pay/payBalanceV2", auth: true, handler: payBalanceV2 },

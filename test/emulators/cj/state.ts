@@ -1,5 +1,6 @@
 import type { OrderCostExtras } from "./cogs.js";
 import type { FaultRule } from "./faults.js";
+import type { MakeupBill, MakeupPayOrder } from "./makeup.js";
 
 /** Everything the emulator knows. Plain data, so `GET /__emulator/state` can serialise it. */
 
@@ -324,6 +325,8 @@ export class EmulatorState {
   connections: Connection[] = [];
   orders: Order[] = [];
   shipments = new Map<string, Shipment>();
+  makeupBills = new Map<string, MakeupBill>();
+  makeupPayOrders = new Map<string, MakeupPayOrder>();
   webhooks = new Map<string, Partial<Record<WebhookTopic, WebhookTopicConfig>>>();
   requests: RecordedRequest[] = [];
   deliveries: PushDelivery[] = [];
@@ -354,6 +357,8 @@ export class EmulatorState {
     this.connections = [];
     this.orders = [];
     this.shipments.clear();
+    this.makeupBills.clear();
+    this.makeupPayOrders.clear();
     this.webhooks.clear();
     this.requests = [];
     this.deliveries = [];
@@ -398,6 +403,7 @@ export class EmulatorState {
       connections: this.connections,
       orders: this.orders,
       shipments: [...this.shipments.values()],
+      makeupBills: [...this.makeupBills.values()],
       webhooks: Object.fromEntries(this.webhooks),
       deliveries: this.deliveries,
       authViolations: this.authViolations,

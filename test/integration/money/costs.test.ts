@@ -1,8 +1,8 @@
 import Decimal from "decimal.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cjOrderNumberFor } from "../../../app/fulfillment/mapping";
-import { refreshDueOrderCosts } from "../../../app/money/costs.server";
 import type { JobQueue } from "../../../app/jobs/queue";
+import { refreshDueOrderCosts } from "../../../app/money/costs.server";
 import { toOrderWebhookPayload } from "../../emulators/shopify/index";
 import type { Order as ShopifyOrder } from "../../emulators/shopify/model";
 import { openAppPage } from "../../support/app-process";
@@ -53,7 +53,7 @@ describe("CJ's costs per order (COGS), fetched in batches", () => {
     expect(await refreshDueOrderCosts(deps)).toBe(3);
     const calls = s.cj.requests({ path: COGS });
     expect(calls).toHaveLength(1);
-    expect(new Set((calls[0]?.body as { orderCodesList: string[] }).orderCodesList)).toEqual(
+    expect(new Set((calls[0]?.body as { orderCodesList?: string[] } | undefined)?.orderCodesList)).toEqual(
       new Set([usd.row.cjOrderId, eur.row.cjOrderId, third.row.cjOrderId]),
     );
 
@@ -97,6 +97,32 @@ describe("CJ's costs per order (COGS), fetched in batches", () => {
     expect(await refreshDueOrderCosts(deps)).toBe(0);
     expect(s.cj.requests({ path: COGS })).toHaveLength(1);
   }, 120_000);
+
+  it("the Money page sums the range, and its CSV lists every order's profit (a wrong range is refused)", async () => {
+    const today = new Date().toISOString().slice(0, 10);
+    const rows = await s.t.db.order.findMany({ where: { profitUsd: { not: null } }, orderBy: { paidAt: "asc" } });
+    expect(rows.length).toBeGreaterThanOrEqual(3);
+    const profit = rows.reduce((sum, r) => sum.plus(r.profitUsd ?? 0), new Decimal(0)).toFixed(2);
+    const page = await openAppPage(s.app.url, STACK_SHOP, "/app/money");
+    expect(page.status).toBe(200);
+    expect(page.html).toContain(`${profit} USD`);
+    expect(page.html).toContain(`${rows.length} orders paid at CJ in this range have their profit`);
+
+    const csv = await openAppPage(s.app.url, STACK_SHOP, `/app/money/export.csv?from=${today}&to=${today}`);
+    expect(csv.status).toBe(200);
+    const lines = csv.html.trimEnd().split("\r\n");
+    expect(lines[0]).toBe(
+      "Order,Paid at CJ (UTC),Country,Currency,Customer paid (after refunds),Customer paid (USD),CJ products (USD),CJ shipping (USD),Taxes and fees less refunds (USD),Makeup bills (USD),CJ costs (USD),Profit (USD),Note",
+    );
+    expect(lines).toHaveLength(rows.length + 1);
+    for (const row of rows) {
+      const line = lines.find((l) => l.startsWith(`${row.shopifyOrderName},`));
+      expect(line?.split(",").slice(10, 12)).toEqual([row.cjCostUsd, row.profitUsd]);
+    }
+    const bad = await openAppPage(s.app.url, STACK_SHOP, "/app/money/export.csv?from=2026-13-01&to=2026-01-01");
+    expect(bad.status).toBe(400);
+    expect(bad.html).toBe("Dates must be written as YYYY-MM-DD.");
+  }, 60_000);
 
   it("taxes, fees and dispute refunds CJ reports later change the costs when CJ ships the order", async () => {
     const { order, row } = await paidOrder(s);
