@@ -11,12 +11,16 @@ export interface OrdersQuery {
   q: string;
   from: string | null;
   to: string | null;
-  sort: "newest" | "oldest";
+  /** newest / oldest by creation; profit-asc / profit-desc by profit (only orders whose profit is known). */
+  sort: OrdersSort;
   /** Opaque cursors: rows after the `after` row / before the `before` row, in display order. */
   after: string | null;
   before: string | null;
   limit: number;
 }
+
+export const ORDER_SORTS = ["newest", "oldest", "profit-asc", "profit-desc"] as const;
+export type OrdersSort = (typeof ORDER_SORTS)[number];
 
 export interface OrderRow {
   id: string;
@@ -28,6 +32,8 @@ export interface OrderRow {
   currency: string | null;
   cjOrderId: string | null;
   trackingNumber: string | null;
+  /** USD, decimal string; null until CJ's costs (and a rate) are known. */
+  profit: string | null;
 }
 
 export interface OrdersPage {
@@ -50,23 +56,36 @@ export function parseOrdersQuery(url: URL): OrdersQuery {
     q: (p.get("q") ?? "").trim().slice(0, 100),
     from: from && DATE.test(from) ? from : null,
     to: to && DATE.test(to) ? to : null,
-    sort: p.get("sort") === "oldest" ? "oldest" : "newest",
+    sort: (ORDER_SORTS as readonly string[]).includes(p.get("sort") ?? "") ? (p.get("sort") as OrdersSort) : "newest",
     after: p.get("after"),
     before: p.get("before"),
     limit: Number.isInteger(limit) && limit > 0 && limit <= 250 ? limit : 50,
   };
 }
 
-export function encodeCursor(row: { createdAt: Date; id: string }): string {
-  return Buffer.from(`${row.createdAt.toISOString()}|${row.id}`).toString("base64url");
+/** The row's place in the order shown: its creation time, or (sorted by profit) its profit in cents, then its id. */
+export function encodeCursor(
+  row: { createdAt: Date; id: string; profitCents?: number | null },
+  byProfit = false,
+): string {
+  const key = byProfit ? `p${row.profitCents ?? 0}` : row.createdAt.toISOString();
+  return Buffer.from(`${key}|${row.id}`).toString("base64url");
 }
 
-export function decodeCursor(cursor: string | null): { createdAt: Date; id: string } | null {
+export function decodeCursor(
+  cursor: string | null,
+  byProfit = false,
+): { createdAt: Date; profitCents: number; id: string } | null {
   if (!cursor) return null;
-  const [at, id] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
-  const createdAt = new Date(at ?? "");
-  if (!id || Number.isNaN(createdAt.getTime())) return null;
-  return { createdAt, id };
+  const [key = "", id] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
+  if (!id) return null;
+  if (byProfit) {
+    const cents = Number(key.slice(1));
+    return key.startsWith("p") && Number.isInteger(cents) ? { createdAt: new Date(0), profitCents: cents, id } : null;
+  }
+  const createdAt = new Date(key);
+  if (Number.isNaN(createdAt.getTime())) return null;
+  return { createdAt, profitCents: 0, id };
 }
 
 /** Where-clause for the search box: order name (with or without #), tracking number, email, customer name prefix. */
@@ -97,14 +116,22 @@ export async function listOrders(db: Db, shopDomain: string, query: OrdersQuery)
 
   // Display order: newest = (createdAt desc, id desc). Paging backwards reads the reverse order, then flips.
   const backwards = Boolean(query.before) && !query.after;
-  const cursor = decodeCursor(backwards ? query.before : query.after);
-  const descending = (query.sort === "newest") !== backwards;
+  const byProfit = query.sort === "profit-asc" || query.sort === "profit-desc";
+  const cursor = decodeCursor(backwards ? query.before : query.after, byProfit);
+  const descending = (query.sort === "newest" || query.sort === "profit-desc") !== backwards;
   const cmp = descending ? "lt" : "gt";
-  const keyset = cursor
-    ? {
-        OR: [{ createdAt: { [cmp]: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { [cmp]: cursor.id } }],
-      }
-    : {};
+  const keyset = !cursor
+    ? {}
+    : byProfit
+      ? {
+          OR: [
+            { profitCents: { [cmp]: cursor.profitCents } },
+            { profitCents: cursor.profitCents, id: { [cmp]: cursor.id } },
+          ],
+        }
+      : {
+          OR: [{ createdAt: { [cmp]: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { [cmp]: cursor.id } }],
+        };
   const dir = descending ? "desc" : "asc";
 
   const [found, grouped, waitingForSetup] = await Promise.all([
@@ -115,10 +142,11 @@ export async function listOrders(db: Db, shopDomain: string, query: OrdersQuery)
           tabWhere(query.tab),
           Object.keys(createdAt).length ? { createdAt } : {},
           searchWhere(query.q),
+          byProfit ? { profitCents: { not: null } } : {},
           keyset,
         ],
       },
-      orderBy: [{ createdAt: dir }, { id: dir }],
+      orderBy: byProfit ? [{ profitCents: dir }, { id: dir }] : [{ createdAt: dir }, { id: dir }],
       take: query.limit + 1,
       select: {
         id: true,
@@ -131,6 +159,8 @@ export async function listOrders(db: Db, shopDomain: string, query: OrdersQuery)
         currency: true,
         cjOrderId: true,
         trackingNumber: true,
+        profitUsd: true,
+        profitCents: true,
       },
     }),
     db.order.groupBy({ by: ["state"], where: { shopId: shop.id }, _count: { _all: true } }),
@@ -143,8 +173,8 @@ export async function listOrders(db: Db, shopDomain: string, query: OrdersQuery)
   const first = page[0];
   const last = page[page.length - 1];
   // A further page exists in the direction we came from whenever we arrived through a cursor.
-  const next = (backwards ? Boolean(cursor) : more) && last ? encodeCursor(last) : null;
-  const previous = (backwards ? more : Boolean(cursor)) && first ? encodeCursor(first) : null;
+  const next = (backwards ? Boolean(cursor) : more) && last ? encodeCursor(last, byProfit) : null;
+  const previous = (backwards ? more : Boolean(cursor)) && first ? encodeCursor(first, byProfit) : null;
 
   for (const g of grouped) {
     counts.all += g._count._all;
@@ -165,6 +195,7 @@ export async function listOrders(db: Db, shopDomain: string, query: OrdersQuery)
       currency: o.currency,
       cjOrderId: o.cjOrderId,
       trackingNumber: o.trackingNumber,
+      profit: o.profitUsd,
     })),
     next,
     previous,

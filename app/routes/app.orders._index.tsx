@@ -30,6 +30,13 @@ import type { BalancePaymentPreview, OrderAction } from "../fulfillment/actions.
 import { type StringKey, t } from "../i18n/strings";
 import { authenticate } from "../shopify.server";
 
+const SORT_LABEL = {
+  newest: "orders.sort.newest",
+  oldest: "orders.sort.oldest",
+  "profit-asc": "orders.sort.profitAsc",
+  "profit-desc": "orders.sort.profitDesc",
+} as const;
+
 export const meta: MetaFunction = () => [{ title: `${t("orders.title")} · ${t("app.title")}` }];
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
@@ -181,9 +188,11 @@ export default function Orders() {
           choices={[
             { label: t("orders.sort.newest"), value: "newest" },
             { label: t("orders.sort.oldest"), value: "oldest" },
+            { label: t("orders.sort.profitAsc"), value: "profit-asc" },
+            { label: t("orders.sort.profitDesc"), value: "profit-desc" },
           ]}
           selected={[query.sort]}
-          onChange={(v) => go({ sort: v[0] === "oldest" ? "oldest" : null })}
+          onChange={(v) => go({ sort: v[0] && v[0] !== "newest" ? v[0] : null })}
         />
       ),
       shortcut: true,
@@ -203,8 +212,8 @@ export default function Orders() {
           },
         ]
       : []),
-    ...(query.sort === "oldest"
-      ? [{ key: "sort", label: t("orders.sort.oldest"), onRemove: () => go({ sort: null }) }]
+    ...(query.sort !== "newest"
+      ? [{ key: "sort", label: t(SORT_LABEL[query.sort]), onRemove: () => go({ sort: null }) }]
       : []),
   ];
 
@@ -225,6 +234,11 @@ export default function Orders() {
       <IndexTable.Cell>
         <Text as="span" alignment="end" numeric>
           {o.total ? `${o.total} ${o.currency ?? ""}`.trim() : t("common.none")}
+        </Text>
+      </IndexTable.Cell>
+      <IndexTable.Cell>
+        <Text as="span" alignment="end" numeric tone={o.profit?.startsWith("-") ? "critical" : undefined}>
+          {o.profit ? `${o.profit} USD` : t("common.none")}
         </Text>
       </IndexTable.Cell>
       <IndexTable.Cell>{o.cjOrderId ?? t("common.none")}</IndexTable.Cell>
@@ -345,13 +359,25 @@ export default function Orders() {
               { title: t("orders.col.customer") },
               { title: t("orders.col.state") },
               { title: t("orders.col.total"), alignment: "end" },
+              { title: t("orders.col.profit"), alignment: "end" },
               { title: t("orders.col.cj") },
               { title: t("orders.col.tracking") },
             ]}
-            sortable={[false, true, false, false, false, false, false]}
-            sortColumnIndex={1}
-            sortDirection={query.sort === "oldest" ? "ascending" : "descending"}
-            onSort={(_, direction) => go({ sort: direction === "ascending" ? "oldest" : null })}
+            sortable={[false, true, false, false, false, true, false, false]}
+            sortColumnIndex={query.sort.startsWith("profit") ? 5 : 1}
+            sortDirection={query.sort === "oldest" || query.sort === "profit-asc" ? "ascending" : "descending"}
+            onSort={(column, direction) =>
+              go({
+                sort:
+                  column === 5
+                    ? direction === "ascending"
+                      ? "profit-asc"
+                      : "profit-desc"
+                    : direction === "ascending"
+                      ? "oldest"
+                      : null,
+              })
+            }
             promotedBulkActions={BULK.slice(0, 3).map((b) => ({
               content: t(b.label),
               onAction: () => void runBulk(b.action, t(b.label)),

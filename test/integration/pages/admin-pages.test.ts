@@ -136,6 +136,49 @@ describe("admin page loaders and actions over HTTP", () => {
     expect(back.rows.map((r) => r.name)).toEqual(seen.slice(75, 100));
   });
 
+  it("sorted by profit: only orders with a known profit, in order, paged by (profit, id) both ways", async () => {
+    const shop = await t.db.shop.findUniqueOrThrow({ where: { domain: SHOP } });
+    const orders = await t.db.order.findMany({ where: { shopId: shop.id }, orderBy: { shopifyOrderName: "asc" } });
+    // 30 orders with a profit (some equal, some losses); the rest unknown.
+    for (const [i, o] of orders.slice(0, 30).entries()) {
+      const cents = ((i * 37) % 11) * 100 - 300;
+      await t.db.order.update({
+        where: { id: o.id },
+        data: { profitCents: cents, profitUsd: (cents / 100).toFixed(2) },
+      });
+    }
+    const seen: { name: string; profit: string | null }[] = [];
+    let query = "sort=profit-asc&limit=8";
+    const queries: string[] = [];
+    for (;;) {
+      const page = (await ordersData(query)) as unknown as {
+        rows: { name: string; profit: string | null }[];
+        next: string | null;
+        previous: string | null;
+      };
+      seen.push(...page.rows);
+      queries.push(query);
+      if (!page.next) break;
+      query = `sort=profit-asc&limit=8&after=${page.next}`;
+    }
+    expect(seen).toHaveLength(30);
+    expect(new Set(seen.map((r) => r.name)).size).toBe(30);
+    const values = seen.map((r) => Number(r.profit));
+    expect(values).toEqual([...values].sort((a, b) => a - b));
+    expect(values[0]).toBe(-3);
+    const last = (await ordersData(queries.at(-1) as string)) as unknown as { previous: string | null };
+    const back = await ordersData(`sort=profit-asc&limit=8&before=${last.previous}`);
+    expect(back.rows.map((r) => r.name)).toEqual(seen.slice(16, 24).map((r) => r.name));
+    const desc = (await ordersData("sort=profit-desc&limit=3")) as unknown as { rows: { profit: string | null }[] };
+    expect(desc.rows.map((r) => r.profit)).toEqual(["7.00", "7.00", "6.00"]);
+    // The page shows the column.
+    const html = await (await fetch(await url("/app/orders?sort=profit-asc"), { headers: browser })).text();
+    expect(html).toContain("-3.00 USD");
+    for (const o of orders.slice(0, 30)) {
+      await t.db.order.update({ where: { id: o.id }, data: { profitCents: null, profitUsd: null } });
+    }
+  });
+
   it("tabs and search narrow the list", async () => {
     const held = await ordersData("tab=held&limit=100");
     expect(held.rows).toHaveLength(12);

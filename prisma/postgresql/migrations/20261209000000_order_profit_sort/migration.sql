@@ -1,0 +1,3 @@
+-- CreateIndex
+CREATE INDEX "Order_shopId_profitCents_idx" ON "Order"("shopId", "profitCents");
+
