@@ -108,6 +108,9 @@ const env = localEnv({
   CURRENCY_RATES_URL: process.env.CURRENCY_RATES_URL ?? "off",
   LOG_LEVEL: process.env.LOG_LEVEL ?? "error",
   SHOPIFY_TOKEN_REFRESH_MARGIN_SECONDS: String(Math.max(1, Math.floor(tokenTtlSeconds / 4))),
+  // CJ's costs and makeup bills are read every few seconds here (minutes in production), so the demo shows them.
+  CJ_COSTS_EVERY_SECONDS: process.env.CJ_COSTS_EVERY_SECONDS ?? "2",
+  CJ_MAKEUP_EVERY_SECONDS: process.env.CJ_MAKEUP_EVERY_SECONDS ?? "2",
 });
 Object.assign(process.env, env);
 
@@ -324,6 +327,43 @@ for (;;) {
   await sleep(300);
 }
 
+// --- money: CJ bills a postage difference on one order; every paid order gets CJ's costs and its profit ---------
+const billed = await db.order.findFirst({ where: { paidAt: { not: null } }, orderBy: { paidAt: "asc" } });
+if (billed?.cjOrderId) {
+  const bill = cj.addMakeupBill({
+    accountId: "demo",
+    cjOrderCode: billed.cjOrderId,
+    amount: "1.85",
+    reason: "Postage difference",
+  });
+  log(
+    `CJ bills a makeup payment for ${billed.shopifyOrderName}: ${bill.amount} USD (${bill.reason}, bill ${bill.orderCode})`,
+  );
+}
+const moneyDeadline = Date.now() + 30_000;
+for (;;) {
+  const paid = await db.order.findMany({
+    where: { paidAt: { not: null } },
+    select: { profitUsd: true, costsError: true },
+  });
+  const bills = await db.cjMakeupBill.count({ where: { orderId: { not: null } } });
+  const costed = paid.every((o) => o.profitUsd !== null || o.costsError !== null);
+  if ((costed && bills > 0) || Date.now() > moneyDeadline) break;
+  await sleep(300);
+}
+const money = await db.order.findMany({
+  where: { paidAt: { not: null } },
+  orderBy: { shopifyOrderName: "asc" },
+  include: { makeupBills: true },
+});
+console.log("\nProfit per order (USD: what the customer paid after refunds, minus CJ's costs)");
+for (const o of money) {
+  const makeup = o.makeupBills.map((b) => `, makeup bill ${b.orderCode} ${b.amount}`).join("");
+  console.log(
+    `  ${o.shopifyOrderName}  paid ${o.revenueUsd ?? "?"}  CJ ${o.cjCostUsd ?? "?"}${makeup}  profit ${o.profitUsd ?? `? (${o.costsError ?? o.profitNote ?? "not known yet"})`}`,
+  );
+}
+
 // --- the timelines -------------------------------------------------------------------------------------------
 for (const order of orders) {
   const row = await db.order.findFirst({
@@ -374,7 +414,7 @@ if (values.once) {
 }
 log(`admin: ${adminUrl}`);
 log(
-  "(open it in a browser: the link carries a session token valid for one hour; pages: /app, /app/orders, /app/products, /app/settings)",
+  "(open it in a browser: the link carries a session token valid for one hour; pages: /app, /app/orders, /app/products, /app/money, /app/settings)",
 );
 log("running; press Ctrl+C to stop");
 await new Promise(() => {});

@@ -46,5 +46,11 @@ describe("npm run demo -- --once", () => {
     expect(output).toContain("Products page: DEMO-CASE-CLEAR is not connected to CJ");
     expect(output).toContain("Products page: connected DEMO-CASE-CLEAR to CJ variant");
     expect(output).toContain("the shop is live");
+    // Money: one order with a makeup bill, and every paid order with its profit.
+    expect(output).toMatch(/CJ bills a makeup payment for #\d+: 1\.85 USD \(Postage difference, bill BK\d+\)/);
+    const profits = output.split("Profit per order")[1]?.split("\n\n")[0]?.trim().split("\n").slice(1) ?? [];
+    expect(profits).toHaveLength(4);
+    for (const line of profits) expect(line).toMatch(/paid \d+\.\d{2}\s+CJ \d+\.\d{2}.*profit -?\d+\.\d{2}$/);
+    expect(profits.filter((l) => l.includes("makeup bill BK"))).toHaveLength(1);
   }, 180_000);
 });
