@@ -7,7 +7,7 @@ import { toOrderWebhookPayload } from "../../emulators/shopify/index";
 import type { Order as ShopifyOrder } from "../../emulators/shopify/model";
 import { openAppPage } from "../../support/app-process";
 import { eventually, inProcessDeps, STACK_SHOP, type Stack, startStack } from "../../support/stack";
-import { pointCjPushesAtApp } from "../tracking/helpers";
+import { pointCjPushesAtApp, postCjMessage } from "../tracking/helpers";
 
 const COGS = "/shopping/order/queryCogsBasicDataOrderInfoList";
 const settings = { paymentMode: "BALANCE", autoPayPerOrderCap: "500", sandbox: true };
@@ -122,6 +122,20 @@ describe("CJ's costs per order (COGS), fetched in batches", () => {
     const bad = await openAppPage(s.app.url, STACK_SHOP, "/app/money/export.csv?from=2026-13-01&to=2026-01-01");
     expect(bad.status).toBe(400);
     expect(bad.html).toBe("Dates must be written as YYYY-MM-DD.");
+  }, 60_000);
+
+  it("a MAKEUP push from CJ makes the app read the makeup bills at once (the schedule is half an hour away)", async () => {
+    const { row } = await paidOrder(s);
+    expect(s.cj.requests({ path: "/shopping/makeup/list" })).toHaveLength(0);
+    const bill = s.cj.addMakeupBill({ accountId: "acct-1", cjOrderCode: row.cjOrderId as string, amount: "1.10" });
+    const pushed = await postCjMessage(s, { type: "MAKEUP", params: { orderCode: bill.orderCode } });
+    expect(pushed.status).toBe(200);
+    const stored = await eventually(
+      async () => (await s.t.db.cjMakeupBill.findFirst({ where: { orderCode: bill.orderCode } })) ?? undefined,
+      30_000,
+    );
+    expect(stored).toMatchObject({ orderId: row.id, amount: "1.10", status: 0 });
+    expect(s.cj.requests({ path: "/shopping/makeup/list" }).length).toBeGreaterThan(0);
   }, 60_000);
 
   it("taxes, fees and dispute refunds CJ reports later change the costs when CJ ships the order", async () => {
