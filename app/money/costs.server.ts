@@ -31,7 +31,8 @@ export interface CostDeps {
 export async function refreshDueOrderCosts(deps: CostDeps, options: { limit?: number } = {}): Promise<number> {
   const now = deps.now?.() ?? new Date();
   const due = await deps.db.order.findMany({
-    where: { costsDueAt: { lte: now }, cjOrderId: { not: null } },
+    // An uninstalled shop's orders are left as they are (the app no longer works for it).
+    where: { costsDueAt: { lte: now }, cjOrderId: { not: null }, shop: { uninstalledAt: null } },
     select: { id: true, shopId: true, cjOrderId: true, cjSplitOrders: true, paidAt: true },
     orderBy: { costsDueAt: "asc" },
     take: options.limit ?? 500,
@@ -114,13 +115,25 @@ function reasonOf(error: unknown): string {
   return `CJ's cost data could not be fetched: ${message}`;
 }
 
-async function failed(db: Db, orders: readonly { id: string }[], error: unknown, now: Date) {
+/** The reason is kept on the orders; they are tried again later, until GIVE_UP_DAYS after their payment. */
+async function failed(db: Db, orders: readonly DueOrder[], error: unknown, now: Date) {
   const reason = error instanceof Error && error.message.startsWith("CJ's cost data") ? error.message : reasonOf(error);
   logger.warn({ orders: orders.length, reason }, "CJ order costs not fetched; will try again");
-  await db.order.updateMany({
-    where: { id: { in: orders.map((o) => o.id) } },
-    data: { costsError: reason, costsDueAt: new Date(now.getTime() + RETRY_AFTER_FAILURE_MS) },
-  });
+  const old = (o: DueOrder) => Boolean(o.paidAt && now.getTime() - o.paidAt.getTime() > GIVE_UP_DAYS * 86_400_000);
+  const retry = orders.filter((o) => !old(o)).map((o) => o.id);
+  const givenUp = orders.filter(old).map((o) => o.id);
+  if (retry.length) {
+    await db.order.updateMany({
+      where: { id: { in: retry } },
+      data: { costsError: reason, costsDueAt: new Date(now.getTime() + RETRY_AFTER_FAILURE_MS) },
+    });
+  }
+  if (givenUp.length) {
+    await db.order.updateMany({
+      where: { id: { in: givenUp } },
+      data: { costsError: `${reason} (not tried again: paid more than ${GIVE_UP_DAYS} days ago)`, costsDueAt: null },
+    });
+  }
 }
 
 /** The order's CJ orders' costs, as CJ gave them now (rows of CJ orders no longer answered are kept). */

@@ -138,6 +138,33 @@ describe("CJ's costs per order (COGS), fetched in batches", () => {
     expect(s.cj.requests({ path: "/shopping/makeup/list" }).length).toBeGreaterThan(0);
   }, 60_000);
 
+  it("costs are not asked for forever: CJ failing or having no data 14 days after payment ends the tries, with the reason", async () => {
+    const failing = await paidOrder(s);
+    const missing = await paidOrder(s);
+    const deps = inProcessDeps(s, noQueue);
+    await refreshDueOrderCosts(deps);
+    const longAgo = new Date(Date.now() - 20 * 86_400_000);
+    for (const { row } of [failing, missing]) {
+      await s.t.db.order.update({ where: { id: row.id }, data: { paidAt: longAgo, costsDueAt: new Date() } });
+    }
+    // CJ has no data for the second one (its code unknown to CJ); the call fails for the first one.
+    await s.t.db.order.update({ where: { id: missing.row.id }, data: { cjOrderId: "UNKNOWN-TO-CJ" } });
+    const fault = s.cj.addFault({ kind: "cjError", path: COGS, code: 1600100, message: "System busy" });
+    await refreshDueOrderCosts(deps).catch(() => 0);
+    s.cj.removeFault(fault.id);
+    const stuck = await s.t.db.order.findMany({ where: { id: { in: [failing.row.id, missing.row.id] } } });
+    for (const o of stuck) {
+      expect(o.costsDueAt).toBeNull();
+      expect(o.costsError).toMatch(/System busy.*not tried again: paid more than 14 days ago|14 days after payment/);
+    }
+    // The fault answered the shop's one call for both; a run without it finds CJ has nothing for the unknown code.
+    await s.t.db.order.update({ where: { id: missing.row.id }, data: { costsDueAt: new Date(), costsError: null } });
+    await refreshDueOrderCosts(deps);
+    expect((await s.t.db.order.findUniqueOrThrow({ where: { id: missing.row.id } })).costsError).toBe(
+      "CJ has no cost data for this order 14 days after payment.",
+    );
+  }, 60_000);
+
   it("taxes, fees and dispute refunds CJ reports later change the costs when CJ ships the order", async () => {
     const { order, row } = await paidOrder(s);
     const deps = inProcessDeps(s, noQueue);
