@@ -168,6 +168,11 @@ export function payMakeupOrder(ctx: EmulatorContext, account: Account, payOrderC
   const balance = new Decimal(account.balance);
   if (balance.lessThan(order.amount)) throw failure(1604000);
   account.balance = balance.minus(order.amount).toFixed(2);
+  settle(ctx, order);
+}
+
+/** A paid payment order completes its bills. */
+function settle(ctx: EmulatorContext, order: MakeupPayOrder): void {
   order.paid = true;
   for (const code of order.billCodes) {
     const bill = ctx.state.makeupBills.get(code);
@@ -179,10 +184,6 @@ export function payMakeupOrder(ctx: EmulatorContext, account: Account, payOrderC
 export function payMakeupByLink(ctx: EmulatorContext, payId: string): MakeupPayOrder {
   const order = [...ctx.state.makeupPayOrders.values()].find((o) => o.payId === payId);
   if (!order) throw new Error(`no makeup payment order with payId ${payId}`);
-  order.paid = true;
-  for (const code of order.billCodes) {
-    const bill = ctx.state.makeupBills.get(code);
-    if (bill) bill.status = 4;
-  }
+  settle(ctx, order);
   return order;
 }
