@@ -1,3 +1,4 @@
+import { createAddress, listAddresses, updateAddress } from "./addresses.js";
 import { getAccessToken, logout, refreshAccessToken } from "./auth.js";
 import { queryCogsBasicDataOrderInfoList } from "./cogs.js";
 import type { Handler } from "./context.js";
@@ -69,6 +70,9 @@ export const ROUTES: readonly Route[] = [
   { method: "POST", path: "/shopping/sandbox/simulatePay", auth: true, handler: simulatePay },
   { method: "POST", path: "/shopping/sandbox/updateStatus", auth: true, handler: updateSandboxStatus },
 
+  { method: "POST", path: "/shopping/privateInventory/address/list", auth: true, handler: listAddresses },
+  { method: "POST", path: "/shopping/privateInventory/address/create", auth: true, handler: createAddress },
+  { method: "POST", path: "/shopping/privateInventory/address/update", auth: true, handler: updateAddress },
   { method: "POST", path: "/shopping/makeup/list", auth: true, handler: makeupList },
   { method: "POST", path: "/shopping/makeup/createPayOrder", auth: true, handler: makeupCreatePayOrder },
   { method: "GET", path: "/shopping/pay/getBalance", auth: true, handler: getBalance },

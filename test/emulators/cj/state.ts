@@ -1,3 +1,4 @@
+import type { AddressRecord } from "./addresses.js";
 import type { OrderCostExtras } from "./cogs.js";
 import type { FaultRule } from "./faults.js";
 import type { MakeupBill, MakeupPayOrder } from "./makeup.js";
@@ -326,6 +327,7 @@ export class EmulatorState {
   orders: Order[] = [];
   shipments = new Map<string, Shipment>();
   makeupBills = new Map<string, MakeupBill>();
+  addresses: AddressRecord[] = [];
   makeupPayOrders = new Map<string, MakeupPayOrder>();
   webhooks = new Map<string, Partial<Record<WebhookTopic, WebhookTopicConfig>>>();
   requests: RecordedRequest[] = [];
@@ -358,6 +360,7 @@ export class EmulatorState {
     this.orders = [];
     this.shipments.clear();
     this.makeupBills.clear();
+    this.addresses = [];
     this.makeupPayOrders.clear();
     this.webhooks.clear();
     this.requests = [];
@@ -404,6 +407,7 @@ export class EmulatorState {
       orders: this.orders,
       shipments: [...this.shipments.values()],
       makeupBills: [...this.makeupBills.values()],
+      addresses: this.addresses,
       webhooks: Object.fromEntries(this.webhooks),
       deliveries: this.deliveries,
       authViolations: this.authViolations,

@@ -213,8 +213,11 @@ describe("one CJ call per order, paid from the balance (payType 2)", () => {
         2,
       );
       expect(s.cj.requests({ path: "/shopping/pay/payBalanceV2" }).slice(paymentsBefore)).toHaveLength(0);
-      const paid = await s.t.db.orderEvent.findFirst({ where: { orderId: row.id, type: "paid" } });
-      expect(paid?.message).toMatch(/already paid/);
+      // Recorded paid once, from CJ's word: the payment job's look at CJ's status, or CJ's ORDER push when it comes
+      // first (a busy machine), whichever is first; never from a payment of ours.
+      const paid = await s.t.db.orderEvent.findMany({ where: { orderId: row.id, type: "paid" } });
+      expect(paid).toHaveLength(1);
+      expect(paid[0]?.message).toMatch(/already paid|reports CJ order \S+ as paid and waiting to ship/);
     } finally {
       s.cj.removeFault(fault.id);
     }
