@@ -182,7 +182,11 @@ describe("CJ's makeup bills: listed, on the order, paid by link or from the bala
     expect(link).toMatchObject({ ok: true, result: { paidFromBalance: false } });
     expect(link.result?.payUrl).toMatch(/^https:\/\/www\.cjdropshipping\.com\/mine\/payment\?pid=/);
     const pid = new URL(link.result?.payUrl ?? "").searchParams.get("pid") ?? "";
-    expect((await s.t.db.cjMakeupBill.findFirstOrThrow({ where: { orderCode: big.orderCode } })).status).toBe(5);
+    // Paying: CJ says so from now on (a sync that read CJ just before may write the old status once more).
+    await eventually(async () => {
+      const b = await s.t.db.cjMakeupBill.findFirstOrThrow({ where: { orderCode: big.orderCode } });
+      return b.status === 5 || undefined;
+    }, 30_000);
     s.cj.payMakeupByLink(pid);
     const settled = await eventually(async () => {
       const b = await s.t.db.cjMakeupBill.findFirstOrThrow({ where: { orderCode: big.orderCode } });
