@@ -65,6 +65,8 @@ export async function syncMakeupBills(deps: MakeupDeps, shopId: string): Promise
   if (!shop.cjAccountId) return 0;
   const accountId = shop.cjAccountId;
   const cj = await deps.ports.cj(shopId);
+  // A bill the app changed after this read of CJ began (a payment) is left to the next sync: CJ's answer may predate it.
+  const readFrom = new Date();
   const seen: MakeupItem[] = [];
   for (const type of [0, 1] as const) {
     for (let page = 1; page <= MAX_PAGES; page++) {
@@ -82,6 +84,7 @@ export async function syncMakeupBills(deps: MakeupDeps, shopId: string): Promise
     const existing = await db.cjMakeupBill.findUnique({
       where: { accountId_orderCode: { accountId, orderCode: item.orderCode } },
     });
+    if (existing && existing.updatedAt > readFrom) continue;
     const orderId =
       existing?.orderId ?? (item.cjOrderCode ? await orderOfCjCode(db, accountId, item.cjOrderCode) : null);
     const status = item.status ?? 0;
