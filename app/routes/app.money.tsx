@@ -40,15 +40,20 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   let balance: string | null = null;
   let balanceError: string | null = null;
   const shop = await deps.db.shop.findUniqueOrThrow({ where: { domain: session.shop }, select: { id: true } });
+  let timer: NodeJS.Timeout | undefined;
   try {
     const cj = await deps.ports.cj(shop.id);
     const answer = await Promise.race([
       cj.payment.getBalance(),
-      new Promise<never>((_, reject) => setTimeout(() => reject(new Error("CJ did not answer in time")), 8000)),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error("CJ did not answer in time")), 8000);
+      }),
     ]);
     balance = new Decimal(answer.amount ?? 0).toFixed(2);
   } catch (error) {
     balanceError = (error as Error).message;
+  } finally {
+    clearTimeout(timer);
   }
   return { ...page, rangeError: range.error, balance, balanceError };
 };
