@@ -342,6 +342,11 @@ export class CjEmulator {
     return addMakeupBill(this.context, input);
   }
 
+  /** A merge including this CJ order fails with CJ's error code (seed 002 §5.6: 11001–11007, 11100). */
+  failMergeOf(orderId: string, errorCode: number): void {
+    this.state.mergeFailures.set(orderId, errorCode);
+  }
+
   /** The merchant paid a makeup payment order on CJ's page (its cjPayUrl). */
   payMakeupByLink(payId: string): MakeupPayOrder {
     return payMakeupByLink(this.context, payId);

@@ -11,6 +11,14 @@ import {
 } from "./logistics.js";
 import { makeupCreatePayOrder, makeupList } from "./makeup.js";
 import {
+  autoMatchMergeOrderList,
+  autoMergeQueryProgress,
+  autoMergeQueryResult,
+  submitMergeOrderBatch,
+  submitProgress,
+  submitResult,
+} from "./merge.js";
+import {
   addCart,
   addCartConfirm,
   changeWarehouse,
@@ -70,6 +78,17 @@ export const ROUTES: readonly Route[] = [
   { method: "POST", path: "/shopping/sandbox/simulatePay", auth: true, handler: simulatePay },
   { method: "POST", path: "/shopping/sandbox/updateStatus", auth: true, handler: updateSandboxStatus },
 
+  {
+    method: "POST",
+    path: "/shopping/mergeOrder/autoMatchMergeOrderListV3",
+    auth: true,
+    handler: autoMatchMergeOrderList,
+  },
+  { method: "POST", path: "/shopping/mergeOrder/autoMergeQueryProgress", auth: true, handler: autoMergeQueryProgress },
+  { method: "POST", path: "/shopping/mergeOrder/autoMergeQueryResult", auth: true, handler: autoMergeQueryResult },
+  { method: "POST", path: "/shopping/mergeOrder/submitMergeOrderBatchV3", auth: true, handler: submitMergeOrderBatch },
+  { method: "POST", path: "/shopping/mergeOrder/submitProgress", auth: true, handler: submitProgress },
+  { method: "POST", path: "/shopping/mergeOrder/submitResult", auth: true, handler: submitResult },
   { method: "POST", path: "/shopping/privateInventory/address/list", auth: true, handler: listAddresses },
   { method: "POST", path: "/shopping/privateInventory/address/create", auth: true, handler: createAddress },
   { method: "POST", path: "/shopping/privateInventory/address/update", auth: true, handler: updateAddress },

@@ -2,6 +2,7 @@ import type { AddressRecord } from "./addresses.js";
 import type { OrderCostExtras } from "./cogs.js";
 import type { FaultRule } from "./faults.js";
 import type { MakeupBill, MakeupPayOrder } from "./makeup.js";
+import type { MergeTask } from "./merge.js";
 
 /** Everything the emulator knows. Plain data, so `GET /__emulator/state` can serialise it. */
 
@@ -177,6 +178,10 @@ export interface Order {
   interceptReasons: InterceptReason[];
   /** Costs CJ adds after the fact (taxes, disputes, fees), answered in its COGS data (cogs.ts). */
   costExtras?: OrderCostExtras;
+  /** Merged into this order (merge.ts): gone for the API since. */
+  mergedInto?: string;
+  /** The orders this one was merged from. */
+  mergedFrom?: string[];
 }
 
 /** One entry of `interceptOrderReasons` (seed 002 §1.1): `{code: int, message: string}`. */
@@ -328,6 +333,10 @@ export class EmulatorState {
   shipments = new Map<string, Shipment>();
   makeupBills = new Map<string, MakeupBill>();
   addresses: AddressRecord[] = [];
+  /** The merge tasks of an account (`<accountId>:match`, `<accountId>:submit`), merge.ts. */
+  mergeTasks = new Map<string, MergeTask>();
+  /** Orders whose merge a test makes fail, with CJ's error code. */
+  mergeFailures = new Map<string, number>();
   makeupPayOrders = new Map<string, MakeupPayOrder>();
   webhooks = new Map<string, Partial<Record<WebhookTopic, WebhookTopicConfig>>>();
   requests: RecordedRequest[] = [];
@@ -361,6 +370,8 @@ export class EmulatorState {
     this.shipments.clear();
     this.makeupBills.clear();
     this.addresses = [];
+    this.mergeTasks.clear();
+    this.mergeFailures.clear();
     this.makeupPayOrders.clear();
     this.webhooks.clear();
     this.requests = [];
