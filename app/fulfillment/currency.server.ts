@@ -9,6 +9,7 @@
 import Decimal from "decimal.js";
 import { request } from "undici";
 import type { Db } from "../db.server";
+import { Prisma } from "../generated/sqlite/client";
 import { logger } from "../logger.server";
 import type { UsdRate } from "./usd";
 
@@ -98,13 +99,19 @@ export async function refreshCurrencyRates(
   const parsed = parseCurrencyRates(body);
   const source =
     url === ECB_DAILY_RATES_URL ? "European Central Bank reference rate" : `rates from ${new URL(url).host}`;
-  // One write transaction for all of them: on SQLite every write takes the database's one write lock.
-  await db.$transaction(
-    [...parsed.perUsd].map(([currency, perUsd]) => {
-      const data = { perUsd, rateDate: parsed.rateDate, source, fetchedAt: now };
-      return db.currencyRate.upsert({ where: { currency }, create: { currency, ...data }, update: data });
-    }),
+  // One statement for all of them (the same SQL on SQLite and PostgreSQL): on SQLite every write takes the
+  // database's one write lock, and thirty upserts in a transaction hold it for as long as they take to run.
+  const rows = [...parsed.perUsd].map(
+    ([currency, perUsd]) => Prisma.sql`(${currency}, ${perUsd}, ${parsed.rateDate}, ${source}, ${now})`,
   );
+  if (rows.length > 0) {
+    await db.$executeRaw`
+      INSERT INTO "CurrencyRate" ("currency", "perUsd", "rateDate", "source", "fetchedAt")
+      VALUES ${Prisma.join(rows)}
+      ON CONFLICT ("currency") DO UPDATE SET
+        "perUsd" = excluded."perUsd", "rateDate" = excluded."rateDate", "source" = excluded."source",
+        "fetchedAt" = excluded."fetchedAt"`;
+  }
   logger.info({ rates: parsed.perUsd.size, rateDate: parsed.rateDate }, "currency rates refreshed");
   return parsed.perUsd.size;
 }

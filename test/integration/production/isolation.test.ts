@@ -11,7 +11,7 @@ import { makeSessionToken } from "../../../app/runtime/session-token";
 import { encryptSecret } from "../../../app/secrets/crypto.server";
 import { connectShop } from "../../../app/settings/connect.server";
 import { testApiKey, testAppSecret } from "../../support/app-process";
-import { STACK_CJ_KEY, STACK_SHOP, STACK_TOKEN, type Stack, startStack } from "../../support/stack";
+import { eventually, STACK_CJ_KEY, STACK_SHOP, STACK_TOKEN, type Stack, startStack } from "../../support/stack";
 
 const SHOP_B = "isolation-b.myshopify.com";
 const B_KEY = "CJ-B-ISOLATION-9876";
@@ -105,6 +105,8 @@ describe("isolation: shop B's session never reaches shop A's data", () => {
 
   beforeAll(async () => {
     s = await startStack();
+    // The app's start-up work (its rates among it) is done before this process writes the same SQLite file.
+    await eventually(async () => (await s.t.db.currencyRate.count()) > 0);
     const b = await connectShop(s.t.db, {
       shop: SHOP_B,
       accessToken: "shpat_b",
