@@ -55,7 +55,8 @@ export interface Dashboard {
 
 const dayKey = (d: Date) => d.toISOString().slice(0, 10);
 
-async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+/** `promise`, or an error once `ms` have passed without its answer (a CJ call a page must not wait on forever). */
+export async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   try {
     return await Promise.race([

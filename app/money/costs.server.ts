@@ -42,7 +42,19 @@ export async function refreshDueOrderCosts(deps: CostDeps, options: { limit?: nu
   const rates = await usableUsdRates(deps.db, now);
   let stored = 0;
   for (const [shopId, orders] of byShop) stored += await refreshShop(deps, shopId, orders, rates, now);
+  await profitsWaitingForRates(deps.db, rates, options.limit ?? 500);
   return stored;
+}
+
+/** Orders with CJ's costs whose profit waited for an exchange rate that is known now get it (no CJ call). */
+async function profitsWaitingForRates(db: Db, rates: readonly UsdRate[], limit: number): Promise<void> {
+  if (rates.length === 0) return;
+  const waiting = await db.order.findMany({
+    where: { cjCostUsd: { not: null }, profitUsd: null, currency: { in: rates.map((r) => r.currency) } },
+    select: { id: true },
+    take: limit,
+  });
+  for (const order of waiting) await updateOrderProfit(db, order.id, rates);
 }
 
 type DueOrder = { id: string; cjOrderId: string | null; cjSplitOrders: string | null; paidAt: Date | null };
@@ -58,7 +70,7 @@ async function refreshShop(deps: CostDeps, shopId: string, orders: DueOrder[], r
   try {
     cj = await deps.ports.cj(shopId);
   } catch (error) {
-    await failed(deps.db, orders, error, now);
+    await failed(deps.db, orders, reasonOf(error), now);
     return 0;
   }
   const codes = [...orderOfCode.keys()];
@@ -89,7 +101,7 @@ async function refreshShop(deps: CostDeps, shopId: string, orders: DueOrder[], r
     const reason = failedOrders.get(order.id);
     const records = found.get(order.id);
     if (reason) {
-      await failed(deps.db, [order], new Error(reason), now);
+      await failed(deps.db, [order], reason, now);
     } else if (records?.length) {
       await storeCosts(deps.db, order.id, records, now);
       await updateOrderProfit(deps.db, order.id, rates);
@@ -99,7 +111,10 @@ async function refreshShop(deps: CostDeps, shopId: string, orders: DueOrder[], r
       await deps.db.order.update({
         where: { id: order.id },
         data: givenUp
-          ? { costsDueAt: null, costsError: `CJ has no cost data for this order ${GIVE_UP_DAYS} days after payment.` }
+          ? {
+              costsDueAt: null,
+              costsError: `CJ has no cost data for this order ${GIVE_UP_DAYS} days after payment: check the order in your CJ account (Orders); its profit is not computed.`,
+            }
           : { costsDueAt: new Date(now.getTime() + RETRY_NOT_READY_MS) },
       });
     }
@@ -112,12 +127,11 @@ async function refreshShop(deps: CostDeps, shopId: string, orders: DueOrder[], r
 
 function reasonOf(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  return `CJ's cost data could not be fetched: ${message}`;
+  return `CJ's cost data could not be fetched: ${message}. The app tries again in 15 minutes; the order goes on meanwhile.`;
 }
 
 /** The reason is kept on the orders; they are tried again later, until GIVE_UP_DAYS after their payment. */
-async function failed(db: Db, orders: readonly DueOrder[], error: unknown, now: Date) {
-  const reason = error instanceof Error && error.message.startsWith("CJ's cost data") ? error.message : reasonOf(error);
+async function failed(db: Db, orders: readonly DueOrder[], reason: string, now: Date) {
   logger.warn({ orders: orders.length, reason }, "CJ order costs not fetched; will try again");
   const old = (o: DueOrder) => Boolean(o.paidAt && now.getTime() - o.paidAt.getTime() > GIVE_UP_DAYS * 86_400_000);
   const retry = orders.filter((o) => !old(o)).map((o) => o.id);
@@ -131,7 +145,10 @@ async function failed(db: Db, orders: readonly DueOrder[], error: unknown, now: 
   if (givenUp.length) {
     await db.order.updateMany({
       where: { id: { in: givenUp } },
-      data: { costsError: `${reason} (not tried again: paid more than ${GIVE_UP_DAYS} days ago)`, costsDueAt: null },
+      data: {
+        costsError: `${reason.replace(/ The app tries again.*$/, "")} Not tried again: the order was paid more than ${GIVE_UP_DAYS} days ago. Its costs are in your CJ account (Orders).`,
+        costsDueAt: null,
+      },
     });
   }
 }

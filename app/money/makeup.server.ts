@@ -175,7 +175,13 @@ export async function previewMakeupPayment(
   shopDomain: string,
   orderCodes: readonly string[],
 ): Promise<MakeupPaymentPreview> {
-  const { shop, bills } = await billsToPay(deps.db, shopDomain, orderCodes);
+  return previewOf(deps, await billsToPay(deps.db, shopDomain, orderCodes));
+}
+
+async function previewOf(
+  deps: MakeupDeps,
+  { shop, bills }: Awaited<ReturnType<typeof billsToPay>>,
+): Promise<MakeupPaymentPreview> {
   const total = bills.reduce((s, b) => s.plus(b.amount), new Decimal(0)).toFixed(2);
   const paidToday = await paidTodayIncludingMakeup(deps.db, shop.id, deps.now?.() ?? new Date());
   const caps = withinPaymentCaps(
@@ -225,8 +231,9 @@ export async function payMakeupBills(
 ): Promise<MakeupPaymentResult> {
   const { db } = deps;
   const now = deps.now?.() ?? new Date();
-  const preview = await previewMakeupPayment(deps, shopDomain, input.orderCodes);
-  const { shop, bills } = await billsToPay(db, shopDomain, input.orderCodes);
+  const toPay = await billsToPay(db, shopDomain, input.orderCodes);
+  const { shop, bills } = toPay;
+  const preview = await previewOf(deps, toPay);
   if (input.method === "balance") {
     if (input.confirmedTotal !== preview.total) {
       throw new OrderActionError(`The total is now ${preview.total} USD: confirm that amount to pay it.`, 409);

@@ -51,7 +51,7 @@ export function computeProfit(input: ProfitInput): Profit {
     const rate = input.rates.find((r) => r.currency.toUpperCase() === currency);
     if (!rate || !new Decimal(rate.perUsd).gt(0)) {
       return none(
-        `No usable US dollar rate for ${currency} is known, so the profit (CJ charges in US dollars) is not computed.`,
+        `No usable US dollar rate for ${currency} is known, so the profit (CJ charges in US dollars) is not computed yet: it is as soon as the app has one (rates are fetched every few hours).`,
       );
     }
     revenueUsd = revenue.dividedBy(rate.perUsd);

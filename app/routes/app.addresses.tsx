@@ -20,7 +20,7 @@ import { errorStatus, pageDeps } from "../dashboard/deps.server";
 import { t } from "../i18n/strings";
 import { authenticate } from "../shopify.server";
 import { listAddresses, saveAddress } from "../stock/address-book.server";
-import { ADDRESS_FIELDS, type AddressField } from "../stock/address-fields";
+import { ADDRESS_FIELDS, type AddressField, REQUIRED_ADDRESS_FIELDS } from "../stock/address-fields";
 
 export const meta: MetaFunction = () => [{ title: `${t("addresses.title")} · ${t("app.title")}` }];
 
@@ -51,16 +51,7 @@ const EMPTY: Values = {
   ...(Object.fromEntries(ADDRESS_FIELDS.map((f) => [f, ""])) as Record<AddressField, string>),
   isDefault: false,
 };
-/** Which fields CJ requires (seed 002 §6.3), for the labels. */
-const REQUIRED: readonly AddressField[] = [
-  "firstName",
-  "lastName",
-  "country",
-  "countryCode",
-  "province",
-  "city",
-  "address",
-];
+const REQUIRED = REQUIRED_ADDRESS_FIELDS;
 
 export default function Addresses() {
   const { addresses, error } = useLoaderData<typeof loader>();

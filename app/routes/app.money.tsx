@@ -23,6 +23,7 @@ import { Chart } from "../components/Chart";
 import { useSessionUrl } from "../components/session-url";
 import { useToast } from "../components/toast";
 import { useUrlFilters } from "../components/url-filters";
+import { withTimeout } from "../dashboard/dashboard.server";
 import { errorStatus, pageDeps } from "../dashboard/deps.server";
 import { t } from "../i18n/strings";
 import { payMakeupBills, previewMakeupPayment, syncMakeupBills } from "../money/makeup.server";
@@ -40,20 +41,11 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   let balance: string | null = null;
   let balanceError: string | null = null;
   const shop = await deps.db.shop.findUniqueOrThrow({ where: { domain: session.shop }, select: { id: true } });
-  let timer: NodeJS.Timeout | undefined;
   try {
     const cj = await deps.ports.cj(shop.id);
-    const answer = await Promise.race([
-      cj.payment.getBalance(),
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error("CJ did not answer in time")), 8000);
-      }),
-    ]);
-    balance = new Decimal(answer.amount ?? 0).toFixed(2);
+    balance = new Decimal((await withTimeout(cj.payment.getBalance(), 8000)).amount ?? 0).toFixed(2);
   } catch (error) {
     balanceError = (error as Error).message;
-  } finally {
-    clearTimeout(timer);
   }
   return { ...page, rangeError: range.error, balance, balanceError };
 };

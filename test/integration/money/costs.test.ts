@@ -155,14 +155,45 @@ describe("CJ's costs per order (COGS), fetched in batches", () => {
     const stuck = await s.t.db.order.findMany({ where: { id: { in: [failing.row.id, missing.row.id] } } });
     for (const o of stuck) {
       expect(o.costsDueAt).toBeNull();
-      expect(o.costsError).toMatch(/System busy.*not tried again: paid more than 14 days ago|14 days after payment/);
+      expect(o.costsError).toMatch(
+        /^CJ's cost data could not be fetched: .*System busy\. Not tried again: the order was paid more than 14 days ago\. Its costs are in your CJ account \(Orders\)\.$/,
+      );
     }
     // The fault answered the shop's one call for both; a run without it finds CJ has nothing for the unknown code.
     await s.t.db.order.update({ where: { id: missing.row.id }, data: { costsDueAt: new Date(), costsError: null } });
     await refreshDueOrderCosts(deps);
     expect((await s.t.db.order.findUniqueOrThrow({ where: { id: missing.row.id } })).costsError).toBe(
-      "CJ has no cost data for this order 14 days after payment.",
+      "CJ has no cost data for this order 14 days after payment: check the order in your CJ account (Orders); its profit is not computed.",
     );
+  }, 60_000);
+
+  it("an order in a currency without a rate gets CJ's costs now and its profit once a rate is known", async () => {
+    const { row } = await paidOrder(s, {
+      currencyCode: "THB",
+      lines: [{ sku: "TSHIRT-WHITE-M", quantity: 1, price: "700.00" }],
+    });
+    const deps = inProcessDeps(s, noQueue);
+    await refreshDueOrderCosts(deps);
+    const before = await s.t.db.order.findUniqueOrThrow({ where: { id: row.id } });
+    expect(before.cjCostUsd).not.toBeNull();
+    expect(before.profitUsd).toBeNull();
+    expect(before.profitNote).toContain("No usable US dollar rate for THB");
+    await s.t.db.currencyRate.create({
+      data: {
+        currency: "THB",
+        perUsd: "35",
+        rateDate: new Date().toISOString().slice(0, 10),
+        source: "test",
+        fetchedAt: new Date(),
+      },
+    });
+    const calls = s.cj.requests({ path: COGS }).length;
+    await refreshDueOrderCosts(deps);
+    const after = await s.t.db.order.findUniqueOrThrow({ where: { id: row.id } });
+    expect(after.revenueUsd).toBe(new Decimal(after.currentTotalPrice ?? "x").dividedBy(35).toFixed(2));
+    expect(after.profitUsd).toBe(new Decimal(after.revenueUsd ?? "x").minus(after.cjCostUsd ?? "x").toFixed(2));
+    // No CJ call for it: its costs were there already.
+    expect(s.cj.requests({ path: COGS })).toHaveLength(calls);
   }, 60_000);
 
   it("taxes, fees and dispute refunds CJ reports later change the costs when CJ ships the order", async () => {
