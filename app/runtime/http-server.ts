@@ -39,7 +39,8 @@ export async function startHttpServer(
   const app = express();
   app.disable("x-powered-by");
   app.get("/healthz", (_req, res) => {
-    res.json({ ok: true });
+    // The pid tells a supervisor (and the tests) which process answered on this port.
+    res.json({ ok: true, pid: process.pid });
   });
   app.get("/readyz", async (_req, res) => {
     const ready = options.ready ? await options.ready().catch(() => false) : true;

@@ -40,6 +40,8 @@ export async function startApp(options: {
   env?: Record<string, string>;
   /** Listen here (a restart keeps its predecessor's address, as a real deployment does); default: a free port. */
   port?: number;
+  /** Internal: which try this is after the free port was taken by another process. */
+  attempt?: number;
 }): Promise<AppProcess> {
   const port = options.port ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
@@ -73,9 +75,16 @@ export async function startApp(options: {
   });
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`app exited (${child.exitCode}) before listening:\n${out}`);
+    if (child.exitCode !== null) {
+      // The free port was taken between freePort() and the app's listen (another test's process): another one.
+      if (!options.port && out.includes("EADDRINUSE") && (options.attempt ?? 1) < 3) {
+        return startApp({ ...options, attempt: (options.attempt ?? 1) + 1 });
+      }
+      throw new Error(`app exited (${child.exitCode}) before listening:\n${out}`);
+    }
+    // Only this child's answer counts: another process may be listening on the port meanwhile.
     const ok = await fetch(`${url}/healthz`).then(
-      (r) => r.ok,
+      async (r) => r.ok && ((await r.json()) as { pid?: number }).pid === child.pid,
       () => false,
     );
     if (ok) break;
