@@ -52,6 +52,30 @@ async function cancelClaimed(deps: ForwardDeps, orderId: string): Promise<string
     });
     return "cancelled before CJ";
   }
+  if (order.mergeGroupId) {
+    const others = await db.order.findMany({
+      where: {
+        mergeGroupId: order.mergeGroupId,
+        cjOrderId: order.cjOrderId,
+        id: { not: orderId },
+        state: { not: "CANCELLED" },
+      },
+      select: { shopifyOrderName: true },
+    });
+    if (others.length > 0) {
+      // Deleting the merged CJ order would take the other customers' orders with it: the merchant decides.
+      const message = `Cancelled in Shopify, but this order is merged at CJ with ${others.map((o) => o.shopifyOrderName).join(", ")} into one parcel (CJ order ${order.cjOrderId}): the app does not cancel the others' order. Remove this order's items at CJ, or cancel the merged order at CJ and send the other orders again.`;
+      await transitionOrder(db, orderId, {
+        to: "NEEDS_ATTENTION",
+        actor: "job",
+        type: "cancel_merged",
+        message,
+        set: { errorReason: message },
+        mirror: false,
+      });
+      return "merged with other orders: left to the merchant";
+    }
+  }
   const cj = await deps.ports.cj(order.shopId);
   const detail = await cj.orders.findOrder(order.cjOrderId ?? (order.cjOrderNumber as string));
   if (!detail && PRE_SUBMISSION_STATES.includes(order.state as never)) {

@@ -329,7 +329,9 @@ export async function forwardOrderToCj(
       outcome = { recovered: true, orderId: existing.orderId, existing };
     } else {
       // 8. How CJ is paid, decided before creating: in the same call when it can be (pay-upfront.ts).
+      // With merging on, the order is created without payment and waits for the merge window (stock/merge.server.ts).
       plan = planUpfrontPayment(rules, {
+        merging: settings.mergeOrders,
         lines:
           rules.paymentMode === "BALANCE"
             ? await upfrontLines(db, cj, sending, vids, links, now)

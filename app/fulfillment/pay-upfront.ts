@@ -50,8 +50,17 @@ export function planUpfrontPayment(
     balanceShortAt?: Date | null;
     now?: Date;
     enabled?: boolean;
+    /** The shop merges one customer's orders (seed 002 §5): only an unpaid order on CJ's complete-order page can be. */
+    merging?: boolean;
   },
 ): UpfrontPlan {
+  if (input.merging) {
+    return {
+      payType: 3,
+      estimate: null,
+      why: "the store merges one customer's orders: created without payment, paid after the merge window",
+    };
+  }
   if (input.enabled === false) {
     return { payType: 3, estimate: null, why: "payment in the create call is turned off (CJ_PAY_IN_CREATE=0)" };
   }

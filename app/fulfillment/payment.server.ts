@@ -7,7 +7,7 @@
 import Decimal from "decimal.js";
 import { CjApiError } from "../cj/errors";
 import type { Db } from "../db.server";
-import { enqueueForOrder } from "../jobs/queue";
+import { enqueueForOrder, orderJobKey } from "../jobs/queue";
 import { claimOrder } from "./claims";
 import type { ForwardDeps } from "./forward.server";
 import { mayAutoPay, type ShopRules, withinPaymentCaps } from "./rules";
@@ -100,6 +100,23 @@ export async function payCjOrder(deps: ForwardDeps, orderId: string, opts: PayOp
   if (!order.cjOrderId) {
     return { outcome: "skipped", message: "waiting for CJ to complete the order (product connection)" };
   }
+  if (order.mergedIntoId) {
+    return { outcome: "skipped", message: "merged into another order's CJ order: paid with that order" };
+  }
+  const merging = await mergeHold(db, order, opts, now);
+  if (merging) {
+    // Paid by the shop's rules once the window is over (a lost job is re-driven by the reconciliation sweep). Under
+    // a key of its own: waiting for hours, it must not stand in for the payment a merge asks for meanwhile (the
+    // order's claim keeps the two from paying at once).
+    if (merging.retryInSeconds) {
+      await deps.queue.enqueue(
+        "pay-order",
+        { orderId },
+        { singletonKey: `${orderJobKey(orderId)}:merge-window`, startAfterSeconds: merging.retryInSeconds },
+      );
+    }
+    return { outcome: merging.outcome, message: merging.message };
+  }
   if (order.shopifyCancelledAt && !order.cancelledAt) {
     // Cancelled in Shopify, and the cancellation job has not run yet (say its process died): never pay it; cancel it.
     await enqueueForOrder(deps.queue, "cancel-order", orderId);
@@ -147,6 +164,41 @@ export async function payCjOrder(deps: ForwardDeps, orderId: string, opts: PayOp
   } finally {
     await claim.release();
   }
+}
+
+/**
+ * With merging on (app/stock/merge.server.ts), a new CJ order waits for the merge window before the automatic
+ * payment, so the merchant can merge one customer's orders into one parcel first; one being merged right now waits
+ * for the merge whatever the trigger. A merged order (the lead) is paid at once.
+ */
+async function mergeHold(
+  db: Db,
+  order: {
+    id: string;
+    mergeGroupId: string | null;
+    cjShipmentOrderId: string | null;
+    cjPayId: string | null;
+    submittedAt: Date | null;
+    shop: { settings: { mergeOrders: boolean; mergeWindowMinutes: number } | null };
+  },
+  opts: PayOptions,
+  now: Date,
+): Promise<(PayResult & { retryInSeconds?: number }) | null> {
+  if (order.mergeGroupId || order.cjShipmentOrderId || order.cjPayId) return null;
+  const submitting = await db.mergeGroup.findFirst({
+    where: { status: "SELECTED", orderIds: { contains: `"${order.id}"` }, run: { status: "SUBMITTING" } },
+    select: { id: true },
+  });
+  if (submitting) return { outcome: "skipped", message: "being merged at CJ: paid once the merge is done" };
+  const settings = order.shop.settings;
+  if (opts.trigger !== "automatic" || !settings?.mergeOrders || !order.submittedAt) return null;
+  const until = order.submittedAt.getTime() + settings.mergeWindowMinutes * 60_000;
+  if (until <= now.getTime()) return null;
+  return {
+    outcome: "skipped",
+    retryInSeconds: Math.ceil((until - now.getTime()) / 1000),
+    message: `waiting for the merge window until ${new Date(until).toISOString()} (Merge candidates), then paid`,
+  };
 }
 
 async function payClaimedOrder(

@@ -73,6 +73,8 @@ export interface TransitionInput {
   set?: Record<string, unknown>;
   /** Narrow the allowed source states further (default: every state the table allows). */
   from?: readonly OrderState[];
+  /** false: the orders merged with this one (a merged CJ order's followers) do not follow this change. */
+  mirror?: boolean;
 }
 
 type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
@@ -108,9 +110,52 @@ export async function transitionOrder(db: Db | Tx, orderId: string, input: Trans
         data: input.data === undefined ? null : JSON.stringify(input.data),
       },
     });
+    if (input.mirror !== false && MIRRORED_STATES.includes(input.to)) await mirrorToFollowers(tx, orderId, input);
     return true;
   };
   return "$transaction" in db ? (db as Db).$transaction(run) : run(db as Tx);
+}
+
+/**
+ * A merged CJ order (app/stock/merge.server.ts) is one parcel for several Shopify orders: what happens to the CJ order
+ * (payment, shipment, a problem, a cancellation) happens to every order in it. The lead's transition is applied to
+ * its followers in the same transaction, with the columns that describe the CJ order; each follower's fulfillments
+ * and delivery stay its own (tracking/shipments.server.ts gives each one the shared shipment).
+ */
+const MIRRORED_STATES: readonly OrderState[] = ["AWAITING_PAYMENT", "PAID", "SHIPPED", "NEEDS_ATTENTION", "CANCELLED"];
+const MIRRORED_COLUMNS = ["cjStatus", "cjPayUrl", "paidAt", "shippedAt", "errorReason", "cancelledAt"] as const;
+
+async function mirrorToFollowers(tx: Tx, leadId: string, input: TransitionInput) {
+  const followers = await tx.order.findMany({
+    where: { mergedIntoId: leadId },
+    select: { id: true, state: true },
+  });
+  if (followers.length === 0) return;
+  const lead = await tx.order.findUnique({ where: { id: leadId }, select: { shopifyOrderName: true } });
+  const set: Record<string, unknown> = {};
+  for (const column of MIRRORED_COLUMNS) {
+    if (input.set && column in input.set) set[column] = input.set[column];
+  }
+  for (const follower of followers) {
+    if (!canTransition(follower.state, input.to)) continue;
+    const { count } = await tx.order.updateMany({
+      where: { id: follower.id, state: follower.state },
+      data: { ...set, state: input.to },
+    });
+    if (count === 0) continue;
+    await tx.orderEvent.create({
+      data: {
+        orderId: follower.id,
+        actor: input.actor,
+        type: input.type,
+        fromState: follower.state,
+        toState: input.to,
+        message: `Merged CJ order (with ${lead?.shopifyOrderName ?? "the lead order"}): ${input.message}`,
+        cjRequestId: input.cjRequestId ?? null,
+        data: JSON.stringify({ mergedWith: leadId }),
+      },
+    });
+  }
 }
 
 /** A timeline entry that does not change the state. */

@@ -18,6 +18,7 @@ export const JOB_NAMES = [
   "check-cj-webhooks",
   "refresh-order-costs",
   "sync-makeup-bills",
+  "cj-tasks",
 ] as const;
 
 export type JobName = (typeof JOB_NAMES)[number];

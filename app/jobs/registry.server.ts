@@ -16,6 +16,7 @@ import { syncAllMakeupBills, syncMakeupBills } from "../money/makeup.server";
 import { registerProductJobs } from "../products/batch.server";
 import { runTestOrder } from "../settings/test-order.server";
 import { ReconnectNeededError } from "../shopify/offline-tokens.server";
+import { registerStockJobs } from "../stock/jobs.server";
 import { giveWayToIntake } from "../webhooks/intake-pressure";
 import { noteShopifyWebhookFailure, processShopifyWebhookReceipt } from "../webhooks/shopify-process.server";
 import { type JobContext, type JobDefinition, type JobName, type JobRunner, orderJobKey } from "./queue";
@@ -271,6 +272,8 @@ export function registerJobHandlers(target: JobRunner, deps: ForwardDeps) {
   registerTrackingJobs(runner, deps);
   // Products page: "Connect all suggestions" (app/products/batch.server.ts).
   registerProductJobs(runner, deps);
+  // Merge candidates, outbound orders: CJ's asynchronous tasks (app/stock).
+  registerStockJobs(runner, deps);
 }
 
 /**

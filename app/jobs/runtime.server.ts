@@ -79,6 +79,7 @@ export async function startBackgroundJobs(role: JobRole = "web"): Promise<JobRun
     startStaleSweep(runner);
     await runner.enqueue("migrate-shopify-tokens", {}, { singletonKey: "startup" });
     await runner.enqueue("refresh-currency-rates", {}, { singletonKey: "startup" });
+    await runner.enqueue("cj-tasks", {}, { singletonKey: "startup" });
   }
   return runner;
 }
@@ -117,6 +118,8 @@ async function resumeEmbeddedWork(runner: JobRunner) {
   await runner.enqueue("poll-cj-orders", { afterRestart: true }, { singletonKey: "startup" });
   await runner.enqueue("migrate-shopify-tokens", {}, { singletonKey: "startup" });
   await runner.enqueue("refresh-currency-rates", {}, { singletonKey: "startup" });
+  // CJ tasks (merge runs, outbound orders) the dead process was following.
+  await runner.enqueue("cj-tasks", {}, { singletonKey: "startup" });
 }
 
 /**

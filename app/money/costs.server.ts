@@ -7,6 +7,7 @@
  * on the order (`costsError`, shown on its page) and another try later; CJ having no data yet is tried again until
  * GIVE_UP_DAYS after payment.
  */
+import Decimal from "decimal.js";
 import type { CjClient } from "../cj";
 import type { Db } from "../db.server";
 import { usableUsdRates } from "../fulfillment/currency.server";
@@ -32,7 +33,8 @@ export async function refreshDueOrderCosts(deps: CostDeps, options: { limit?: nu
   const now = deps.now?.() ?? new Date();
   const due = await deps.db.order.findMany({
     // An uninstalled shop's orders are left as they are (the app no longer works for it).
-    where: { costsDueAt: { lte: now }, cjOrderId: { not: null }, shop: { uninstalledAt: null } },
+    // A merged CJ order's costs are fetched once, for its lead, and shared out (updateOrderProfit).
+    where: { costsDueAt: { lte: now }, cjOrderId: { not: null }, mergedIntoId: null, shop: { uninstalledAt: null } },
     select: { id: true, shopId: true, cjOrderId: true, cjSplitOrders: true, paidAt: true },
     orderBy: { costsDueAt: "asc" },
     take: options.limit ?? 500,
@@ -191,8 +193,19 @@ async function storeCosts(db: Db, orderId: string, records: readonly CjOrderCost
   }
 }
 
-/** Revenue (after refunds, in USD), CJ's costs and the profit of one order, from what is stored now. */
+/**
+ * Revenue (after refunds, in USD), CJ's costs and the profit of one order, from what is stored now. The orders of a
+ * merged CJ order (app/stock/merge.server.ts) share its costs, each by its share of their revenue in US dollars
+ * (equal shares while a revenue is not known), so the profits add up to the parcel's.
+ */
 export async function updateOrderProfit(db: Db, orderId: string, rates?: readonly UsdRate[]): Promise<void> {
+  const merged = await db.order.findUnique({ where: { id: orderId }, select: { mergedIntoId: true } });
+  const leadId = merged?.mergedIntoId ?? orderId;
+  const followers = await db.order.findMany({ where: { mergedIntoId: leadId }, select: { id: true } });
+  if (followers.length > 0) {
+    await updateMergedProfits(db, leadId, [leadId, ...followers.map((f) => f.id)], rates ?? (await usableUsdRates(db)));
+    return;
+  }
   const order = await db.order.findUnique({
     where: { id: orderId },
     select: {
@@ -224,4 +237,72 @@ export async function updateOrderProfit(db: Db, orderId: string, rates?: readonl
       profitNote: profit.note,
     },
   });
+}
+
+async function updateMergedProfits(db: Db, leadId: string, ids: readonly string[], rates: readonly UsdRate[]) {
+  const orders = await db.order.findMany({
+    where: { id: { in: [...ids] } },
+    select: {
+      id: true,
+      shopifyOrderName: true,
+      currency: true,
+      currentTotalPrice: true,
+      totalPrice: true,
+      cjOrderId: true,
+      costs: true,
+      makeupBills: { where: { status: { not: 3 } }, select: { amount: true } },
+    },
+  });
+  const lead = orders.find((o) => o.id === leadId);
+  if (!lead) return;
+  const makeup = orders.flatMap((o) => o.makeupBills.map((b) => b.amount));
+  const total = lead.costs.length ? costBreakdown(lead.costs, makeup).total : null;
+  const revenues = orders.map((o) =>
+    computeProfit({
+      currency: o.currency,
+      currentTotalPrice: o.currentTotalPrice,
+      totalPrice: o.totalPrice,
+      cjCostUsd: null,
+      rates,
+    }),
+  );
+  const known = revenues.every((r) => r.revenueUsd !== null);
+  const sum = known ? revenues.reduce((acc, r) => acc.plus(r.revenueUsd as string), new Decimal(0)) : new Decimal(0);
+  const shares = orders.map((_, i) =>
+    known && sum.gt(0)
+      ? new Decimal(revenues[i]?.revenueUsd as string).dividedBy(sum)
+      : new Decimal(1).dividedBy(orders.length),
+  );
+  // Cents are given out so that the shares add up to CJ's total exactly (the last order takes the rounding).
+  let given = new Decimal(0);
+  for (const [i, order] of orders.entries()) {
+    const share = shares[i] as Decimal;
+    let cost: string | null = null;
+    if (total !== null) {
+      const value =
+        i === orders.length - 1
+          ? new Decimal(total).minus(given)
+          : new Decimal(total).times(share).toDecimalPlaces(2, Decimal.ROUND_HALF_UP);
+      given = given.plus(value);
+      cost = value.toFixed(2);
+    }
+    const profit = computeProfit({
+      currency: order.currency,
+      currentTotalPrice: order.currentTotalPrice,
+      totalPrice: order.totalPrice,
+      cjCostUsd: cost,
+      rates,
+    });
+    const note = `${profit.note} Merged CJ order ${lead.cjOrderId ?? ""} with ${orders.length - 1} other order(s): this order's share of CJ's costs is ${share.times(100).toDecimalPlaces(1).toString()}%${known ? " (by revenue)" : " (equal shares until every revenue is known)"}.`;
+    await db.order.update({
+      where: { id: order.id },
+      data: {
+        revenueUsd: profit.revenueUsd,
+        cjCostUsd: profit.cjCostUsd,
+        profitUsd: profit.profitUsd,
+        profitCents: profit.profitCents,
+        profitNote: note,
+      },
+    });
+  }
 }

@@ -75,6 +75,8 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
       sandbox: settings.sandbox,
       notifyCustomer: settings.notifyCustomer,
       trackingSync: settings.trackingSync,
+      mergeOrders: settings.mergeOrders,
+      mergeWindowMinutes: String(settings.mergeWindowMinutes),
     },
   };
 };
@@ -333,6 +335,17 @@ export default function Settings() {
                 onChange={set("trackingSync")}
                 error={errors.trackingSync}
               />
+            </FormLayout>
+          </Card>
+        </Layout.AnnotatedSection>
+        <Layout.AnnotatedSection title={t("settings.merge.heading")} description={t("settings.merge.description")}>
+          <Card>
+            <FormLayout>
+              {check("mergeOrders", t("settings.mergeOrders"))}
+              {text("mergeWindowMinutes", t("settings.mergeWindowMinutes"), {
+                type: "number",
+                helpText: t("settings.mergeWindowHelp"),
+              })}
             </FormLayout>
           </Card>
         </Layout.AnnotatedSection>

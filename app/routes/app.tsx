@@ -55,6 +55,7 @@ export default function AppLayout() {
         <Link to={url("/app/orders")}>{t("nav.orders")}</Link>
         <Link to={url("/app/products")}>{t("products.nav")}</Link>
         <Link to={url("/app/money")}>{t("money.nav")}</Link>
+        <Link to={url("/app/merge")}>{t("merge.nav")}</Link>
         <Link to={url("/app/addresses")}>{t("addresses.nav")}</Link>
         <Link to={url("/app/quotes")}>{t("nav.quotes")}</Link>
         <Link to={url("/app/settings")}>{t("nav.settings")}</Link>

@@ -92,6 +92,17 @@ export const settingsSchema = z
     sandbox: checkbox,
     notifyCustomer: checkbox,
     trackingSync: z.enum(["AFTER_DISPATCH", "BEFORE_DISPATCH"], { error: "Choose when tracking is synced" }),
+    mergeOrders: checkbox,
+    // Minutes a new CJ order waits unpaid for merging (0: paid at once, merge what is still unpaid). Absent (a
+    // form without the field): the default.
+    mergeWindowMinutes: z.preprocess(
+      (v) => (v === undefined || v === "" ? "360" : v),
+      z.coerce
+        .number({ error: "Enter a number of minutes" })
+        .int("Enter whole minutes")
+        .min(0, "At least 0 minutes")
+        .max(10_080, "At most 10080 minutes (7 days)"),
+    ),
   })
   .superRefine((s, ctx) => {
     if (s.iossType === 2 && !s.iossNumber) {

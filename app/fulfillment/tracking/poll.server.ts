@@ -86,6 +86,8 @@ export async function pollCjOrders(deps: TrackingDeps, options: PollOptions = {}
       state: { in: POLLED_STATES },
       shop: { uninstalledAt: null },
       cjOrderNumber: { not: null },
+      // An order merged into another's CJ order learns its CJ state from that lead (shipments.server.ts).
+      mergedIntoId: null,
       OR: [
         { nextPollAt: null },
         { nextPollAt: { lte: now } },

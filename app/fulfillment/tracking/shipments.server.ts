@@ -6,6 +6,7 @@
  */
 import { isUniqueViolation } from "../../db/errors";
 import type { Db } from "../../db.server";
+import { enqueueForOrder } from "../../jobs/queue";
 import type { ForwardDeps } from "../forward.server";
 import { legacyId } from "../mapping";
 import { PRE_SUBMISSION_STATES, recordOrderEvent, transitionOrder } from "../state";
@@ -74,7 +75,8 @@ export async function findOrderForCj(
   const id = ref.cjOrderId ?? null;
   if (id) {
     const direct =
-      (await db.order.findFirst({ where: { shopId, cjOrderId: id }, select: { id: true } })) ??
+      // A merged CJ order names several of our orders: its lead takes the update (and hands it to the others).
+      (await db.order.findFirst({ where: { shopId, cjOrderId: id, mergedIntoId: null }, select: { id: true } })) ??
       (await db.order.findFirst({
         where: { shopId, fulfillments: { some: { cjOrderId: id } } },
         select: { id: true },
@@ -105,8 +107,31 @@ export async function findOrderForCj(
 const PAID_FROM = ["SUBMITTED", "AWAITING_PAYMENT"] as const;
 const SHIPPED_FROM = ["SUBMITTED", "AWAITING_PAYMENT", "PAID"] as const;
 
-/** Takes in one CJ update for an order; returns whether Shopify needs a sync. */
+/**
+ * Takes in one CJ update for an order; returns whether Shopify needs a sync. The update of a merged CJ order's lead
+ * is taken in by each order merged with it too (its own fulfillment with the shared tracking number), and their
+ * Shopify syncs are asked for here.
+ */
 export async function applyCjShipmentUpdate(
+  deps: TrackingDeps,
+  orderId: string,
+  update: CjShipmentUpdate,
+  actor: "cj" | "job" | "merchant",
+): Promise<{ syncNeeded: boolean; unknownCjOrder?: boolean }> {
+  const result = await applyToOrder(deps, orderId, update, actor);
+  if (result.unknownCjOrder) return result;
+  const followers = await deps.db.order.findMany({
+    where: { mergedIntoId: orderId, cjOrderId: update.cjOrderId },
+    select: { id: true },
+  });
+  for (const follower of followers) {
+    const applied = await applyToOrder(deps, follower.id, update, actor);
+    if (applied.syncNeeded) await enqueueForOrder(deps.queue, "sync-tracking", follower.id);
+  }
+  return result;
+}
+
+async function applyToOrder(
   deps: TrackingDeps,
   orderId: string,
   update: CjShipmentUpdate,
