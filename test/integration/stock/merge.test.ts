@@ -218,7 +218,7 @@ describe("Merge candidates: one customer's CJ orders merged into one parcel (see
     const k2 = await waitingOrder({ ...ADA, name: "Sofia Kovalevskaya", address1: "5 Top St" });
     const matches = s.cj.requests({ path: MATCH }).length;
     expect(await act({ intent: "find" })).toMatchObject({ ok: true });
-    await eventually(() => s.cj.requests({ path: MATCH }).length === matches + 1 || undefined);
+    await eventually(async () => s.cj.requests({ path: MATCH }).length === matches + 1 || undefined);
     // CJ is slow today: its match task stays unfinished for a minute.
     s.cj.clock.advance(-60_000);
     const matching = await runWhen((r) => r.status === "MATCHING" && r.matchStartedAt !== null);
@@ -238,7 +238,7 @@ describe("Merge candidates: one customer's CJ orders merged into one parcel (see
       ["group", group?.id as string],
     ]);
     expect(await act(form)).toMatchObject({ ok: true });
-    await eventually(() => s.cj.requests({ path: SUBMIT }).length === submits + 1 || undefined);
+    await eventually(async () => s.cj.requests({ path: SUBMIT }).length === submits + 1 || undefined);
     s.cj.clock.advance(-60_000);
     await runWhen((r) => r.status === "SUBMITTING" && r.submitAnswered);
     await s.restartApp();
