@@ -410,6 +410,7 @@ export const en = {
     "{count} CJ order(s) wait unpaid and can be matched. New orders wait {minutes} minutes before payment.",
   "merge.find": "Find merge candidates",
   "merge.matching": "CJ is matching your unpaid orders",
+  "merge.started": "CJ's match has started: the groups appear here when it is done.",
   "merge.submitting": "CJ is merging the selected groups",
   "merge.none": "CJ found no orders to merge.",
   "merge.skipped": "{count} group(s) CJ found hold orders of another store or orders already paid: not offered.",

@@ -44,7 +44,7 @@ export const action = async ({ request }: ActionFunctionArgs): Promise<ActionRes
   try {
     if (form.get("intent") === "find") {
       await startMergeRun(deps, shopId);
-      return { ok: true, message: t("merge.matching") };
+      return { ok: true, message: t("merge.started") };
     }
     if (form.get("intent") === "submit") {
       // groups: the chosen group ids; method:<groupId>: the shipping method chosen for it.
