@@ -170,6 +170,7 @@ const SUGGEST_CHUNK = 5;
 
 function CjConnection({ row, now }: { row: ProductRow; now: Date }) {
   const c = row.connection;
+  const url = useSessionUrl();
   if (!c) {
     return row.notFulfilledByCj ? (
       <Badge tone="info">{t("products.tab.notCj")}</Badge>
@@ -197,6 +198,11 @@ function CjConnection({ row, now }: { row: ProductRow; now: Date }) {
           .filter(Boolean)
           .join(" · ")}
       </Text>
+      {c.cjVariantId && c.cjSku ? (
+        <Link url={url(`/app/stock?variant=${encodeURIComponent(c.cjVariantId)}`)} removeUnderline>
+          {t("products.stockUp")}
+        </Link>
+      ) : null}
     </BlockStack>
   );
 }

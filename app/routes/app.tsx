@@ -56,6 +56,8 @@ export default function AppLayout() {
         <Link to={url("/app/products")}>{t("products.nav")}</Link>
         <Link to={url("/app/money")}>{t("money.nav")}</Link>
         <Link to={url("/app/merge")}>{t("merge.nav")}</Link>
+        <Link to={url("/app/stock")}>{t("stock.nav")}</Link>
+        <Link to={url("/app/outbound")}>{t("outbound.nav")}</Link>
         <Link to={url("/app/addresses")}>{t("addresses.nav")}</Link>
         <Link to={url("/app/quotes")}>{t("nav.quotes")}</Link>
         <Link to={url("/app/settings")}>{t("nav.settings")}</Link>

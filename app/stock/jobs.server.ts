@@ -6,6 +6,7 @@
 import type { ForwardDeps } from "../fulfillment/forward.server";
 import type { JobRunner } from "../jobs/queue";
 import { advanceMergeRun, resumeMergeRuns } from "./merge.server";
+import { advanceOutbound, resumeOutbound } from "./outbound.server";
 
 export function registerStockJobs(runner: JobRunner, deps: ForwardDeps) {
   runner.register("cj-tasks", {
@@ -13,9 +14,21 @@ export function registerStockJobs(runner: JobRunner, deps: ForwardDeps) {
     everySeconds: Number(process.env.CJ_TASKS_EVERY_SECONDS ?? 60),
     handler: async (data) => {
       if (data.kind === "merge" && typeof data.runId === "string") await advanceMergeRun(deps, data.runId);
-      else await resumeMergeRuns(deps);
+      else if (data.kind === "outbound" && typeof data.outboundId === "string") {
+        await advanceOutbound(deps, data.outboundId);
+      } else {
+        await resumeMergeRuns(deps);
+        await resumeOutbound(deps);
+      }
     },
     onExhausted: async (data, error) => {
+      if (data.kind === "outbound" && typeof data.outboundId === "string") {
+        await deps.db.outboundOrder.updateMany({
+          where: { id: data.outboundId, status: "PROCESSING" },
+          data: { error: `CJ could not be reached: ${(error as Error).message}. The app tries again every minute.` },
+        });
+        return;
+      }
       if (data.kind !== "merge" || typeof data.runId !== "string") return;
       // The run stays where it is (the sweep carries it on); the page says why it is not moving.
       await deps.db.mergeRun.updateMany({

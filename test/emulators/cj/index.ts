@@ -7,6 +7,7 @@ import { handleControlRequest } from "./control.js";
 import { failure } from "./envelope.js";
 import { FaultInjector, type FaultRule, type FaultSpec } from "./faults.js";
 import { type InterceptInput, interceptOnDemand, type ReleaseFields, releaseIntercept } from "./intercepts.js";
+import { type PrivateOrder, type PrivateStock, payPrivateOrderByLink } from "./inventory.js";
 import { maxInAnyWindow, SlidingWindowLimiter } from "./limits.js";
 import {
   addMakeupBill,
@@ -340,6 +341,33 @@ export class CjEmulator {
   addMakeupBill(input: MakeupBillInput): MakeupBill {
     this.account(input.accountId);
     return addMakeupBill(this.context, input);
+  }
+
+  /** The warehouse refuses to stock this variant (private inventory createOrder answers why, seed 002 §7.8). */
+  refuseStockOf(storageId: string, vid: string, reason = "out of stock at the supplier"): void {
+    this.state.stockRefusals.set(`${storageId}:${vid}`, reason);
+  }
+
+  /** The merchant paid a private inventory (SY) order on CJ's payment page. */
+  payPrivateOrderByLink(orderCode: string): PrivateOrder {
+    return payPrivateOrderByLink(this.context, orderCode);
+  }
+
+  /** An account's private stock rows (what paid stock-up orders put in CJ's warehouses, less what was shipped out). */
+  privateStockOf(accountId: string): PrivateStock[] {
+    return this.state.privateStock.filter((s) => s.accountId === accountId);
+  }
+
+  /** Stock leaves the warehouse outside the API (another channel, a count correction): locks may no longer hold. */
+  takePrivateStock(privateOrderId: string, vid: string, quantity: number): void {
+    const row = this.state.privateStock.find((s) => s.privateOrderId === privateOrderId && s.vid === vid);
+    if (!row) throw new Error(`no private stock ${privateOrderId}/${vid}`);
+    row.quantity = Math.max(0, row.quantity - quantity);
+  }
+
+  /** An outbound order's task locks at most this many of the variant (seed 002 §8.6 LOCK_FAIL). */
+  limitOutboundLock(vid: string, quantity: number): void {
+    this.state.outboundLockLimits.set(vid, quantity);
   }
 
   /** A merge including this CJ order fails with CJ's error code (seed 002 §5.6: 11001–11007, 11100). */

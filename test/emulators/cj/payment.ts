@@ -3,6 +3,7 @@ import { cjDateTime } from "./clock.js";
 import { accountOf, type EmulatorContext, type Handler } from "./context.js";
 import { CjFailure, failure, paramError } from "./envelope.js";
 import { isIntercepted } from "./intercepts.js";
+import { payPrivateOrder } from "./inventory.js";
 import { payMakeupOrder } from "./makeup.js";
 import { moveTo, newCjOrderCode, newPayId, newShipmentOrderId, pushOrderEvent } from "./order-model.js";
 import type { Account, Order, Shipment } from "./state.js";
@@ -138,8 +139,13 @@ export const payBalanceV2: Handler = (ctx, req) => {
     field("shipmentOrderId", "string", true, 200),
     field("payId", "string", false, 200),
   ]);
-  // orderType 24: a makeup payment order (seed 002 §9.3), its payId required; 9 (private inventory) is not emulated.
+  // orderType 24: a makeup payment order (seed 002 §9.3), its payId required; 9: a private inventory (SY) order
+  // (§7.9), its payId optional (inventory.ts).
   if (body.orderType !== undefined && body.orderType !== null && body.orderType !== "") {
+    if (body.orderType === 9) {
+      payPrivateOrder(ctx, account, String(body.shipmentOrderId), body.payId);
+      return { data: String(body.shipmentOrderId) };
+    }
     if (body.orderType !== 24) throw paramError();
     payMakeupOrder(ctx, account, String(body.shipmentOrderId), body.payId);
     return { data: null };

@@ -3,6 +3,17 @@ import { getAccessToken, logout, refreshAccessToken } from "./auth.js";
 import { queryCogsBasicDataOrderInfoList } from "./cogs.js";
 import type { Handler } from "./context.js";
 import {
+  addToCart,
+  createPrivateOrder,
+  getCart,
+  getConfirmation,
+  getConfirmationWithCost,
+  getCostInfo,
+  listLogistics,
+  listPrivateOrders,
+  removeFromCart,
+} from "./inventory.js";
+import {
   freightCalculate,
   freightCalculateTip,
   getSupplierLogisticsTemplate,
@@ -30,6 +41,16 @@ import {
   listOrders,
   saveGenerateParentOrder,
 } from "./orders.js";
+import {
+  batchRefreshOutbound,
+  cancelOutbound,
+  createOutbound,
+  outboundAddressList,
+  outboundDetail,
+  outboundProgress,
+  queryOutboundProducts,
+  submitOutbound,
+} from "./outbound.js";
 import { getBalance, payBalance, payBalanceV2 } from "./payment.js";
 import {
   createConnection,
@@ -92,6 +113,43 @@ export const ROUTES: readonly Route[] = [
   { method: "POST", path: "/shopping/privateInventory/address/list", auth: true, handler: listAddresses },
   { method: "POST", path: "/shopping/privateInventory/address/create", auth: true, handler: createAddress },
   { method: "POST", path: "/shopping/privateInventory/address/update", auth: true, handler: updateAddress },
+  { method: "POST", path: "/shopping/privateInventory/addToCart", auth: true, handler: addToCart },
+  { method: "POST", path: "/shopping/privateInventory/getCart", auth: true, handler: getCart },
+  { method: "POST", path: "/shopping/privateInventory/removeFromCart", auth: true, handler: removeFromCart },
+  { method: "POST", path: "/shopping/privateInventory/getConfirmation", auth: true, handler: getConfirmation },
+  { method: "POST", path: "/shopping/privateInventory/logistics/list", auth: true, handler: listLogistics },
+  { method: "POST", path: "/shopping/privateInventory/getCostInfo", auth: true, handler: getCostInfo },
+  {
+    method: "POST",
+    path: "/shopping/privateInventory/getConfirmationWithCost",
+    auth: true,
+    handler: getConfirmationWithCost,
+  },
+  { method: "POST", path: "/shopping/privateInventory/createOrder", auth: true, handler: createPrivateOrder },
+  { method: "POST", path: "/shopping/privateInventory/order/list", auth: true, handler: listPrivateOrders },
+  {
+    method: "POST",
+    path: "/shopping/privateInventory/outbound/address/list",
+    auth: true,
+    handler: outboundAddressList,
+  },
+  {
+    method: "POST",
+    path: "/shopping/privateInventory/outbound/product/query",
+    auth: true,
+    handler: queryOutboundProducts,
+  },
+  {
+    method: "POST",
+    path: "/shopping/privateInventory/outbound/product/batch-refresh",
+    auth: true,
+    handler: batchRefreshOutbound,
+  },
+  { method: "POST", path: "/shopping/privateInventory/outbound/create", auth: true, handler: createOutbound },
+  { method: "POST", path: "/shopping/privateInventory/outbound/progress", auth: true, handler: outboundProgress },
+  { method: "POST", path: "/shopping/privateInventory/outbound/submit", auth: true, handler: submitOutbound },
+  { method: "POST", path: "/shopping/privateInventory/outbound/detail", auth: true, handler: outboundDetail },
+  { method: "POST", path: "/shopping/privateInventory/outbound/cancel", auth: true, handler: cancelOutbound },
   { method: "POST", path: "/shopping/makeup/list", auth: true, handler: makeupList },
   { method: "POST", path: "/shopping/makeup/createPayOrder", auth: true, handler: makeupCreatePayOrder },
   { method: "GET", path: "/shopping/pay/getBalance", auth: true, handler: getBalance },

@@ -1,8 +1,10 @@
 import type { AddressRecord } from "./addresses.js";
 import type { OrderCostExtras } from "./cogs.js";
 import type { FaultRule } from "./faults.js";
+import type { CartLine, PrivateOrder, PrivateStock } from "./inventory.js";
 import type { MakeupBill, MakeupPayOrder } from "./makeup.js";
 import type { MergeTask } from "./merge.js";
+import type { OutboundOrder } from "./outbound.js";
 
 /** Everything the emulator knows. Plain data, so `GET /__emulator/state` can serialise it. */
 
@@ -338,6 +340,15 @@ export class EmulatorState {
   /** Orders whose merge a test makes fail, with CJ's error code. */
   mergeFailures = new Map<string, number>();
   makeupPayOrders = new Map<string, MakeupPayOrder>();
+  /** Private inventory (inventory.ts): carts by account, SY orders by number, stock rows, refusals. */
+  privateCarts = new Map<string, CartLine[]>();
+  privateOrders = new Map<string, PrivateOrder>();
+  privateStock: PrivateStock[] = [];
+  /** `<storageId>:<vid>` → why that warehouse refuses the variant (a test's). */
+  stockRefusals = new Map<string, string>();
+  /** Outbound orders by id (outbound.ts), and the most a variant locks (a test's). */
+  outboundOrders = new Map<string, OutboundOrder>();
+  outboundLockLimits = new Map<string, number>();
   webhooks = new Map<string, Partial<Record<WebhookTopic, WebhookTopicConfig>>>();
   requests: RecordedRequest[] = [];
   deliveries: PushDelivery[] = [];
@@ -373,6 +384,12 @@ export class EmulatorState {
     this.mergeTasks.clear();
     this.mergeFailures.clear();
     this.makeupPayOrders.clear();
+    this.privateCarts.clear();
+    this.privateOrders.clear();
+    this.privateStock = [];
+    this.stockRefusals.clear();
+    this.outboundOrders.clear();
+    this.outboundLockLimits.clear();
     this.webhooks.clear();
     this.requests = [];
     this.deliveries = [];
@@ -419,6 +436,9 @@ export class EmulatorState {
       shipments: [...this.shipments.values()],
       makeupBills: [...this.makeupBills.values()],
       addresses: this.addresses,
+      privateOrders: [...this.privateOrders.values()],
+      privateStock: this.privateStock,
+      outboundOrders: [...this.outboundOrders.values()],
       webhooks: Object.fromEntries(this.webhooks),
       deliveries: this.deliveries,
       authViolations: this.authViolations,
