@@ -148,7 +148,7 @@ function variantInfo(ctx: EmulatorContext, raw: unknown) {
 
 type Selection = ReturnType<typeof selection>;
 
-function warehousesFor(ctx: EmulatorContext, items: Selection, selected: string | null) {
+function warehousesFor(items: Selection, selected: string | null) {
   return WAREHOUSES.filter((w) => items.every(({ variant }) => variant.weight <= w.maxWeight)).map((w) => ({
     storageId: w.storageId,
     displayName: w.displayName,
@@ -225,7 +225,7 @@ function costInfoOf(items: Selection, logisticName: string | null) {
   };
 }
 
-function storageOf(ctx: EmulatorContext, items: Selection, storageId: string | null): Warehouse | null {
+function storageOf(items: Selection, storageId: string | null): Warehouse | null {
   if (!storageId) return null;
   const w = WAREHOUSES.find((x) => x.storageId === storageId);
   return w && items.every(({ variant }) => variant.weight <= w.maxWeight) ? w : null;
@@ -319,7 +319,7 @@ export const getConfirmation: Handler = (ctx, req) => {
   return {
     data: {
       ...confirmationOf(items),
-      availableStorehouseList: warehousesFor(ctx, items, null),
+      availableStorehouseList: warehousesFor(items, null),
       selectedStorageId: "",
       selectedStorehouse: null,
       totalProductPrice: product.toNumber(),
@@ -333,7 +333,7 @@ export const listLogistics: Handler = (ctx, req) => {
   const body = req.body;
   if (!isRecord(body) || !text(body.storageId, 200, true)) throw paramError();
   const items = variantInfo(ctx, body.variantInfoList);
-  const storage = storageOf(ctx, items, String(body.storageId));
+  const storage = storageOf(items, String(body.storageId));
   return {
     data: {
       storageId: String(body.storageId),
@@ -349,7 +349,7 @@ export const getCostInfo: Handler = (ctx, req) => {
   const body = req.body;
   if (!isRecord(body) || !text(body.storageId, 200, true) || !text(body.logisticName, 200, false)) throw paramError();
   const items = variantInfo(ctx, body.variantInfoList);
-  if (!storageOf(ctx, items, String(body.storageId))) throw new CjFailure(1600100, "storage not available");
+  if (!storageOf(items, String(body.storageId))) throw new CjFailure(1600100, "storage not available");
   return { data: costInfoOf(items, isAbsent(body.logisticName) ? null : String(body.logisticName)) };
 };
 
@@ -362,8 +362,8 @@ export const getConfirmationWithCost: Handler = (ctx, req) => {
   if (items.length === 0) throw paramError();
   const storageId = isAbsent(body.storageId) ? null : String(body.storageId);
   const logisticName = isAbsent(body.logisticName) ? null : String(body.logisticName);
-  const storage = storageOf(ctx, items, storageId);
-  const warehouses = warehousesFor(ctx, items, storage?.storageId ?? null);
+  const storage = storageOf(items, storageId);
+  const warehouses = warehousesFor(items, storage?.storageId ?? null);
   const { lines, product, serviceFee } = amounts(items);
   const rows = storage ? freightRows(items, logisticName) : [];
   const freight = rows.find((r) => r.logisticName === logisticName) ?? null;
