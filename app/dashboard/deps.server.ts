@@ -15,6 +15,12 @@ export function pageDeps(): ForwardDeps {
 }
 
 /** Turns a domain error into the HTTP answer a page shows: 404 for another shop's order, never its data. */
+/** The shop row's id of the session's shop domain (the stock pages' domain functions take shop ids). */
+export async function shopIdOf(domain: string): Promise<string> {
+  const shop = await pageDeps().db.shop.findUniqueOrThrow({ where: { domain }, select: { id: true } });
+  return shop.id;
+}
+
 export function errorStatus(error: unknown): number {
   const status = (error as { status?: unknown }).status;
   return typeof status === "number" ? status : 500;

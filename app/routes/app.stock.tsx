@@ -17,7 +17,7 @@ import {
 } from "@shopify/polaris";
 import { useEffect, useMemo, useState } from "react";
 import { useSessionUrl } from "../components/session-url";
-import { pageDeps } from "../dashboard/deps.server";
+import { pageDeps, shopIdOf } from "../dashboard/deps.server";
 import { t } from "../i18n/strings";
 import { authenticate } from "../shopify.server";
 import {
@@ -30,11 +30,6 @@ import {
 } from "../stock/stock-up.server";
 
 export const meta: MetaFunction = () => [{ title: `${t("stock.title")} · ${t("app.title")}` }];
-
-async function shopIdOf(domain: string): Promise<string> {
-  const shop = await pageDeps().db.shop.findUniqueOrThrow({ where: { domain }, select: { id: true } });
-  return shop.id;
-}
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
