@@ -184,14 +184,16 @@ async function mergeHold(
   opts: PayOptions,
   now: Date,
 ): Promise<(PayResult & { retryInSeconds?: number }) | null> {
-  if (order.mergeGroupId || order.cjShipmentOrderId || order.cjPayId) return null;
+  const settings = order.shop.settings;
+  // Shops that do not merge (the usual case) are spared the lookup. Merging turned off while a batch is out: CJ
+  // itself refuses to merge an order paid meanwhile (11002), and the group says so.
+  if (!settings?.mergeOrders || order.mergeGroupId || order.cjShipmentOrderId || order.cjPayId) return null;
   const submitting = await db.mergeGroup.findFirst({
     where: { status: "SELECTED", orderIds: { contains: `"${order.id}"` }, run: { status: "SUBMITTING" } },
     select: { id: true },
   });
   if (submitting) return { outcome: "skipped", message: "being merged at CJ: paid once the merge is done" };
-  const settings = order.shop.settings;
-  if (opts.trigger !== "automatic" || !settings?.mergeOrders || !order.submittedAt) return null;
+  if (opts.trigger !== "automatic" || !order.submittedAt) return null;
   const until = order.submittedAt.getTime() + settings.mergeWindowMinutes * 60_000;
   if (until <= now.getTime()) return null;
   return {

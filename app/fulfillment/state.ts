@@ -86,7 +86,10 @@ const COSTS_CHANGE_WITH: readonly OrderState[] = ["PAID", "SHIPPED", "DELIVERED"
 export async function transitionOrder(db: Db | Tx, orderId: string, input: TransitionInput): Promise<boolean> {
   const allowed = (input.from ?? statesThatCanReach(input.to)).filter((s) => canTransition(s, input.to));
   const run = async (tx: Tx) => {
-    const current = await tx.order.findUnique({ where: { id: orderId }, select: { state: true } });
+    const current = await tx.order.findUnique({
+      where: { id: orderId },
+      select: { state: true, mergeGroupId: true, mergedIntoId: true },
+    });
     if (!current || !allowed.includes(current.state as OrderState)) return false;
     const { count } = await tx.order.updateMany({
       where: { id: orderId, state: current.state },
@@ -110,7 +113,11 @@ export async function transitionOrder(db: Db | Tx, orderId: string, input: Trans
         data: input.data === undefined ? null : JSON.stringify(input.data),
       },
     });
-    if (input.mirror !== false && MIRRORED_STATES.includes(input.to)) await mirrorToFollowers(tx, orderId, input);
+    // Only a merged CJ order's lead has followers: every other order is spared the lookup.
+    const lead = current.mergeGroupId !== null && current.mergedIntoId === null;
+    if (lead && input.mirror !== false && MIRRORED_STATES.includes(input.to)) {
+      await mirrorToFollowers(tx, orderId, input);
+    }
     return true;
   };
   return "$transaction" in db ? (db as Db).$transaction(run) : run(db as Tx);

@@ -468,6 +468,7 @@ export const en = {
   "stock.status.UNPAID": "Awaiting payment",
   "stock.status.PAID": "Paid",
   "stock.status.FAILED": "Not created",
+  "stock.status.CLOSED": "Closed at CJ",
   "merge.nav": "Merge candidates",
   "merge.title": "Merge candidates",
   "merge.off":

@@ -199,12 +199,18 @@ async function storeCosts(db: Db, orderId: string, records: readonly CjOrderCost
  * (equal shares while a revenue is not known), so the profits add up to the parcel's.
  */
 export async function updateOrderProfit(db: Db, orderId: string, rates?: readonly UsdRate[]): Promise<void> {
-  const merged = await db.order.findUnique({ where: { id: orderId }, select: { mergedIntoId: true } });
-  const leadId = merged?.mergedIntoId ?? orderId;
-  const followers = await db.order.findMany({ where: { mergedIntoId: leadId }, select: { id: true } });
-  if (followers.length > 0) {
-    await updateMergedProfits(db, leadId, [leadId, ...followers.map((f) => f.id)], rates ?? (await usableUsdRates(db)));
-    return;
+  const merged = await db.order.findUnique({
+    where: { id: orderId },
+    select: { mergedIntoId: true, mergeGroupId: true },
+  });
+  if (merged?.mergeGroupId) {
+    const leadId = merged.mergedIntoId ?? orderId;
+    const followers = await db.order.findMany({ where: { mergedIntoId: leadId }, select: { id: true } });
+    if (followers.length > 0) {
+      const ids = [leadId, ...followers.map((f) => f.id)];
+      await updateMergedProfits(db, leadId, ids, rates ?? (await usableUsdRates(db)));
+      return;
+    }
   }
   const order = await db.order.findUnique({
     where: { id: orderId },

@@ -23,9 +23,8 @@ import { recordOrderEvent } from "../fulfillment/state";
 import { enqueueForOrder, type JobQueue } from "../jobs/queue";
 import { logger } from "../logger.server";
 import { mergeErrorText, mergeSaving, overallPercent } from "./merge-progress";
+import { parseJson, TASK_POLL_SECONDS } from "./shared";
 
-/** How often a running CJ task is asked for its progress (seconds). */
-export const TASK_POLL_SECONDS = Math.max(0.2, Number(process.env.CJ_TASK_POLL_SECONDS ?? 2));
 /** A match CJ reports no task for this long after it was started is started again (it only reads at CJ). */
 const MATCH_LOST_MS = 2 * 60_000;
 /** A submission CJ reports no task for this long after it was claimed, without an answer, is given up as unknown. */
@@ -47,14 +46,6 @@ export const mergeJobKey = (runId: string) => `merge:${runId}`;
 export class MergeError extends Error {
   override readonly name = "MergeError";
 }
-
-const json = <T>(text: string | null | undefined, fallback: T): T => {
-  try {
-    return text ? (JSON.parse(text) as T) : fallback;
-  } catch {
-    return fallback;
-  }
-};
 
 function enqueueRun(queue: JobQueue, runId: string, later = false) {
   return queue.enqueue(
@@ -114,7 +105,7 @@ export async function submitMergeGroups(
   const selected = run.groups.filter((g) => g.status === "FOUND" && chosen.has(g.id));
   if (selected.length === 0) throw new MergeError("Select at least one group to merge.");
   for (const group of selected) {
-    const options = json<{ logisticsName: string }[]>(group.options, []);
+    const options = parseJson<{ logisticsName: string }[]>(group.options, []);
     const pick = chosen.get(group.id) || group.logisticName;
     if (!pick || !options.some((o) => o.logisticsName === pick)) {
       throw new MergeError(
@@ -131,7 +122,7 @@ export async function submitMergeGroups(
     for (const group of run.groups) {
       const pick = chosen.get(group.id);
       const isSelected = selected.includes(group);
-      const options = json<{ logisticsName: string; postage: string | null }[]>(group.options, []);
+      const options = parseJson<{ logisticsName: string; postage: string | null }[]>(group.options, []);
       const logisticName = isSelected ? pick || group.logisticName : group.logisticName;
       const merged = options.find((o) => o.logisticsName === logisticName)?.postage ?? null;
       await tx.mergeGroup.update({
@@ -175,11 +166,17 @@ const stepText = (p: { step?: number | null; stepCount?: readonly unknown[] | nu
 async function advanceMatch(deps: MergeDeps, cj: CjClient, run: Run): Promise<boolean> {
   const { db } = deps;
   const now = deps.now?.() ?? new Date();
-  if (!run.matchStartedAt || (await matchLost(cj, run, now))) {
+  if (!run.matchStartedAt) {
     await cj.merge.autoMatchMergeOrderList({ filterOrder: true, orderStatus: COMPLETE_ORDER_PAGE });
     await db.mergeRun.update({ where: { id: run.id }, data: { matchStartedAt: now, progress: 0 } });
   }
   const progress = await cj.merge.autoMergeQueryProgress();
+  const started = run.matchStartedAt?.getTime() ?? now.getTime();
+  if (progress.noTask && now.getTime() - started >= MATCH_LOST_MS) {
+    // CJ no longer knows the task (it only reads at CJ): asked again, followed from the next step on.
+    await db.mergeRun.update({ where: { id: run.id }, data: { matchStartedAt: null, progress: 0 } });
+    return true;
+  }
   const percent = progress.noTask ? 0 : overallPercent(progress);
   if (progress.noTask || percent < 100) {
     await db.mergeRun.update({ where: { id: run.id }, data: { progress: percent, step: stepText(progress) } });
@@ -190,12 +187,6 @@ async function advanceMatch(deps: MergeDeps, cj: CjClient, run: Run): Promise<bo
   return false;
 }
 
-async function matchLost(cj: CjClient, run: Run, now: Date): Promise<boolean> {
-  if (!run.matchStartedAt || now.getTime() - run.matchStartedAt.getTime() < MATCH_LOST_MS) return false;
-  const progress = await cj.merge.autoMergeQueryProgress();
-  return progress.noTask === true;
-}
-
 type MatchResult = Awaited<ReturnType<CjClient["merge"]["autoMergeQueryResult"]>>;
 
 /** CJ's groups, reduced to those the merchant can act on: every order this shop's, unpaid, handled by the app. */
@@ -203,15 +194,17 @@ async function storeGroups(deps: MergeDeps, run: Run, result: MatchResult) {
   const { db } = deps;
   const now = deps.now?.() ?? new Date();
   const found = (result ?? []).flatMap((entry) => entry?.mergeShopOrderVOList ?? []);
+  const codesOf = (vo: (typeof found)[number]) =>
+    (vo?.mergeOrderInfoList ?? []).map((o) => o?.orderCode).filter((c): c is string => !!c);
+  const known = await db.order.findMany({
+    where: { shopId: run.shopId, cjOrderId: { in: found.flatMap(codesOf) }, mergedIntoId: null },
+    select: { id: true, cjOrderId: true, cjOrderNumber: true, state: true, cjPayId: true, postageAmount: true },
+  });
+  const byCode = new Map(known.map((o) => [o.cjOrderId, o]));
   let skipped = 0;
   const groups: Parameters<Db["mergeGroup"]["create"]>[0]["data"][] = [];
   for (const [index, vo] of found.entries()) {
-    const codes = (vo?.mergeOrderInfoList ?? []).map((o) => o?.orderCode).filter((c): c is string => !!c);
-    const orders = await db.order.findMany({
-      where: { shopId: run.shopId, cjOrderId: { in: codes }, mergedIntoId: null },
-      select: { id: true, cjOrderId: true, cjOrderNumber: true, state: true, cjPayId: true, postageAmount: true },
-    });
-    const byCode = new Map(orders.map((o) => [o.cjOrderId, o]));
+    const codes = codesOf(vo);
     const members = codes.map((c) => byCode.get(c));
     const usable =
       codes.length > 1 && members.every((o) => o && ["SUBMITTED", "AWAITING_PAYMENT"].includes(o.state) && !o.cjPayId);
@@ -308,7 +301,7 @@ async function sendBatch(
   const { db } = deps;
   const items = selected.map((g) => ({
     logisticName: g.logisticName ?? "",
-    orderCodeList: json<string[]>(g.cjOrderCodes, []),
+    orderCodeList: parseJson<string[]>(g.cjOrderCodes, []),
     orderNumber: g.orderNumber,
     orderStatus: COMPLETE_ORDER_PAGE,
     packType: 0,
@@ -320,7 +313,7 @@ async function sendBatch(
   } catch (error) {
     // A refusal CJ states (a rejected request) merged nothing: every group says why, and can be matched again.
     if (error instanceof CjApiError && error.kind === "permanent") {
-      const reason = `CJ refused the submission (${error.code} ${error.message}); nothing was merged.`;
+      const reason = `CJ refused the submission (${error.code} ${error.message}); nothing was merged. Find merge candidates again to retry.`;
       await db.$transaction([
         db.mergeGroup.updateMany({
           where: { runId: run.id, status: "SELECTED" },
@@ -364,13 +357,17 @@ async function applySubmitResult(
   let merged = 0;
   let failed = 0;
   for (const group of selected) {
-    const codes = json<string[]>(group.cjOrderCodes, []);
+    const codes = parseJson<string[]>(group.cjOrderCodes, []);
     const failure = failures.find((f) => (f?.orderCodes ?? []).some((code) => codes.includes(code as string)));
     if (failure) {
       failed++;
       await db.mergeGroup.update({
         where: { id: group.id },
-        data: { status: "FAILED", errorCode: failure.errorCode ?? null, error: mergeErrorText(failure.errorCode) },
+        data: {
+          status: "FAILED",
+          errorCode: failure.errorCode ?? null,
+          error: `${mergeErrorText(failure.errorCode)}. These orders stay as they were and are paid after the merge window; correct them at CJ or in Shopify and find merge candidates again to retry.`,
+        },
       });
       continue;
     }
@@ -412,7 +409,7 @@ async function mapMergedOrder(
   detail: MergedDetail,
 ) {
   const { db } = deps;
-  const orderIds = json<string[]>(group.orderIds, []);
+  const orderIds = parseJson<string[]>(group.orderIds, []);
   const [leadId, ...followerIds] = orderIds;
   if (!leadId) return;
   const newId = detail.orderId as string;
@@ -447,7 +444,7 @@ async function mapMergedOrder(
       actor: "merchant",
       type: "merged",
       message: `Merged at CJ with ${others(leadId)} into CJ order ${newId} (${group.orderNumber}, ${group.logisticName ?? "CJ's method"}${group.savingUsd ? `, saving ${group.savingUsd} USD postage` : ""}). This order carries the merged parcel's payment.`,
-      data: { mergeGroupId: group.id, cjOrderId: newId, mergedFrom: json(group.cjOrderCodes, []) },
+      data: { mergeGroupId: group.id, cjOrderId: newId, mergedFrom: parseJson(group.cjOrderCodes, []) },
     });
     for (const id of followerIds) {
       const before = orders.find((o) => o.id === id)?.cjOrderId ?? null;
@@ -521,7 +518,7 @@ export async function loadMergePage(db: Db, shopId: string): Promise<MergePage> 
       where: { shopId, state: { in: ["SUBMITTED", "AWAITING_PAYMENT"] }, cjPayId: null, cjOrderId: { not: null } },
     }),
   ]);
-  const ids = (run?.groups ?? []).flatMap((g) => json<string[]>(g.orderIds, []));
+  const ids = (run?.groups ?? []).flatMap((g) => parseJson<string[]>(g.orderIds, []));
   const orders = ids.length
     ? await db.order.findMany({
         where: { id: { in: ids } },
@@ -549,11 +546,11 @@ export async function loadMergePage(db: Db, shopId: string): Promise<MergePage> 
               customerName: g.customerName,
               countryCode: g.countryCode,
               city: g.city,
-              orders: json<string[]>(g.orderIds, []).map((id) => {
+              orders: parseJson<string[]>(g.orderIds, []).map((id) => {
                 const o = orders.find((x) => x.id === id);
                 return { id, name: o?.shopifyOrderName ?? id, cjOrderId: o?.cjOrderId ?? null };
               }),
-              options: json<MergePageGroup["options"]>(g.options, []),
+              options: parseJson<MergePageGroup["options"]>(g.options, []),
               logisticName: g.logisticName,
               currentPostage: g.currentPostage,
               mergedPostage: g.mergedPostage,

@@ -15,7 +15,7 @@ import type { CjClient } from "../cj";
 import { CjApiError } from "../cj/errors";
 import type { Db } from "../db.server";
 import type { JobQueue } from "../jobs/queue";
-import { TASK_POLL_SECONDS } from "./merge.server";
+import { parseJson, TASK_POLL_SECONDS } from "./shared";
 
 export interface OutboundDeps {
   db: Db;
@@ -47,14 +47,6 @@ export interface LockFail {
 export const FOLLOWED = ["PROCESSING"] as const;
 
 export const outboundJobKey = (id: string) => `outbound:${id}`;
-
-const json = <T>(text: string | null | undefined, fallback: T): T => {
-  try {
-    return text ? (JSON.parse(text) as T) : fallback;
-  } catch {
-    return fallback;
-  }
-};
 
 function follow(queue: JobQueue, id: string, later = false) {
   return queue.enqueue(
@@ -282,7 +274,7 @@ export async function updateOutbound(
   });
   if (claimed.count === 0) throw new OutboundError("The outbound order changed meanwhile: look again.");
   const cj = await deps.ports.cj(shopId);
-  const address = json<Record<string, string>>(row.address, {});
+  const address = parseJson<Record<string, string>>(row.address, {});
   const { id: _addressId, ...sent } = address;
   try {
     await cj.outbound.create({
@@ -304,7 +296,9 @@ export async function updateOutbound(
       where: { id },
       data: { status: row.status, lines: row.lines, error: `CJ refused the update: ${(error as Error).message}` },
     });
-    throw new OutboundError(`CJ refused the update: ${(error as Error).message}`);
+    throw new OutboundError(
+      `CJ refused the update (${(error as Error).message}): the order is as it was; change the quantities and update again, or cancel it.`,
+    );
   }
   await follow(deps.queue, id);
 }
@@ -349,9 +343,11 @@ export async function submitOutbound(deps: OutboundDeps, shopId: string, id: str
       });
       throw new OutboundError(`CJ refused the submission: ${error.message}`);
     }
-    const message = `Submitting failed (${(error as Error).message}).`;
     // Refused outright: back to READY. No answer: CJ may have taken it; the order stays SUBMITTING with the reason.
     const definite = error instanceof OutboundError || (error instanceof CjApiError && error.kind === "permanent");
+    const message = definite
+      ? `CJ did not take the submission (${(error as Error).message}): see CJ's detail, then submit again or cancel.`
+      : `No answer from CJ to the submission (${(error as Error).message}): it may have been taken. Check the order in CJ (Outbound orders) before doing anything else; the app does not send it again.`;
     await db.outboundOrder.update({
       where: { id },
       data: { status: definite ? "READY" : "SUBMITTING", error: message },
@@ -374,7 +370,7 @@ export async function cancelOutbound(deps: OutboundDeps, shopId: string, id: str
     }
   } catch (error) {
     if (error instanceof OutboundError) throw error;
-    const message = `CJ refused to cancel (${error instanceof CjApiError ? `${error.code} ` : ""}${(error as Error).message}).`;
+    const message = `CJ refused to cancel (${error instanceof CjApiError ? `${error.code} ` : ""}${(error as Error).message}): the order stays as it is at CJ; see CJ's detail for its state.`;
     await db.outboundOrder.update({ where: { id }, data: { error: message } });
     throw new OutboundError(message);
   }
@@ -415,9 +411,9 @@ export async function loadOutboundOrders(db: Db, shopId: string) {
     createStatus: r.createStatus,
     nextAction: r.nextAction,
     orderStatus: r.orderStatus,
-    address: json<{ customerName?: string; city?: string; countryCode?: string }>(r.address, {}),
-    lines: json<OutboundLine[]>(r.lines, []),
-    lockFails: json<LockFail[]>(r.lockFails, []),
+    address: parseJson<{ customerName?: string; city?: string; countryCode?: string }>(r.address, {}),
+    lines: parseJson<OutboundLine[]>(r.lines, []),
+    lockFails: parseJson<LockFail[]>(r.lockFails, []),
     error: r.error,
     createdAt: r.createdAt.toISOString(),
   }));

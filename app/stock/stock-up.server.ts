@@ -12,6 +12,7 @@ import { CjApiError } from "../cj/errors";
 import type { Db } from "../db.server";
 import { markBalanceShort, paidTodayAmount } from "../fulfillment/payment.server";
 import { withinPaymentCaps } from "../fulfillment/rules";
+import { parseJson } from "./shared";
 
 export interface StockDeps {
   db: Db;
@@ -101,6 +102,14 @@ export async function quoteStockUp(
   input: { lines: readonly StockLineInput[]; storageId?: string | null; logisticName?: string | null },
 ): Promise<StockQuote> {
   await shopOf(deps.db, shopId);
+  return quote(deps, shopId, input);
+}
+
+async function quote(
+  deps: StockDeps,
+  shopId: string,
+  input: { lines: readonly StockLineInput[]; storageId?: string | null; logisticName?: string | null },
+): Promise<StockQuote> {
   const lines = await linesOf(deps.db, shopId, input.lines);
   const cj = await deps.ports.cj(shopId);
   const storageId = input.storageId || null;
@@ -170,13 +179,13 @@ export async function placeStockUp(
   const { db } = deps;
   const now = deps.now?.() ?? new Date();
   const shop = await shopOf(db, shopId);
-  const quote = await quoteStockUp(deps, shopId, input);
-  if (!quote.totalAmount || !quote.storageId || !quote.logisticName) {
-    throw new StockUpError(quote.message ?? "CJ gave no total for this warehouse and method: choose them again.");
+  const confirmed = await quote(deps, shopId, input);
+  if (!confirmed.totalAmount || !confirmed.storageId || !confirmed.logisticName) {
+    throw new StockUpError(confirmed.message ?? "CJ gave no total for this warehouse and method: choose them again.");
   }
-  if (!/^\d+(\.\d+)?$/.test(input.confirmedTotal) || !new Decimal(quote.totalAmount).eq(input.confirmedTotal)) {
+  if (!/^\d+(\.\d+)?$/.test(input.confirmedTotal) || !new Decimal(confirmed.totalAmount).eq(input.confirmedTotal)) {
     throw new StockUpError(
-      `CJ's amount is now ${quote.totalAmount} USD (you confirmed ${input.confirmedTotal || "nothing"}): check it and confirm again.`,
+      `CJ's amount is now ${confirmed.totalAmount} USD (you confirmed ${input.confirmedTotal || "nothing"}): check it and confirm again.`,
     );
   }
   if (input.payment === "BALANCE") {
@@ -184,7 +193,7 @@ export async function placeStockUp(
     if (!settings?.autoPayPerOrderCap) {
       throw new StockUpError("Set a per-order cap in Settings to pay stock-ups from the CJ balance, or pay by link.");
     }
-    const caps = withinPaymentCaps(settings, quote.totalAmount, await paidTodayAmount(db, shopId, now));
+    const caps = withinPaymentCaps(settings, confirmed.totalAmount, await paidTodayAmount(db, shopId, now));
     if (!caps.allowed) throw new StockUpError(`Not paid from the balance: ${caps.why}. Pay by link instead.`);
   }
   const row = await db.stockOrder.create({
@@ -192,14 +201,14 @@ export async function placeStockUp(
       shopId,
       accountId: shop.cjAccountId as string,
       status: "CREATING",
-      storageId: quote.storageId,
-      storageName: quote.warehouses.find((w) => w.storageId === quote.storageId)?.name ?? null,
-      logisticName: quote.logisticName,
-      lines: JSON.stringify(quote.lines),
-      productAmount: quote.productAmount,
-      shippingCost: quote.shippingCost,
-      serviceFee: quote.serviceFee,
-      totalAmount: quote.totalAmount,
+      storageId: confirmed.storageId,
+      storageName: confirmed.warehouses.find((w) => w.storageId === confirmed.storageId)?.name ?? null,
+      logisticName: confirmed.logisticName,
+      lines: JSON.stringify(confirmed.lines),
+      productAmount: confirmed.productAmount,
+      shippingCost: confirmed.shippingCost,
+      serviceFee: confirmed.serviceFee,
+      totalAmount: confirmed.totalAmount,
       payment: input.payment,
     },
   });
@@ -207,14 +216,14 @@ export async function placeStockUp(
   let created: Awaited<ReturnType<CjClient["inventory"]["createOrder"]>>;
   try {
     created = await cj.inventory.createOrder({
-      productList: quote.lines.map((l) => ({
+      productList: confirmed.lines.map((l) => ({
         variantId: l.variantId,
         productId: l.productId,
         sku: l.sku,
         quantity: l.quantity,
       })),
-      logisticName: quote.logisticName,
-      storageId: quote.storageId,
+      logisticName: confirmed.logisticName,
+      storageId: confirmed.storageId,
       payType: input.payment === "BALANCE" ? 2 : 1,
     });
   } catch (error) {
@@ -265,7 +274,7 @@ export async function placeStockUp(
     const short = error instanceof CjApiError && error.code === 1604000;
     if (short) await markBalanceShort(db, shop.cjAccountId, now);
     const message = short
-      ? `Stock-up ${code} created, but the CJ balance is too low to pay ${quote.totalAmount} USD: top it up or pay it in CJ's private inventory orders.`
+      ? `Stock-up ${code} created, but the CJ balance is too low to pay ${confirmed.totalAmount} USD: top it up or pay it in CJ's private inventory orders.`
       : `Stock-up ${code} created; paying it from the balance failed (${(error as Error).message}): pay it in CJ's private inventory orders.`;
     await db.stockOrder.update({ where: { id: row.id }, data: { error: message } });
     return { id: row.id, status: "UNPAID", payUrl: created?.cjPayUrl ?? null, message };
@@ -276,41 +285,52 @@ export async function placeStockUp(
     id: row.id,
     status: "PAID",
     payUrl: null,
-    message: `Stock-up ${code} paid: ${quote.totalAmount} USD from the CJ balance.`,
+    message: `Stock-up ${code} paid: ${confirmed.totalAmount} USD from the CJ balance.`,
   };
 }
 
-/** The "Stock at CJ" list: the app's stock-up orders, with CJ's own status read now (one §7.10 call). */
+/** CJ's §7.10 statuses that end an order unpaid: 8 Canceled, 13 Closed (its payment expired). */
+const CLOSED_STATUSES = new Set(["8", "13"]);
+const UNPAID_STATUSES = new Set(["3", "11"]);
+/** Pages of CJ's order list read for one look at the page (200 orders each, the newest first). */
+const LIST_PAGES = 5;
+
+/** The "Stock at CJ" list: the app's stock-up orders, with CJ's own status read now (§7.10, newest first). */
 export async function loadStockOrders(deps: StockDeps, shopId: string) {
+  const now = deps.now?.() ?? new Date();
   const rows = await deps.db.stockOrder.findMany({ where: { shopId }, orderBy: { createdAt: "desc" }, take: 100 });
   let error: string | null = null;
-  const codes = rows.map((r) => r.cjOrderCode).filter((c): c is string => !!c);
-  if (codes.length > 0) {
+  const open = new Set(rows.filter((r) => r.cjOrderCode && r.status !== "FAILED").map((r) => r.cjOrderCode as string));
+  if (open.size > 0) {
     try {
       const cj = await deps.ports.cj(shopId);
-      const list = await cj.inventory.listOrders({ pageNum: 1, pageSize: 200 });
-      for (const item of list?.content ?? []) {
-        const row = rows.find((r) => r.cjOrderCode && r.cjOrderCode === item?.orderCode);
-        if (!row) continue;
-        const status = item?.status ?? null;
-        const text = item?.statusDesc ?? null;
-        const paid = status !== null && !["3", "11", "8", "13"].includes(status);
-        const next = paid ? "PAID" : row.status;
-        if (row.cjStatus !== status || row.cjStatusText !== text || row.status !== next) {
-          await deps.db.stockOrder.update({
-            where: { id: row.id },
-            data: {
-              cjStatus: status,
-              cjStatusText: text,
-              status: next,
-              ...(paid && !row.paidAt ? { paidAt: new Date() } : {}),
-            },
-          });
-          Object.assign(row, { cjStatus: status, cjStatusText: text, status: next });
+      for (let page = 1; page <= LIST_PAGES && open.size > 0; page++) {
+        const list = await cj.inventory.listOrders({ pageNum: page, pageSize: 200 });
+        for (const item of list?.content ?? []) {
+          const row = rows.find((r) => r.cjOrderCode && r.cjOrderCode === item?.orderCode);
+          if (!row) continue;
+          open.delete(row.cjOrderCode as string);
+          const status = item?.status ?? null;
+          const text = item?.statusDesc ?? null;
+          const next =
+            status === null || UNPAID_STATUSES.has(status)
+              ? row.status
+              : CLOSED_STATUSES.has(status)
+                ? "CLOSED"
+                : "PAID";
+          if (row.cjStatus !== status || row.cjStatusText !== text || row.status !== next) {
+            const paidAt = next === "PAID" && !row.paidAt ? now : row.paidAt;
+            await deps.db.stockOrder.update({
+              where: { id: row.id },
+              data: { cjStatus: status, cjStatusText: text, status: next, paidAt },
+            });
+            Object.assign(row, { cjStatus: status, cjStatusText: text, status: next, paidAt });
+          }
         }
+        if ((list?.totalPages ?? 0) <= page) break;
       }
     } catch (e) {
-      error = `CJ's order list could not be read (${(e as Error).message}): the states shown are the last known.`;
+      error = `CJ's order list could not be read (${(e as Error).message}): the states shown are the last known; open the page again to retry.`;
     }
   }
   return {
@@ -325,7 +345,7 @@ export async function loadStockOrders(deps: StockDeps, shopId: string) {
       totalAmount: r.totalAmount,
       payment: r.payment,
       payUrl: r.status === "UNPAID" ? r.payUrl : null,
-      quantity: JSON.parse(r.lines).reduce((sum: number, l: StockLine) => sum + l.quantity, 0) as number,
+      quantity: parseJson<StockLine[]>(r.lines, []).reduce((sum, l) => sum + l.quantity, 0),
       error: r.error,
       createdAt: r.createdAt.toISOString(),
     })),

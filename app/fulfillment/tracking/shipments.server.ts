@@ -119,7 +119,7 @@ export async function applyCjShipmentUpdate(
   actor: "cj" | "job" | "merchant",
 ): Promise<{ syncNeeded: boolean; unknownCjOrder?: boolean }> {
   const result = await applyToOrder(deps, orderId, update, actor);
-  if (result.unknownCjOrder) return result;
+  if (result.unknownCjOrder || !result.mergeLead) return result;
   const followers = await deps.db.order.findMany({
     where: { mergedIntoId: orderId, cjOrderId: update.cjOrderId },
     select: { id: true },
@@ -131,19 +131,31 @@ export async function applyCjShipmentUpdate(
   return result;
 }
 
+const loadForUpdate = (db: Db, orderId: string) =>
+  db.order.findUnique({ where: { id: orderId }, include: { lines: true, shop: { include: { settings: true } } } });
+
+/** One order's take of the update; `mergeLead`: the order carries a merged CJ order for others (its followers). */
 async function applyToOrder(
   deps: TrackingDeps,
   orderId: string,
   update: CjShipmentUpdate,
   actor: "cj" | "job" | "merchant",
+): Promise<{ syncNeeded: boolean; unknownCjOrder?: boolean; mergeLead?: boolean }> {
+  const order = await loadForUpdate(deps.db, orderId);
+  if (!order) return { syncNeeded: false };
+  const result = await applyToLoadedOrder(deps, order, update, actor);
+  return { ...result, mergeLead: order.mergeGroupId !== null && order.mergedIntoId === null };
+}
+
+async function applyToLoadedOrder(
+  deps: TrackingDeps,
+  order: NonNullable<Awaited<ReturnType<typeof loadForUpdate>>>,
+  update: CjShipmentUpdate,
+  actor: "cj" | "job" | "merchant",
 ): Promise<{ syncNeeded: boolean; unknownCjOrder?: boolean }> {
   const { db } = deps;
   const now = deps.now?.() ?? new Date();
-  const order = await db.order.findUnique({
-    where: { id: orderId },
-    include: { lines: true, shop: { include: { settings: true } } },
-  });
-  if (!order) return { syncNeeded: false };
+  const orderId = order.id;
   const splits = parseSplitOrders(order.cjSplitOrders);
   const child = splits.find((s) => s.cjOrderId === update.cjOrderId) ?? null;
   const isOriginal = !child && (order.cjOrderId === update.cjOrderId || order.cjOrderId === null);

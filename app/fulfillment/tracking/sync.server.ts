@@ -208,6 +208,8 @@ async function refuse(
     message,
     data: { trackingNumber: row.trackingNumber, userErrors },
     set: { errorReason: message },
+    // This order's own Shopify fulfillment: orders merged with it at CJ have their own.
+    mirror: false,
   });
   if (!moved) {
     await db.order.update({ where: { id: ctx.orderId }, data: { errorReason: message } });
@@ -420,6 +422,7 @@ export async function settleOrderState(deps: TrackingDeps, orderId: string): Pro
       message: "Shopify accepted the tracking: back on track.",
       set: { errorReason: null },
       from: ["NEEDS_ATTENTION"],
+      mirror: false,
     });
   }
   const target: OrderState = allCovered ? "FULFILLED" : "PARTIALLY_FULFILLED";

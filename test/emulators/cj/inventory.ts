@@ -11,6 +11,8 @@
  *   Payment); `payBalanceV2` with `orderType` 9 and the SY number (payment.ts) pays it from the balance (1604000 when
  *   short) and the stock is received at once: status 7 (Completed), its quantities become the account's private
  *   stock in that warehouse (§8 outbound). `payPrivateOrderByLink` stands for the merchant paying on CJ's page.
+ * - An order left unpaid PRIVATE_PAY_WINDOW_MS (7 days on the emulator clock) closes: status 13 (Closed), no longer
+ *   payable (§7.10 `paymentExpirationTime`).
  * - `order/list` (§7.10): pageSize over 200 is a parameter error; `orderContent` matches the SY number or a SKU.
  * Every request field is checked against the seed's tables (required, length, 1–100000 quantities): 1600100.
  */
@@ -79,8 +81,8 @@ export interface PrivateOrder {
   postage: string;
   serviceFee: string;
   amount: string;
-  /** §7.10 codes: 3 Awaiting Payment, 10 Pending, 7 Completed, 8 Canceled. */
-  status: "3" | "10" | "7" | "8";
+  /** §7.10 codes: 3 Awaiting Payment, 10 Pending, 7 Completed, 8 Canceled, 13 Closed. */
+  status: "3" | "10" | "7" | "8" | "13";
   createdAt: number;
   paidAt: number | null;
 }
@@ -98,12 +100,21 @@ export interface PrivateStock {
   quantity: number;
 }
 
+export const PRIVATE_PAY_WINDOW_MS = 7 * 24 * 3600 * 1000;
+
 const STATUS_TEXT: Record<PrivateOrder["status"], string> = {
   "3": "Awaiting Payment",
   "10": "Pending",
   "7": "Completed",
   "8": "Canceled",
+  "13": "Closed",
 };
+
+/** An unpaid order whose payment window passed is closed (looked at whenever the order is). */
+function expire(ctx: EmulatorContext, order: PrivateOrder): PrivateOrder {
+  if (order.status === "3" && ctx.clock.now() - order.createdAt >= PRIVATE_PAY_WINDOW_MS) order.status = "13";
+  return order;
+}
 
 const text = (value: unknown, max: number, required: boolean): boolean =>
   isAbsent(value) ? !required : (typeof value === "string" || typeof value === "number") && String(value).length <= max;
@@ -472,7 +483,8 @@ export function payPrivateOrder(ctx: EmulatorContext, account: Account, orderCod
   const order = ctx.state.privateOrders.get(orderCode);
   if (!order || order.accountId !== account.id) throw failure(1600300);
   if (!isAbsent(payId) && String(payId) !== order.payId) throw paramError();
-  if (order.status !== "3") throw new CjFailure(1603101, "the private inventory order is not awaiting payment");
+  if (expire(ctx, order).status !== "3")
+    throw new CjFailure(1603101, "the private inventory order is not awaiting payment");
   const balance = new Decimal(account.balance);
   if (balance.lessThan(order.amount)) throw failure(1604000);
   account.balance = balance.minus(order.amount).toFixed(2);
@@ -483,7 +495,8 @@ export function payPrivateOrder(ctx: EmulatorContext, account: Account, orderCod
 export function payPrivateOrderByLink(ctx: EmulatorContext, orderCode: string): PrivateOrder {
   const order = ctx.state.privateOrders.get(orderCode);
   if (!order) throw new Error(`no private inventory order ${orderCode}`);
-  if (order.status !== "3") throw new Error(`private inventory order ${orderCode} is not awaiting payment`);
+  if (expire(ctx, order).status !== "3")
+    throw new Error(`private inventory order ${orderCode} is not awaiting payment`);
   receive(ctx, order);
   return order;
 }
@@ -525,6 +538,7 @@ export const listPrivateOrders: Handler = (ctx, req) => {
   const content = isAbsent(body.orderContent) ? null : String(body.orderContent);
   const orders = [...ctx.state.privateOrders.values()]
     .filter((o) => o.accountId === account.id)
+    .map((o) => expire(ctx, o))
     .filter((o) => isAbsent(body.orderStatus) || o.status === String(body.orderStatus))
     .filter((o) => !content || o.orderCode === content || o.lines.some((l) => l.sku === content))
     .filter((o) => isAbsent(body.createOrderDateStart) || o.createdAt >= (body.createOrderDateStart as number))
@@ -555,6 +569,7 @@ export const listPrivateOrders: Handler = (ctx, req) => {
         orderType: 2,
         orderCategory: "SY",
         inventoryReserved: o.status === "3",
+        ...(o.status === "3" ? { paymentExpirationTime: o.createdAt + PRIVATE_PAY_WINDOW_MS } : {}),
         supplierList: [
           {
             supplierId: "CJ",

@@ -199,7 +199,8 @@ describe("Merge candidates: one customer's CJ orders merged into one parcel (see
     expect(byName("Emmy Noether")).toMatchObject({
       status: "FAILED",
       errorCode: 11007,
-      error: "an order's status changed meanwhile (CJ code 11007)",
+      error:
+        "an order's status changed meanwhile (CJ code 11007). These orders stay as they were and are paid after the merge window; correct them at CJ or in Shopify and find merge candidates again to retry.",
     });
     // The failed group's orders keep their own CJ orders and still wait; the merged group's lead is paid.
     for (const o of [y1, y2]) {
@@ -248,6 +249,36 @@ describe("Merge candidates: one customer's CJ orders merged into one parcel (see
     expect(done.groups.find((g) => g.id === group?.id)?.status).toBe("MERGED");
     await orderRowWhen(s, k2.shopify, (r) => r.mergedIntoId === k1.row.id);
   }, 240_000);
+
+  it("the lead's own Shopify fulfillment refused (on hold) is the lead's problem: the follower is fulfilled", async () => {
+    const lead = await waitingOrder({ ...ADA, name: "Lise Meitner", address1: "8 Fission Ave" });
+    const follower = await waitingOrder({ ...ADA, name: "Lise Meitner", address1: "8 Fission Ave" });
+    const run = await matchedRun();
+    const group = run.groups.find((g) => g.customerName === "Lise Meitner");
+    expect(JSON.parse(group?.orderIds ?? "[]")).toEqual([lead.row.id, follower.row.id]);
+    const form = new URLSearchParams([
+      ["intent", "submit"],
+      ["runId", run.id],
+      ["group", group?.id as string],
+    ]);
+    expect(await act(form)).toMatchObject({ ok: true });
+    const paid = await orderRowWhen(s, lead.shopify, (r) => r.state === "PAID" && r.mergeGroupId !== null);
+    await orderRowWhen(s, follower.shopify, ["PAID"]);
+    const fo = s.shopify.state.orders.get(lead.shopify.id)?.order.fulfillmentOrders[0];
+    expect(s.shopify.state.holdFulfillmentOrder(STACK_SHOP, fo?.id as string, { reason: "OTHER" }).userErrors).toEqual(
+      [],
+    );
+    s.cj.shipOrder(paid.cjOrderId as string);
+    await orderRowWhen(s, lead.shopify, ["NEEDS_ATTENTION"]);
+    const followed = await orderRowWhen(s, follower.shopify, ["FULFILLED"]);
+    // The lead's refusal is written with its transition: had it been handed on, the follower would show it by now.
+    const events = await s.t.db.orderEvent.findMany({ where: { orderId: follower.row.id } });
+    expect(events.filter((e) => e.type === "fulfillment_refused")).toEqual([]);
+    expect((await s.t.db.order.findUniqueOrThrow({ where: { id: follower.row.id } })).state).toBe("FULFILLED");
+    expect(followed.errorReason).toBeNull();
+    expect(shopifyFulfillments(s, follower.shopify.id)).toHaveLength(1);
+    expect(shopifyFulfillments(s, lead.shopify.id)).toHaveLength(0);
+  }, 180_000);
 
   it("merging off: nothing to find, and orders are paid as they come", async () => {
     await s.t.db.shopSettings.update({ where: { shopId: s.shopId }, data: { mergeOrders: false } });

@@ -1,5 +1,6 @@
 import Decimal from "decimal.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PRIVATE_PAY_WINDOW_MS } from "../../emulators/cj/inventory";
 import { OUTBOUND_TASK_MS } from "../../emulators/cj/outbound";
 import { openAppPage } from "../../support/app-process";
 import { routeData } from "../../support/route-data";
@@ -54,6 +55,19 @@ describe("Stock-up and outbound: private inventory at CJ (seed 002 §6–8)", ()
       }
     >(s, "/app/outbound.data", "", form);
   const lines = { [`qty:${WHITE_M}`]: "20", [`qty:${WHITE_L}`]: "10" };
+  /** Quotes the selection for a warehouse and method, then places it with the total CJ gave (or `total`). */
+  async function place(
+    selection: Record<string, string>,
+    storageId: string,
+    logisticName: string,
+    payment: "LINK" | "BALANCE",
+    total?: (quoted: string) => string,
+  ) {
+    const q = (await stock({ intent: "quote", ...selection, storageId, logisticName })).quote as Quote;
+    const confirmedTotal = total ? total(q.totalAmount as string) : (q.totalAmount as string);
+    const answer = await stock({ intent: "place", ...selection, storageId, logisticName, payment, confirmedTotal });
+    return { q, answer };
+  }
 
   it("walks CJ's three confirmation passes (warehouses, then methods and cost, then the total) and shows the cost", async () => {
     const first = await stock({ intent: "quote", ...lines });
@@ -91,7 +105,10 @@ describe("Stock-up and outbound: private inventory at CJ (seed 002 §6–8)", ()
 
     const page = await openAppPage(s.app.url, STACK_SHOP, "/app/stock");
     expect(page.status).toBe(200);
-    expect(page.html).toContain("Stock up");
+    // The page offers the store's connected variants with CJ's price, and the warehouse search.
+    expect(page.html).toContain("TSHIRT-WHITE-M");
+    expect(page.html).toContain(`${s.cj.state.variants.get(WHITE_M)?.sellPrice} USD`);
+    expect(page.html).toContain("Find warehouses");
   }, 60_000);
 
   it("bad input is refused with a clear message and nothing reaches CJ", async () => {
@@ -112,28 +129,14 @@ describe("Stock-up and outbound: private inventory at CJ (seed 002 §6–8)", ()
   });
 
   it("creates the order paid by link, and refuses a total the merchant did not confirm", async () => {
-    const q = (await stock({ intent: "quote", ...lines, storageId: "CJ-SZ-001", logisticName: "CJ Packet Ordinary" }))
-      .quote as Quote;
-    const wrong = await stock({
-      intent: "place",
-      ...lines,
-      storageId: "CJ-SZ-001",
-      logisticName: "CJ Packet Ordinary",
-      payment: "LINK",
-      confirmedTotal: new Decimal(q.totalAmount ?? "0").minus(1).toFixed(2),
-    });
-    expect(wrong.ok).toBe(false);
-    expect(wrong.message).toContain(`CJ's amount is now ${q.totalAmount} USD`);
+    const wrong = await place(lines, "CJ-SZ-001", "CJ Packet Ordinary", "LINK", (t) =>
+      new Decimal(t).minus(1).toFixed(2),
+    );
+    expect(wrong.answer.ok).toBe(false);
+    expect(wrong.answer.message).toContain(`CJ's amount is now ${wrong.q.totalAmount} USD`);
     expect(s.cj.requests({ path: CREATE })).toHaveLength(0);
 
-    const placed = await stock({
-      intent: "place",
-      ...lines,
-      storageId: "CJ-SZ-001",
-      logisticName: "CJ Packet Ordinary",
-      payment: "LINK",
-      confirmedTotal: q.totalAmount as string,
-    });
+    const { q, answer: placed } = await place(lines, "CJ-SZ-001", "CJ Packet Ordinary", "LINK");
     expect(placed.ok).toBe(true);
     const sent = s.cj.requests({ path: CREATE });
     expect(sent).toHaveLength(1);
@@ -152,19 +155,25 @@ describe("Stock-up and outbound: private inventory at CJ (seed 002 §6–8)", ()
     expect((await s.t.db.stockOrder.findUniqueOrThrow({ where: { id: row.id } })).status).toBe("PAID");
   }, 60_000);
 
+  it("an order left unpaid past CJ's payment window shows closed, without a payment link", async () => {
+    const { answer } = await place({ [`qty:${WHITE_L}`]: "2" }, "CJ-SZ-001", "CJ Express", "LINK");
+    expect(answer.ok).toBe(true);
+    const row = await s.t.db.stockOrder.findFirstOrThrow({ orderBy: { createdAt: "desc" } });
+    let page = await openAppPage(s.app.url, STACK_SHOP, "/app/stock");
+    expect(page.html).toContain(row.payUrl as string);
+    // A week passes at CJ for this order (its creation moved back, so no token of the account expires).
+    const atCj = s.cj.state.privateOrders.get(row.cjOrderCode as string);
+    if (!atCj) throw new Error("the emulator has no such order");
+    atCj.createdAt -= PRIVATE_PAY_WINDOW_MS;
+    page = await openAppPage(s.app.url, STACK_SHOP, "/app/stock");
+    expect(page.html).toContain("Closed at CJ");
+    expect(page.html).not.toContain(row.payUrl as string);
+    expect((await s.t.db.stockOrder.findUniqueOrThrow({ where: { id: row.id } })).status).toBe("CLOSED");
+  }, 60_000);
+
   it("pays from the balance with orderType 9 under the caps; over a cap it is refused before CJ is asked", async () => {
-    const small = { [`qty:${WHITE_M}`]: "5" };
-    const q = (await stock({ intent: "quote", ...small, storageId: "CJ-US-001", logisticName: "CJ Express" }))
-      .quote as Quote;
     const balance = new Decimal(s.cj.account("acct-1").balance);
-    const placed = await stock({
-      intent: "place",
-      ...small,
-      storageId: "CJ-US-001",
-      logisticName: "CJ Express",
-      payment: "BALANCE",
-      confirmedTotal: q.totalAmount as string,
-    });
+    const { q, answer: placed } = await place({ [`qty:${WHITE_M}`]: "5" }, "CJ-US-001", "CJ Express", "BALANCE");
     expect(placed).toMatchObject({ ok: true });
     const row = await s.t.db.stockOrder.findFirstOrThrow({ orderBy: { createdAt: "desc" } });
     expect(row.status).toBe("PAID");
@@ -175,18 +184,8 @@ describe("Stock-up and outbound: private inventory at CJ (seed 002 §6–8)", ()
     });
     expect(new Decimal(s.cj.account("acct-1").balance).toFixed(2)).toBe(balance.minus(q.totalAmount ?? "x").toFixed(2));
 
-    const big = { [`qty:${WHITE_M}`]: "400" };
-    const bq = (await stock({ intent: "quote", ...big, storageId: "CJ-SZ-001", logisticName: "CJ Express" }))
-      .quote as Quote;
     const creates = s.cj.requests({ path: CREATE }).length;
-    const refused = await stock({
-      intent: "place",
-      ...big,
-      storageId: "CJ-SZ-001",
-      logisticName: "CJ Express",
-      payment: "BALANCE",
-      confirmedTotal: bq.totalAmount as string,
-    });
+    const { answer: refused } = await place({ [`qty:${WHITE_M}`]: "400" }, "CJ-SZ-001", "CJ Express", "BALANCE");
     expect(refused.ok).toBe(false);
     expect(refused.message).toContain("over the per-order auto-pay cap of 500");
     expect(s.cj.requests({ path: CREATE })).toHaveLength(creates);
@@ -194,17 +193,7 @@ describe("Stock-up and outbound: private inventory at CJ (seed 002 §6–8)", ()
 
   it("a variant the warehouse refuses: CJ's reason is shown and the order is not created", async () => {
     s.cj.refuseStockOf("CJ-US-001", WHITE_L, "the supplier cannot ship this size to the US warehouse");
-    const one = { [`qty:${WHITE_L}`]: "3" };
-    const q = (await stock({ intent: "quote", ...one, storageId: "CJ-US-001", logisticName: "CJ Express" }))
-      .quote as Quote;
-    const answer = await stock({
-      intent: "place",
-      ...one,
-      storageId: "CJ-US-001",
-      logisticName: "CJ Express",
-      payment: "LINK",
-      confirmedTotal: q.totalAmount as string,
-    });
+    const { answer } = await place({ [`qty:${WHITE_L}`]: "3" }, "CJ-US-001", "CJ Express", "LINK");
     expect(answer.ok).toBe(false);
     expect(answer.message).toContain("the supplier cannot ship this size to the US warehouse");
     const row = await s.t.db.stockOrder.findFirstOrThrow({ orderBy: { createdAt: "desc" } });
