@@ -414,7 +414,7 @@ if (values.once) {
 }
 log(`admin: ${adminUrl}`);
 log(
-  "(open it in a browser: the link carries a session token valid for one hour; pages: /app, /app/orders, /app/products, /app/money, /app/addresses, /app/settings)",
+  "(open it in a browser: the link carries a session token valid for one hour; pages: /app, /app/orders, /app/products, /app/money, /app/merge, /app/stock, /app/outbound, /app/addresses, /app/settings)",
 );
 log("running; press Ctrl+C to stop");
 await new Promise(() => {});
